@@ -1,0 +1,61 @@
+# aura_kit — two commands: `make lab` and `make test`. Both install what they need.
+# Re-running is fast: each install step is skipped when its stamp is newer than its inputs.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+APT    := DEBIAN_FRONTEND=noninteractive apt-get
+PYTEST := $(BIN)/python -m pytest
+NBVAL  := --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg --nbval-current-env
+
+.PHONY: lab test test-unit test-notebooks test-browser test-long lint bench app system-dot system-browser clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
+
+lab: system-dot $(STAMP)  ## install everything and open JupyterLab on notebooks/
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+test: system-dot system-browser $(STAMP)  ## install everything and run every test
+	$(MAKE) --no-print-directory lint test-unit test-notebooks test-browser
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV) || ($(APT) update -qq && $(APT) install -y -qq python3-venv && $(PYTHON) -m venv $(VENV))
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+system-dot:  ## the Graphviz dot binary (apt), when missing
+	@command -v dot >/dev/null || ($(APT) update -qq && $(APT) install -y -qq graphviz)
+
+system-browser:  ## Debian's Chromium for the browser tests, when missing
+	@test -x /usr/bin/chromium || ($(APT) update -qq && $(APT) install -y -qq chromium chromium-driver)
+
+lint: $(STAMP)  ## ruff (lint + format check) and mypy on the package
+	$(BIN)/ruff check aura_kit tests benchmarks
+	$(BIN)/ruff format --check aura_kit tests benchmarks
+	$(BIN)/mypy
+
+test-unit: $(STAMP)  ## unit and property tests (fast Hypothesis profile)
+	$(PYTEST) -m "not browser and not slow" -q
+
+test-notebooks: $(STAMP)  ## every notebook through nbval
+	$(PYTEST) $(NBVAL) notebooks -q
+
+test-browser: $(STAMP)  ## JupyterLab + Chromium end to end
+	$(PYTEST) -m browser tests/browser -q
+
+test-long: $(STAMP)  ## the long Hypothesis profile (5,000 stateful examples, 100,000 fuzz inputs)
+	AURA_PROFILE=long $(PYTEST) -m "not browser" -q
+
+bench: $(STAMP)  ## benchmarks: ratios against baselines measured in the same run
+	$(BIN)/python benchmarks/run_all.py
+
+app: system-dot $(STAMP)  ## the explorer as a standalone page (Voila)
+	$(BIN)/aura-kit app
+
+clean:  ## remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

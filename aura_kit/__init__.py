@@ -1,0 +1,1 @@
+"""aura_kit: explore and teach session ownership in multiparty protocols."""

@@ -1,0 +1,146 @@
+"""Global and local session types as frozen, hashable values.
+
+Invariants:
+- every type is immutable and hashable; equality is structural;
+- branch order is part of a type (source order);
+- ``End``, ``Mu`` and ``Var`` are shared by global and local types;
+- unfolding is by substitution: ``unfold(Mu(X, T)) == T[Mu(X, T)/X]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import NamedTuple, Union
+
+
+class Sort(str, Enum):
+    """Payload sort of a message; ``UNIT`` means "no payload"."""
+
+    UNIT = "unit"
+    BOOL = "bool"
+    INT = "int"
+    STR = "str"
+    BYTES = "bytes"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    """The finished protocol."""
+
+
+@dataclass(frozen=True, slots=True)
+class Var:
+    """A recursion variable bound by an enclosing ``Mu``."""
+
+    var: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mu:
+    """``rec var. body``; works for global and local bodies alike."""
+
+    var: str
+    body: "GlobalType | LocalType"
+
+
+class Branch(NamedTuple):
+    """One labelled alternative: ``label(sort).cont``."""
+
+    label: str
+    sort: Sort
+    cont: "GlobalType | LocalType"
+
+
+@dataclass(frozen=True, slots=True)
+class Comm:
+    """Global message from ``sender`` to ``receiver`` with one or more branches."""
+
+    sender: str
+    receiver: str
+    branches: tuple[Branch, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """Local send (one branch) or select (several) towards ``partner``."""
+
+    partner: str
+    branches: tuple[Branch, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Recv:
+    """Local receive (one branch) or branch (several) from ``partner``."""
+
+    partner: str
+    branches: tuple[Branch, ...]
+
+
+GlobalType = Union[End, Comm, Mu, Var]
+LocalType = Union[End, Send, Recv, Mu, Var]
+AnyType = Union[End, Comm, Send, Recv, Mu, Var]
+
+
+def substitute(t: AnyType, var: str, replacement: AnyType) -> AnyType:
+    """Return ``t`` with free occurrences of ``var`` replaced by ``replacement``."""
+    if isinstance(t, Var):
+        return replacement if t.var == var else t
+    if isinstance(t, Mu):
+        if t.var == var:
+            return t
+        return Mu(t.var, substitute(t.body, var, replacement))
+    if isinstance(t, (Comm, Send, Recv)):
+        branches = tuple(
+            Branch(b.label, b.sort, substitute(b.cont, var, replacement)) for b in t.branches
+        )
+        if isinstance(t, Comm):
+            return Comm(t.sender, t.receiver, branches)
+        return type(t)(t.partner, branches)
+    return t
+
+
+def unfold(t: AnyType) -> AnyType:
+    """Unfold leading ``Mu`` binders by substitution until the head is not a ``Mu``.
+
+    An unguarded recursion (``rec X. X``) would never terminate; well-formed
+    types are guarded, and this function stops after a bounded number of steps
+    and returns what it has in the unguarded case.
+    """
+    seen = 0
+    while isinstance(t, Mu) and seen < 1000:
+        t = substitute(t.body, t.var, t)
+        seen += 1
+    return t
+
+
+def free_vars(t: AnyType) -> frozenset[str]:
+    """Recursion variables that occur in ``t`` outside any binder for them."""
+    if isinstance(t, Var):
+        return frozenset({t.var})
+    if isinstance(t, Mu):
+        return free_vars(t.body) - {t.var}
+    if isinstance(t, (Comm, Send, Recv)):
+        out: frozenset[str] = frozenset()
+        for b in t.branches:
+            out |= free_vars(b.cont)
+        return out
+    return frozenset()
+
+
+def labels(t: Comm | Send | Recv) -> tuple[str, ...]:
+    """Labels of a communication in branch order."""
+    return tuple(b.label for b in t.branches)
+
+
+@dataclass(frozen=True, slots=True)
+class Protocol:
+    """A named protocol: its declared roles (in order) and its global type."""
+
+    name: str
+    roles: tuple[str, ...]
+    global_type: GlobalType
+    source: str = "<string>"

@@ -1,0 +1,23 @@
+"""Shared test configuration: Hypothesis profiles and data paths.
+
+Profiles: ``fast`` (default, used by ``make test``) and ``long``
+(``AURA_PROFILE=long make test-long``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+
+settings.register_profile(
+    "fast", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck)
+)
+settings.load_profile(os.environ.get("AURA_PROFILE", "fast"))
