@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("check", "project")
+COMMANDS = ("check", "project", "app")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,65 @@
+"""Ownership values and registries: scopes, capabilities, boundaries, manifests (pure)."""
+
+from .boundary import LinkBoundary
+from .errors import (
+    FragmentError,
+    FragmentErrorKind,
+    ManifestError,
+    OwnershipError,
+    SessionOwnershipError,
+    SessionOwnershipErrorKind,
+)
+from .fragments import FragmentId, FragmentRecord, FragmentRegistry
+from .manifest import (
+    CompositionManifest,
+    ManifestFragment,
+    bundle_fragment_key,
+    manifest_fragments,
+    protocol_fragment_key,
+    qualified_name,
+)
+from .manifest_parts import DelegationConstraint, LinkSpec, TheoremPack
+from .registry import CapabilitySigner, OwnerRecord, SessionRegistry
+from .values import (
+    ChoreographicRole,
+    OwnershipPolicy,
+    RuntimeSessionOwner,
+    Scope,
+    SessionId,
+    SessionOwnerCapability,
+)
+
+__all__ = [
+    # values
+    "SessionId",
+    "Scope",
+    "SessionOwnerCapability",
+    "RuntimeSessionOwner",
+    "ChoreographicRole",
+    "OwnershipPolicy",
+    # boundaries and manifests
+    "LinkBoundary",
+    "CompositionManifest",
+    "LinkSpec",
+    "TheoremPack",
+    "DelegationConstraint",
+    "ManifestFragment",
+    "manifest_fragments",
+    "protocol_fragment_key",
+    "bundle_fragment_key",
+    "qualified_name",
+    # registries
+    "CapabilitySigner",
+    "OwnerRecord",
+    "SessionRegistry",
+    "FragmentId",
+    "FragmentRecord",
+    "FragmentRegistry",
+    # errors
+    "OwnershipError",
+    "ManifestError",
+    "SessionOwnershipError",
+    "SessionOwnershipErrorKind",
+    "FragmentError",
+    "FragmentErrorKind",
+]

@@ -9,12 +9,13 @@ Invariants:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
-from typing import NamedTuple, Union
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import NamedTuple, TypeAlias
 
 
-class Sort(str, Enum):
+class Sort(StrEnum):
     """Payload sort of a message; ``UNIT`` means "no payload"."""
 
     UNIT = "unit"
@@ -44,7 +45,7 @@ class Mu:
     """``rec var. body``; works for global and local bodies alike."""
 
     var: str
-    body: "GlobalType | LocalType"
+    body: GlobalType | LocalType
 
 
 class Branch(NamedTuple):
@@ -52,7 +53,7 @@ class Branch(NamedTuple):
 
     label: str
     sort: Sort
-    cont: "GlobalType | LocalType"
+    cont: GlobalType | LocalType
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +81,10 @@ class Recv:
     branches: tuple[Branch, ...]
 
 
-GlobalType = Union[End, Comm, Mu, Var]
-LocalType = Union[End, Send, Recv, Mu, Var]
-AnyType = Union[End, Comm, Send, Recv, Mu, Var]
+GlobalType: TypeAlias = End | Comm | Mu | Var
+Path: TypeAlias = tuple[int, ...]
+LocalType: TypeAlias = End | Send | Recv | Mu | Var
+AnyType: TypeAlias = End | Comm | Send | Recv | Mu | Var
 
 
 def substitute(t: AnyType, var: str, replacement: AnyType) -> AnyType:
@@ -136,11 +138,44 @@ def labels(t: Comm | Send | Recv) -> tuple[str, ...]:
     return tuple(b.label for b in t.branches)
 
 
+class PositionTable(Mapping[Path, tuple[int, int]]):
+    """Read-only ``path -> (line, column)`` table; copyable and picklable."""
+
+    __slots__ = ("_table",)
+
+    def __init__(self, table: Mapping[Path, tuple[int, int]] | None = None) -> None:
+        self._table = dict(table or {})
+
+    def __getitem__(self, path: Path) -> tuple[int, int]:
+        return self._table[path]
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __repr__(self) -> str:
+        return f"PositionTable({self._table!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class Protocol:
-    """A named protocol: its declared roles (in order) and its global type."""
+    """A named protocol: its declared roles (in order) and its global type.
+
+    ``positions`` maps a node's path in ``global_type`` to its ``(line, column)`` in
+    the text; a path is the tuple of child indices from the root (a ``Mu`` body is
+    child 0, a ``Comm`` branch ``i`` is child ``i``). It takes no part in equality.
+    """
 
     name: str
     roles: tuple[str, ...]
     global_type: GlobalType
     source: str = "<string>"
+    positions: Mapping[Path, tuple[int, int]] = field(
+        default_factory=PositionTable, compare=False, repr=False
+    )
+
+    def position(self, path: Path) -> tuple[int, int]:
+        """``(line, column)`` of the node at ``path``; ``(0, 0)`` when unknown."""
+        return self.positions.get(path, (0, 0))

@@ -1,0 +1,309 @@
+"""Round semantics of the protocol machine (the lean per-round path).
+
+Invariants:
+- one round is exactly one action of one READY coroutine: send, select, receive, branch or halt;
+- a coroutine is READY iff it holds exactly one scheduler entry whose ticket equals its own;
+  every action bumps the ticket, so stale entries are skipped, never run;
+- a receive on an empty edge is BLOCKED_RECV, a send on a full edge is BLOCKED_SEND; the action
+  that changes that edge wakes the blocked coroutine;
+- a fault marks the coroutine and its session FAULTED, records a ``faulted`` event and raises
+  ``ProtocolViolation``; the session's other coroutines never run again; other sessions go on;
+- ``_live`` counts coroutines that are not DONE in RUNNING sessions.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any, NoReturn
+
+from aura_kit.machine.automaton import ActionKind, LocalState
+from aura_kit.machine.errors import ProtocolViolation
+from aura_kit.machine.handler import EffectHandler
+from aura_kit.machine.image import CodeImage
+from aura_kit.machine.scheduler import RoundRobin, Scheduler
+from aura_kit.machine.values import (
+    CoroutineStatus,
+    EventKind,
+    Payload,
+    PendingSend,
+    SessionStatus,
+    StepResult,
+    describe,
+)
+
+READY = CoroutineStatus.READY
+BLOCKED_RECV = CoroutineStatus.BLOCKED_RECV
+BLOCKED_SEND = CoroutineStatus.BLOCKED_SEND
+DONE = CoroutineStatus.DONE
+FAULTED = CoroutineStatus.FAULTED
+SEND = ActionKind.SEND
+RECV = ActionKind.RECV
+RUNNING = SessionStatus.RUNNING
+CONTINUE = StepResult.CONTINUE
+ALL_DONE = StepResult.ALL_DONE
+STUCK = StepResult.STUCK
+
+RawEvent = tuple[EventKind, int, int, Any, Any, Any, Payload, str]
+
+
+class Coroutine:
+    """One local role of one session (internal; see ``CoroutineView`` for drawing)."""
+
+    __slots__ = (
+        "edge", "fault", "inq", "outq", "role", "sess", "since", "state", "states", "status",
+        "ticket",
+    )  # fmt: skip
+
+    def __init__(self, sess: VmSession, role: str, image: CodeImage) -> None:
+        self.sess = sess
+        self.role = role
+        self.states: tuple[LocalState, ...] = image.automata[role].states
+        self.state = 0
+        self.status = READY
+        self.edge: tuple[str, str] | None = None
+        self.ticket = 0
+        self.since = 0
+        self.fault: str | None = None
+        self.inq: dict[str, deque[tuple[str, Payload]]] = {}
+        self.outq: dict[str, deque[tuple[str, Payload]] | None] = {}
+
+
+class VmSession:
+    """One loaded image: coroutines, buffers and pending sends (internal)."""
+
+    __slots__ = (
+        "buffers", "cos", "external", "handler", "image", "live", "order", "pending",
+        "pending_count", "sid", "status", "stuck_reported",
+    )  # fmt: skip
+
+    def __init__(self, sid: int, image: CodeImage, local: tuple[str, ...], handler: Any) -> None:
+        self.sid = sid
+        self.image = image
+        self.handler: EffectHandler = handler
+        self.external = frozenset(r for r in image.roles if r not in local)
+        self.cos = {r: Coroutine(self, r, image) for r in local}
+        self.order = tuple(self.cos.values())
+        self.buffers: dict[tuple[str, str], deque[tuple[str, Payload]]] = {}
+        self.pending: deque[PendingSend] = deque()
+        self.pending_count = {(a, b): 0 for a in local for b in self.external}
+        self.status = RUNNING
+        self.live = len(self.order)
+        self.stuck_reported = False
+        for co in self.order:
+            for peer in image.roles:
+                if peer == co.role:
+                    continue
+                q: deque[tuple[str, Payload]] = deque()
+                self.buffers[(peer, co.role)] = q
+                co.inq[peer] = q
+        for co in self.order:
+            for peer in image.roles:
+                if peer != co.role:
+                    co.outq[peer] = None if peer in self.external else self.buffers[(co.role, peer)]
+
+
+class MachineCore:
+    """Sessions, rounds and faults; ``ProtocolMachine`` adds the host-facing API."""
+
+    __slots__ = (
+        "_capacity", "_live", "_next_sid", "_raw", "_sched", "_sessions", "_stale", "_tick",
+        "_views",
+    )  # fmt: skip
+
+    def __init__(self, scheduler: Scheduler | None = None, buffer_capacity: int = 64) -> None:
+        if buffer_capacity < 1:
+            raise ValueError(f"buffer_capacity must be >= 1, got {buffer_capacity}")
+        self._sched: Scheduler = scheduler if scheduler is not None else RoundRobin()
+        self._capacity = buffer_capacity
+        self._sessions: dict[int, VmSession] = {}
+        self._next_sid = 1
+        self._tick = 0
+        self._live = 0
+        self._stale = 0
+        self._raw: list[RawEvent] = []
+        self._views: list[Any] = []
+
+    def step(self) -> StepResult:
+        """One round: one action of one ready coroutine chosen by the scheduler."""
+        pop = self._sched.pop
+        while True:
+            item = pop()
+            if item is None:
+                return self._idle(self._sessions.values(), self._live)
+            co, ticket = item
+            if co.ticket == ticket:
+                break
+        self._act(co)
+        return CONTINUE if self._live else ALL_DONE
+
+    def run(self, max_rounds: int = 1_000_000) -> StepResult:
+        """Step until ALL_DONE, STUCK or ``max_rounds`` rounds (then CONTINUE)."""
+        step = self.step
+        for _ in range(max_rounds):
+            result = step()
+            if result is not CONTINUE:
+                return result
+        return CONTINUE
+
+    def _idle(self, sessions: Any, live: int) -> StepResult:
+        if not live:
+            return ALL_DONE
+        for sess in sessions:
+            if sess.status is RUNNING and sess.live and not sess.stuck_reported:
+                sess.stuck_reported = True
+                detail = "; ".join(_blocked_text(c) for c in sess.order if c.status is not DONE)
+                self._raw.append(
+                    (EventKind.STUCK, self._tick, sess.sid, None, None, None, None, detail)
+                )
+        return STUCK
+
+    def _act(self, co: Coroutine) -> None:
+        co.ticket += 1
+        self._tick += 1
+        co.sess.stuck_reported = False
+        st = co.states[co.state]
+        if st.kind is SEND:
+            self._send(co, st)
+        elif st.kind is RECV:
+            self._recv(co, st)
+        else:
+            self._halt(co)
+
+    def _send(self, co: Coroutine, st: LocalState) -> None:
+        sess = co.sess
+        partner = st.partner
+        if len(st.labels) == 1:
+            idx, kind = 0, EventKind.SENT
+        else:
+            idx, kind = self._select(co, st), EventKind.SELECTED
+        label = st.labels[idx]
+        payload = None if st.ptypes[idx] is type(None) else self._payload(co, st, idx)
+        q = co.outq[partner]
+        if q is None:
+            sess.pending.append(
+                PendingSend(
+                    from_role=co.role,
+                    to_role=partner,
+                    label=label,
+                    sort=st.sorts[idx],
+                    payload=payload,
+                )
+            )
+            sess.pending_count[(co.role, partner)] += 1
+        else:
+            q.append((label, payload))
+            rc = sess.cos[partner]
+            if rc.status is BLOCKED_RECV and rc.edge[0] == co.role:  # type: ignore[index]
+                self._wake(rc)
+        self._raw.append((kind, self._tick, sess.sid, co.role, partner, label, payload, ""))
+        co.state = st.nexts[idx]
+        self._settle(co)
+
+    def _recv(self, co: Coroutine, st: LocalState) -> None:
+        sess = co.sess
+        partner = st.partner
+        q = co.inq[partner]
+        label, payload = q[0]
+        entry = st.table.get(label)
+        if entry is None:
+            self._fault(co, "label not offered", "|".join(st.labels), label)
+        if type(payload) is not entry[2]:
+            self._fault(
+                co, f"payload of the wrong sort for {label}", entry[0].value, describe(payload)
+            )
+        try:
+            sess.handler.on_receive(sess.sid, co.role, partner, label, payload)
+        except Exception as exc:
+            self._fault(co, "handler failure on receive", "a hook that returns", repr(exc), exc)
+        q.popleft()
+        kind = EventKind.RECEIVED if len(st.labels) == 1 else EventKind.BRANCHED
+        self._raw.append((kind, self._tick, sess.sid, co.role, partner, label, payload, ""))
+        co.state = entry[1]
+        self._settle(co)
+        sc = sess.cos.get(partner)
+        if sc is not None and sc.status is BLOCKED_SEND and sc.edge[1] == co.role:  # type: ignore[index]
+            self._wake(sc)
+
+    def _halt(self, co: Coroutine) -> None:
+        sess = co.sess
+        co.status = DONE
+        sess.live -= 1
+        self._live -= 1
+        if not sess.live:
+            sess.status = SessionStatus.DONE
+        self._raw.append((EventKind.HALTED, self._tick, sess.sid, co.role, None, None, None, ""))
+
+    def _select(self, co: Coroutine, st: LocalState) -> int:
+        sess = co.sess
+        try:
+            label = sess.handler.select_label(sess.sid, co.role, st.partner, st.labels)
+        except Exception as exc:
+            self._fault(co, "handler failure on select", "a label", repr(exc), exc)
+        if label is None:
+            return 0
+        if label not in st.table:
+            self._fault(co, "queued choice not offered", "|".join(st.labels), repr(label))
+        return st.labels.index(label)
+
+    def _payload(self, co: Coroutine, st: LocalState, idx: int) -> Payload:
+        sess = co.sess
+        label, sort = st.labels[idx], st.sorts[idx]
+        try:
+            payload = sess.handler.send_payload(sess.sid, co.role, st.partner, label, sort)
+        except Exception as exc:
+            self._fault(
+                co, f"handler failure on send {label}", f"a {sort.value} payload", repr(exc), exc
+            )
+        if type(payload) is not st.ptypes[idx]:
+            self._fault(co, f"payload of the wrong sort for {label}", sort.value, describe(payload))
+        return payload
+
+    def _settle(self, co: Coroutine) -> None:
+        st = co.states[co.state]
+        kind = st.kind
+        if kind is RECV:
+            if not co.inq[st.partner]:
+                co.status, co.edge = BLOCKED_RECV, (st.partner, co.role)
+                return
+        elif kind is SEND:
+            q = co.outq[st.partner]
+            used = len(q) if q is not None else co.sess.pending_count[(co.role, st.partner)]
+            if used >= self._capacity:
+                co.status, co.edge = BLOCKED_SEND, (co.role, st.partner)
+                return
+        co.status = READY
+        co.edge = None
+        co.since = self._tick
+        self._sched.push(co, self._tick)
+
+    def _wake(self, co: Coroutine) -> None:
+        co.status = READY
+        co.edge = None
+        co.since = self._tick
+        self._sched.push(co, self._tick)
+
+    def _fault(
+        self, co: Coroutine, reason: str, expected: str, actual: str, cause: Exception | None = None
+    ) -> NoReturn:
+        sess = co.sess
+        co.status = FAULTED
+        co.fault = f"{reason}: got {actual}, expected {expected}"
+        if sess.status is RUNNING:
+            self._live -= sess.live
+        sess.live = 0
+        sess.status = SessionStatus.FAULTED
+        for c in sess.order:
+            c.ticket += 1
+        self._raw.append(
+            (EventKind.FAULTED, self._tick, sess.sid, co.role, None, None, None, co.fault)
+        )
+        error = ProtocolViolation(
+            role=co.role, session=sess.sid, expected=expected, actual=actual, reason=reason
+        )
+        raise error from cause
+
+
+def _blocked_text(co: Coroutine) -> str:
+    if co.edge is None:
+        return f"{co.role} {co.status.value}"
+    return f"{co.role} {co.status.value} {co.edge[0]}->{co.edge[1]}"

@@ -1,0 +1,259 @@
+"""Breadth-first exploration of every schedule and every select choice of an image.
+
+Invariants:
+- a state is (each role's automaton state, the label contents of every directed buffer);
+  payloads are abstract (a send carries its sort's default value);
+- every role of the image runs here (nothing is external); buffers hold ``buffer_capacity``
+  messages, and a send on a full buffer is blocked and reported as an overflow;
+- a deadlock is a state where nothing is enabled but some role is not done; an orphan is a
+  state where every role is done but a buffer is not empty; both are terminal states;
+- breadth first, so the first trace found to a state is a shortest one;
+- ``reduction=True`` expands only the enabled actions of one role (a persistent set: actions
+  of different roles never disable each other and commute, because only the owner of an
+  edge's sending end appends to it and only the receiver pops it). That keeps every terminal
+  state, hence every deadlock and orphan; overflows are complete only without reduction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from aura_kit.machine.automaton import ActionKind, Automaton
+from aura_kit.machine.image import CodeImage
+from aura_kit.machine.values import DEFAULT_PAYLOADS, EventKind, MachineEvent, payload_size
+from aura_kit.protocol.types import Sort
+
+DONE_STATE = -1
+FAULT_STATE = -2
+State = tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]
+
+
+class FindingKind(StrEnum):
+    """What an exploration found."""
+
+    DEADLOCK = "deadlock"
+    ORPHAN = "orphan"
+    OVERFLOW = "overflow"
+    FAULT = "fault"
+
+
+class NodeStatus(StrEnum):
+    """Status of a node of the state graph."""
+
+    RUNNING = "running"
+    DONE = "done"
+    DEADLOCK = "deadlock"
+    ORPHAN = "orphan"
+    FAULT = "fault"
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """One enabled action: ``role`` does ``kind`` with ``peer`` on ``label``."""
+
+    role: str
+    kind: EventKind
+    peer: str | None
+    label: str | None
+    sort: Sort
+    target: State
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """A deadlock, orphan, overflow or fault with the shortest trace that reaches it."""
+
+    kind: FindingKind
+    node: int
+    trace: tuple[MachineEvent, ...]
+    detail: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GraphNode:
+    """A state for drawing: each role's local state and each non-empty buffer."""
+
+    id: int
+    status: NodeStatus
+    roles: tuple[tuple[str, str], ...]
+    buffers: tuple[tuple[str, str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GraphEdge:
+    """A transition for drawing."""
+
+    source: int
+    target: int
+    role: str
+    kind: EventKind
+    peer: str | None
+    label: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StateGraph:
+    """Nodes and edges as plain data (node 0 is the initial state)."""
+
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[GraphEdge, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExploreResult:
+    """What ``explore`` found; ``complete`` is false when ``max_states`` cut it short."""
+
+    state_count: int
+    transition_count: int
+    complete: bool
+    reduction: bool
+    deadlocks: tuple[Finding, ...]
+    orphans: tuple[Finding, ...]
+    overflows: tuple[Finding, ...]
+    faults: tuple[Finding, ...]
+    graph: StateGraph
+
+    @property
+    def ok(self) -> bool:
+        """Complete and free of deadlocks, orphans, overflows and faults."""
+        found = self.deadlocks or self.orphans or self.overflows or self.faults
+        return self.complete and not found
+
+
+class _Space:
+    """The transition relation of one image (roles, edges, automata)."""
+
+    def __init__(self, image: CodeImage, capacity: int) -> None:
+        self.roles = image.roles
+        self.autos: tuple[Automaton, ...] = tuple(image.automata[r] for r in self.roles)
+        self.edges = tuple((a, b) for a in self.roles for b in self.roles if a != b)
+        self.edge_index = {e: i for i, e in enumerate(self.edges)}
+        self.capacity = capacity
+
+    def initial(self) -> State:
+        return (tuple(0 for _ in self.roles), tuple(() for _ in self.edges))
+
+    def moves(self, state: State) -> tuple[list[Move], list[int]]:
+        """Enabled moves and the edges on which a send is blocked by a full buffer."""
+        moves: list[Move] = []
+        full: list[int] = []
+        for i, k in enumerate(state[0]):
+            if k >= 0:
+                self._role_moves(state, i, k, moves, full)
+        return moves, full
+
+    def _role_moves(self, state: State, i: int, k: int, moves: list[Move], full: list[int]) -> None:
+        locs, bufs = state
+        role, st = self.roles[i], self.autos[i].states[k]
+        if st.kind is ActionKind.END:
+            moves.append(
+                Move(
+                    role, EventKind.HALTED, None, None, Sort.UNIT, (_put(locs, i, DONE_STATE), bufs)
+                )
+            )
+            return
+        if st.kind is ActionKind.SEND:
+            e = self.edge_index[(role, st.partner)]
+            if len(bufs[e]) >= self.capacity:
+                full.append(e)
+                return
+            kind = EventKind.SENT if len(st.labels) == 1 else EventKind.SELECTED
+            for label, sort, nxt in zip(st.labels, st.sorts, st.nexts, strict=True):
+                target = (_put(locs, i, nxt), _put(bufs, e, (*bufs[e], label)))
+                moves.append(Move(role, kind, st.partner, label, sort, target))
+            return
+        e = self.edge_index[(st.partner, role)]
+        if not bufs[e]:
+            return
+        head = bufs[e][0]
+        entry = st.table.get(head)
+        nxt = FAULT_STATE if entry is None else entry[1]
+        kind = EventKind.RECEIVED if len(st.labels) == 1 else EventKind.BRANCHED
+        sort = Sort.UNIT if entry is None else entry[0]
+        target = (_put(locs, i, nxt), _put(bufs, e, bufs[e][1:]))
+        moves.append(Move(role, kind, st.partner, head, sort, target))
+
+
+def _put(t: tuple, i: int, v: object) -> tuple:
+    return (*t[:i], v, *t[i + 1 :])
+
+
+def _ample(moves: list[Move]) -> list[Move]:
+    """The enabled moves of the role with the fewest of them (a persistent set)."""
+    by_role: dict[str, list[Move]] = {}
+    for m in moves:
+        by_role.setdefault(m.role, []).append(m)
+    return min(by_role.values(), key=len)
+
+
+def explore(
+    image: CodeImage,
+    max_states: int = 100_000,
+    reduction: bool = False,
+    buffer_capacity: int = 8,
+) -> ExploreResult:
+    """Explore every schedule and select choice of ``image`` breadth first."""
+    from aura_kit.machine.graph import build_result
+
+    space = _Space(image, buffer_capacity)
+    start = space.initial()
+    index: dict[State, int] = {start: 0}
+    states: list[State] = [start]
+    parents: list[tuple[int, Move] | None] = [None]
+    edges: list[tuple[int, int, Move]] = []
+    statuses: list[NodeStatus] = []
+    full_at: dict[int, int] = {}
+    complete = True
+    for n in range(max_states):
+        if n >= len(states):
+            break
+        moves, full = space.moves(states[n])
+        statuses.append(_status(states[n], moves))
+        for e in full:
+            full_at.setdefault(e, n)
+        for m in _ample(moves) if reduction and moves else moves:
+            target = index.get(m.target)
+            if target is None:
+                if len(states) >= max_states:
+                    complete = False
+                    continue
+                target = index[m.target] = len(states)
+                states.append(m.target)
+                parents.append((n, m))
+            edges.append((n, target, m))
+    complete = complete and len(statuses) == len(states)
+    return build_result(
+        space, states, statuses, parents, edges, full_at, complete=complete, reduction=reduction
+    )
+
+
+def _status(state: State, moves: list[Move]) -> NodeStatus:
+    locs, bufs = state
+    if FAULT_STATE in locs:
+        return NodeStatus.FAULT
+    if moves:
+        return NodeStatus.RUNNING
+    if all(k == DONE_STATE for k in locs):
+        return NodeStatus.ORPHAN if any(bufs) else NodeStatus.DONE
+    return NodeStatus.DEADLOCK
+
+
+def trace_to(parents: list[tuple[int, Move] | None], node: int) -> tuple[MachineEvent, ...]:
+    """Shortest trace from the initial state to ``node`` as machine events (session 0)."""
+    moves: list[Move] = []
+    link = parents[node]
+    while link is not None:
+        moves.append(link[1])
+        link = parents[link[0]]
+    moves.reverse()
+    events = []
+    for tick, m in enumerate(moves, start=1):
+        payload = DEFAULT_PAYLOADS[m.sort] if m.kind is not EventKind.HALTED else None
+        events.append(
+            MachineEvent(
+                kind=m.kind, tick=tick, session=0, role=m.role, peer=m.peer, label=m.label,
+                payload=payload, payload_size=payload_size(payload),
+            )
+        )  # fmt: skip
+    return tuple(events)

@@ -1,0 +1,127 @@
+"""Host effect handlers: synchronous callbacks that supply payloads and choices.
+
+Invariants:
+- a handler is asked for a payload only for a send whose sort is not unit;
+- ``select_label`` returning ``None`` means "no preference": the machine takes the first
+  offered label; a label it returns that is not offered is a ``ProtocolViolation``;
+- any exception a callback raises is a handler failure: the machine faults the coroutine.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Protocol, cast
+
+from aura_kit.machine.values import DEFAULT_PAYLOADS, Payload
+from aura_kit.protocol.types import Sort
+
+Chooser = Callable[[int, str, str, tuple[str, ...]], "str | None"]
+ReceiveHook = Callable[[int, str, str, str, Payload], None]
+
+
+class EffectHandler(Protocol):
+    """What the machine asks the host during a round."""
+
+    def send_payload(
+        self, session: int, role: str, to_role: str, label: str, sort: Sort
+    ) -> Payload:
+        """Payload for a non-unit send of ``label`` from ``role`` to ``to_role``."""
+        ...
+
+    def select_label(
+        self, session: int, role: str, to_role: str, offered: tuple[str, ...]
+    ) -> str | None:
+        """Label for a select among ``offered`` (``None``: the first offered)."""
+        ...
+
+    def on_receive(
+        self, session: int, role: str, from_role: str, label: str, payload: Payload
+    ) -> None:
+        """Called when ``role`` receives ``label`` from ``from_role``."""
+        ...
+
+
+class QueuedHandler:
+    """Payloads and choice labels fed in order by the host (the seed's queued bridge handler).
+
+    ``fallback=True`` answers a payload request on an empty queue with the sort's default
+    value (None, False, 0, "", b""); otherwise an empty queue is a handler failure.
+    """
+
+    __slots__ = ("_choices", "_choose", "_fallback", "_hook", "_payloads", "received")
+
+    def __init__(
+        self,
+        payloads: Iterable[Payload] = (),
+        choices: Iterable[str] = (),
+        *,
+        choose: Chooser | None = None,
+        on_receive: ReceiveHook | None = None,
+        fallback: bool = False,
+    ) -> None:
+        self._payloads: deque[Payload] = deque(payloads)
+        self._choices: deque[str] = deque(choices)
+        self._choose = choose
+        self._hook = on_receive
+        self._fallback = fallback
+        self.received: list[tuple[str, str, str, Payload]] = []
+
+    def push_send(self, value: Payload) -> None:
+        """Queue the payload of the next non-unit send."""
+        self._payloads.append(value)
+
+    def push_choice(self, label: str) -> None:
+        """Queue the label of the next select."""
+        self._choices.append(label)
+
+    @property
+    def queued_payloads(self) -> tuple[Payload, ...]:
+        """Payloads not used yet, oldest first."""
+        return tuple(self._payloads)
+
+    @property
+    def queued_choices(self) -> tuple[str, ...]:
+        """Choice labels not used yet, oldest first."""
+        return tuple(self._choices)
+
+    def send_payload(
+        self, session: int, role: str, to_role: str, label: str, sort: Sort
+    ) -> Payload:
+        """Next queued payload (or the sort's default with ``fallback``)."""
+        if self._payloads:
+            return self._payloads.popleft()
+        if self._fallback:
+            return DEFAULT_PAYLOADS[sort]
+        raise LookupError(f"no queued payload for {role}->{to_role}:{label}({sort})")
+
+    def select_label(
+        self, session: int, role: str, to_role: str, offered: tuple[str, ...]
+    ) -> str | None:
+        """Next queued choice, else the ``choose`` callback, else ``None``."""
+        if self._choices:
+            return self._choices.popleft()
+        if self._choose is not None:
+            return self._choose(session, role, to_role, offered)
+        return None
+
+    def on_receive(
+        self, session: int, role: str, from_role: str, label: str, payload: Payload
+    ) -> None:
+        """Record the message and call the hook, if any."""
+        self.received.append((role, from_role, label, payload))
+        if self._hook is not None:
+            self._hook(session, role, from_role, label, payload)
+
+    def snapshot_state(self) -> object:
+        """Opaque copy of the queues (used by ``ProtocolMachine.snapshot``)."""
+        return (tuple(self._payloads), tuple(self._choices), len(self.received))
+
+    def restore_state(self, state: object) -> None:
+        """Put back what ``snapshot_state`` returned."""
+        payloads, choices, n_received = cast(
+            tuple[tuple[Payload, ...], tuple[str, ...], int], state
+        )
+        self._payloads = deque(payloads)
+        self._choices = deque(choices)
+        del self.received[n_received:]

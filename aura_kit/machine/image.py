@@ -1,0 +1,47 @@
+"""Code images: a global type plus one local type per role, compiled once.
+
+Invariants:
+- an image is immutable; its roles are the keys of ``local_types`` in the given order;
+- every local type compiles (see ``automaton``) when the image is built, so a bad image
+  fails at construction with ``ImageError`` and never inside a round.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from aura_kit.machine.automaton import Automaton, compile_local
+from aura_kit.protocol.types import GlobalType, LocalType, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class CodeImage:
+    """What the machine loads: ``CodeImage(global_type, {role: local_type})``."""
+
+    global_type: GlobalType
+    local_types: Mapping[str, LocalType]
+    automata: Mapping[str, Automaton] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        locals_ = MappingProxyType(dict(self.local_types))
+        object.__setattr__(self, "local_types", locals_)
+        roles = frozenset(locals_)
+        autos = {r: compile_local(r, t, roles) for r, t in locals_.items()}
+        object.__setattr__(self, "automata", MappingProxyType(autos))
+
+    def __hash__(self) -> int:
+        return hash((self.global_type, tuple(self.local_types.items())))
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Roles of the image, in the order of ``local_types``."""
+        return tuple(self.local_types)
+
+    @classmethod
+    def from_protocol(cls, protocol: Protocol, merge: str = "full") -> CodeImage:
+        """Project every role of ``protocol`` (protocol layer's ``project_all``)."""
+        from aura_kit.protocol import project_all
+
+        return cls(protocol.global_type, project_all(protocol, merge=merge))

@@ -1,0 +1,326 @@
+"""The protocol machine's public API: load, step, inject, pending sends, views, snapshots.
+
+Invariants (besides those of ``core``):
+- VM session ids are positive and never reused; ``close`` removes a session for good;
+- ``inject`` and ``ack_pending_send`` either succeed or raise and change nothing;
+- ``snapshot`` copies flat state only (ints, tuples, deques of messages); ``restore`` puts it
+  back, including each handler's queues when the handler offers ``snapshot_state``; stepping
+  after a restore gives the same events as stepping before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from aura_kit.machine.automaton import ActionKind
+from aura_kit.machine.core import RUNNING, MachineCore, VmSession
+from aura_kit.machine.errors import (
+    ImageError,
+    MachineError,
+    NotReady,
+    ProtocolViolation,
+    UnknownSession,
+)
+from aura_kit.machine.handler import EffectHandler, QueuedHandler
+from aura_kit.machine.image import CodeImage
+from aura_kit.machine.scheduler import Scheduler
+from aura_kit.machine.values import (
+    CoroutineStatus,
+    EventKind,
+    MachineEvent,
+    Payload,
+    PendingSend,
+    SessionStatus,
+    SessionView,
+    StepResult,
+    describe,
+    payload_size,
+)
+from aura_kit.machine.views import session_view
+
+
+class NoPendingSend(MachineError, LookupError):
+    """``ack_pending_send`` on a session with nothing pending."""
+
+    def __init__(self, session: int) -> None:
+        super().__init__(f"session {session} has no pending send to acknowledge")
+        self.session = session
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MachineSnapshot:
+    """Opaque saved state of a whole machine (see ``ProtocolMachine.snapshot``)."""
+
+    tick: int
+    next_sid: int
+    live: int
+    raw: list[Any]
+    n_events: int
+    sessions: tuple[tuple[VmSession, tuple[Any, ...]], ...]
+    scheduler: object
+
+
+class ProtocolMachine(MachineCore):
+    """Sans-IO machine running many VM sessions round by round.
+
+    ``ProtocolMachine(scheduler=None, buffer_capacity=64)``; the default scheduler is
+    ``RoundRobin()``. See ``load``, ``step``, ``step_session``, ``inject``.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, scheduler: Scheduler | None = None, buffer_capacity: int = 64) -> None:
+        super().__init__(scheduler, buffer_capacity)
+
+    # -- sessions ---------------------------------------------------------------------------
+    def load(
+        self,
+        image: CodeImage,
+        local_roles: Iterable[str] | None = None,
+        handler: EffectHandler | None = None,
+    ) -> int:
+        """Open a VM session for ``image``; roles not in ``local_roles`` are external."""
+        local = image.roles if local_roles is None else tuple(local_roles)
+        for role in local:
+            if role not in image.local_types:
+                raise ImageError(role, f"not a role of the image {list(image.roles)}")
+        sid = self._next_sid
+        self._next_sid += 1
+        sess = VmSession(sid, image, local, handler or QueuedHandler(fallback=True))
+        self._sessions[sid] = sess
+        self._live += sess.live
+        detail = f"local={','.join(local)} external={','.join(sorted(sess.external))}"
+        self._raw.append((EventKind.OPENED, self._tick, sid, None, None, None, None, detail))
+        for co in sess.order:
+            self._settle(co)
+        return sid
+
+    def close(self, sid: int) -> None:
+        """Emit ``closed`` and remove the session (its coroutines never run again)."""
+        sess = self._session(sid)
+        for co in sess.order:
+            co.ticket += 1
+        if sess.status is RUNNING:
+            self._live -= sess.live
+        del self._sessions[sid]
+        self._raw.append((EventKind.CLOSED, self._tick, sid, None, None, None, None, ""))
+
+    def sessions(self) -> tuple[int, ...]:
+        """Ids of open sessions, oldest first."""
+        return tuple(self._sessions)
+
+    def session_status(self, sid: int) -> SessionStatus:
+        """RUNNING, DONE or FAULTED."""
+        return self._session(sid).status
+
+    def coroutine_status(self, sid: int, role: str) -> CoroutineStatus:
+        """Status of the coroutine of a local ``role``."""
+        return self._coroutine(sid, role).status
+
+    def handler(self, sid: int) -> EffectHandler:
+        """The effect handler of a session (a ``QueuedHandler`` unless one was given)."""
+        return self._session(sid).handler
+
+    @property
+    def tick(self) -> int:
+        """Rounds performed so far."""
+        return self._tick
+
+    def step_session(self, sid: int) -> StepResult:
+        """One round restricted to session ``sid`` (ALL_DONE / STUCK refer to that session)."""
+        sess = self._session(sid)
+        ready = [c for c in sess.order if c.status is CoroutineStatus.READY]
+        if sess.status is not RUNNING or not ready:
+            if sess.status is SessionStatus.DONE:
+                return StepResult.ALL_DONE
+            return self._idle((sess,), sess.live) if sess.live else StepResult.STUCK
+        co = ready[0] if len(ready) == 1 else self._sched.pick(ready, self._tick)
+        self._stale += 1
+        if self._stale > 1024 and self._stale > len(self._sched):
+            self._sched.compact(lambda e: e[0].ticket == e[1])
+            self._stale = 0
+        self._act(co)  # type: ignore[arg-type]
+        return StepResult.CONTINUE if sess.live else StepResult.ALL_DONE
+
+    def step_role(self, sid: int, role: str) -> StepResult:
+        """One round by the coroutine of ``role`` (it must be READY, else ``NotReady``)."""
+        co = self._coroutine(sid, role)
+        if co.status is not CoroutineStatus.READY or co.sess.status is not RUNNING:
+            raise NotReady(sid, role, co.status.value)
+        self._stale += 1
+        self._act(co)
+        return StepResult.CONTINUE if co.sess.live else StepResult.ALL_DONE
+
+    # -- host boundary ----------------------------------------------------------------------
+    def pending_sends(self, sid: int) -> tuple[PendingSend, ...]:
+        """Messages to external roles not yet acknowledged, oldest first."""
+        return tuple(self._session(sid).pending)
+
+    def ack_pending_send(self, sid: int) -> PendingSend:
+        """Remove and return the oldest pending send (after the host delivered it)."""
+        sess = self._session(sid)
+        if not sess.pending:
+            raise NoPendingSend(sid)
+        sent = sess.pending.popleft()
+        sess.pending_count[(sent.from_role, sent.to_role)] -= 1
+        sess.stuck_reported = False
+        co = sess.cos[sent.from_role]
+        if co.status is CoroutineStatus.BLOCKED_SEND and co.edge == (sent.from_role, sent.to_role):
+            self._wake(co)
+        return sent
+
+    def blocked_receive_edge(self, sid: int, role: str) -> tuple[str, str] | None:
+        """``(from_role, to_role)`` when ``role`` waits on a receive from an external role."""
+        co = self._coroutine(sid, role)
+        sess = co.sess
+        if co.status is CoroutineStatus.BLOCKED_RECV and co.edge and co.edge[0] in sess.external:
+            return co.edge
+        return None
+
+    def inject(self, sid: int, from_role: str, to_role: str, label: str, payload: Payload) -> None:
+        """Deliver a message from external ``from_role`` to local ``to_role``."""
+        sess = self._session(sid)
+        if to_role not in sess.cos:
+            raise UnknownSession(sid, to_role)
+        problem = self._inject_problem(sess, from_role, to_role, label, payload)
+        if problem is not None:
+            reason, expected, actual = problem
+            raise ProtocolViolation(
+                role=to_role, session=sid, expected=expected, actual=actual, reason=reason
+            )
+        co = sess.cos[to_role]
+        co.inq[from_role].append((label, payload))
+        sess.stuck_reported = False
+        if co.status is CoroutineStatus.BLOCKED_RECV and co.edge == (from_role, to_role):
+            self._wake(co)
+
+    def _inject_problem(
+        self, sess: VmSession, src: str, dst: str, label: str, payload: Payload
+    ) -> tuple[str, str, str] | None:
+        co = sess.cos[dst]
+        if src not in sess.external:
+            return (
+                "injection from a role that is not external",
+                "|".join(sorted(sess.external)),
+                src,
+            )
+        if sess.status is not RUNNING or co.status is CoroutineStatus.DONE:
+            return ("injection into a finished coroutine", "a running coroutine", co.status.value)
+        queue = co.inq[src]
+        if len(queue) >= self._capacity:
+            return ("injection into a full buffer", f"< {self._capacity} messages", str(len(queue)))
+        st = co.states[co.state]
+        if not queue and st.kind is ActionKind.RECV and st.partner == src:
+            entry = st.table.get(label)
+            if entry is None:
+                return ("injected label not offered", "|".join(st.labels), label)
+            sorts = frozenset({entry[0]})
+        else:
+            sorts = co.sess.image.automata[dst].receivable(src, label)
+            if not sorts:
+                return ("injected label never received on this edge", f"a label from {src}", label)
+        if not any(type(payload) is _PYTYPES[s.value] for s in sorts):
+            expected = "|".join(sorted(s.value for s in sorts))
+            return (f"injected payload of the wrong sort for {label}", expected, describe(payload))
+        return None
+
+    # -- views and events -------------------------------------------------------------------
+    def view(self, sid: int) -> SessionView:
+        """Read-only picture of one session (coroutines, local types, buffers)."""
+        return session_view(self._session(sid))
+
+    def views(self) -> tuple[SessionView, ...]:
+        """Pictures of every open session."""
+        return tuple(session_view(s) for s in self._sessions.values())
+
+    @property
+    def events(self) -> tuple[MachineEvent, ...]:
+        """Every event so far, oldest first."""
+        done = self._views
+        for raw in self._raw[len(done) :]:
+            kind, tick, sid, role, peer, label, payload, detail = raw
+            done.append(
+                MachineEvent(
+                    kind=kind, tick=tick, session=sid, role=role, peer=peer, label=label,
+                    payload=payload, payload_size=payload_size(payload), detail=detail,
+                )
+            )  # fmt: skip
+        return tuple(done)
+
+    trace = events
+
+    # -- snapshots --------------------------------------------------------------------------
+    def snapshot(self) -> MachineSnapshot:
+        """Save the whole machine state (cheap: flat copies, no type copies)."""
+        return MachineSnapshot(
+            tick=self._tick,
+            next_sid=self._next_sid,
+            live=self._live,
+            raw=self._raw,
+            n_events=len(self._raw),
+            sessions=tuple((s, _save_session(s)) for s in self._sessions.values()),
+            scheduler=self._sched.snapshot(),
+        )
+
+    def restore(self, snap: MachineSnapshot) -> None:
+        """Go back to ``snap`` (sessions opened since are dropped, closed ones come back)."""
+        self._tick, self._next_sid, self._live = snap.tick, snap.next_sid, snap.live
+        self._raw = snap.raw[: snap.n_events]
+        del self._views[snap.n_events :]
+        self._sessions = {}
+        for sess, saved in snap.sessions:
+            _load_session(sess, saved)
+            self._sessions[sess.sid] = sess
+        self._sched.restore(snap.scheduler)
+        self._stale = 0
+
+    # -- lookups ----------------------------------------------------------------------------
+    def _session(self, sid: int) -> VmSession:
+        sess = self._sessions.get(sid)
+        if sess is None:
+            raise UnknownSession(sid)
+        return sess
+
+    def _coroutine(self, sid: int, role: str) -> Any:
+        co = self._session(sid).cos.get(role)
+        if co is None:
+            raise UnknownSession(sid, role)
+        return co
+
+
+_PYTYPES: dict[str, type] = {
+    "unit": type(None), "bool": bool, "int": int, "str": str, "bytes": bytes,
+}  # fmt: skip
+
+
+def _save_session(s: VmSession) -> tuple[Any, ...]:
+    cos = tuple((c.state, c.status, c.edge, c.ticket, c.since, c.fault) for c in s.order)
+    bufs = tuple(tuple(q) for q in s.buffers.values())
+    snap_handler = getattr(s.handler, "snapshot_state", None)
+    handler_state = snap_handler() if callable(snap_handler) else None
+    counts = dict(s.pending_count)
+    return (s.status, s.live, s.stuck_reported, cos, bufs, tuple(s.pending), counts, handler_state)
+
+
+def _load_session(s: VmSession, saved: tuple[Any, ...]) -> None:
+    s.status, s.live, s.stuck_reported, cos, bufs, pending, counts, handler_state = saved
+    for c, (state, status, edge, ticket, since, fault) in zip(s.order, cos, strict=True):
+        c.state, c.status, c.edge, c.ticket, c.since, c.fault = (
+            state,
+            status,
+            edge,
+            ticket,
+            since,
+            fault,
+        )
+    for q, items in zip(s.buffers.values(), bufs, strict=True):
+        q.clear()
+        q.extend(items)
+    s.pending.clear()
+    s.pending.extend(pending)
+    s.pending_count = dict(counts)
+    restore_handler = getattr(s.handler, "restore_state", None)
+    if handler_state is not None and callable(restore_handler):
+        restore_handler(handler_state)

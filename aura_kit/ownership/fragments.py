@@ -1,0 +1,122 @@
+"""VM fragment registry: who owns which fragment of which session.
+
+Invariants:
+- a (session, key) pair has at most one owner label: claims are exclusive across labels;
+- a manifest claim is all-or-nothing; repeating a claim with the same label is idempotent
+  and reports no newly claimed keys;
+- a release names the keys it frees; releasing an unclaimed key is refused and frees nothing;
+- moving a session's fragments to a new label is refused, changing nothing, when any of them
+  belongs to a label other than the one moving them;
+- dropping a session removes all of its fragments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .errors import FragmentError, FragmentErrorKind
+from .manifest import CompositionManifest, manifest_fragments
+from .values import SessionId
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class FragmentId:
+    """One fragment of one session."""
+
+    session_id: SessionId
+    key: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FragmentRecord:
+    """Who owns a fragment, and what it belongs to."""
+
+    owner_label: str
+    protocol_id: str
+    bundle_id: str | None = None
+
+
+class FragmentRegistry:
+    """Fragment ownership (not thread-safe; the EffectSystem locks)."""
+
+    def __init__(self) -> None:
+        self._records: dict[FragmentId, FragmentRecord] = {}
+
+    def claim_manifest(
+        self, session_id: SessionId, owner_label: str, manifest: CompositionManifest
+    ) -> frozenset[str]:
+        """Claim every fragment of ``manifest``; return the keys that were not held before."""
+        wanted = manifest_fragments(manifest)
+        for frag in wanted:
+            held = self._records.get(FragmentId(session_id, frag.key))
+            if held is not None and held.owner_label != owner_label:
+                raise FragmentError(
+                    FragmentErrorKind.CONFLICT,
+                    session_id,
+                    frag.key,
+                    owner_label=owner_label,
+                    existing_owner=held.owner_label,
+                )
+        fresh = frozenset(
+            f.key for f in wanted if FragmentId(session_id, f.key) not in self._records
+        )
+        for frag in wanted:
+            if frag.key in fresh:
+                record = FragmentRecord(
+                    owner_label=owner_label, protocol_id=frag.protocol_id, bundle_id=frag.bundle_id
+                )
+                self._records[FragmentId(session_id, frag.key)] = record
+        return fresh
+
+    def release(self, session_id: SessionId, keys: Iterable[str]) -> frozenset[str]:
+        """Free exactly ``keys``; all must be claimed, else nothing is freed."""
+        chosen = frozenset([keys] if isinstance(keys, str) else keys)
+        for key in sorted(chosen):
+            if FragmentId(session_id, key) not in self._records:
+                raise FragmentError(FragmentErrorKind.NOT_CLAIMED, session_id, key)
+        for key in chosen:
+            del self._records[FragmentId(session_id, key)]
+        return chosen
+
+    def check_move(self, session_id: SessionId, from_label: str) -> None:
+        """Raise ``FOREIGN_OWNER`` if a fragment of the session is not ``from_label``'s."""
+        for fid, record in sorted(self._records.items()):
+            if fid.session_id == session_id and record.owner_label != from_label:
+                raise FragmentError(
+                    FragmentErrorKind.FOREIGN_OWNER,
+                    session_id,
+                    fid.key,
+                    owner_label=from_label,
+                    existing_owner=record.owner_label,
+                )
+
+    def move(self, session_id: SessionId, from_label: str, to_label: str) -> int:
+        """Move every fragment of the session to ``to_label`` (after ``check_move``)."""
+        self.check_move(session_id, from_label)
+        moved = 0
+        for fid, record in list(self._records.items()):
+            if fid.session_id == session_id:
+                self._records[fid] = FragmentRecord(
+                    owner_label=to_label, protocol_id=record.protocol_id, bundle_id=record.bundle_id
+                )
+                moved += 1
+        return moved
+
+    def drop_session(self, session_id: SessionId) -> frozenset[str]:
+        """Remove every fragment of the session; return their keys."""
+        gone = [fid for fid in self._records if fid.session_id == session_id]
+        for fid in gone:
+            del self._records[fid]
+        return frozenset(fid.key for fid in gone)
+
+    def keys_for(self, session_id: SessionId) -> frozenset[str]:
+        """Claimed keys of one session."""
+        return frozenset(fid.key for fid in self._records if fid.session_id == session_id)
+
+    def snapshot(self) -> list[tuple[FragmentId, FragmentRecord]]:
+        """Every claimed fragment, sorted by (session id, key)."""
+        return sorted(self._records.items())
+
+    def __len__(self) -> int:
+        return len(self._records)

@@ -1,0 +1,246 @@
+"""Meaning of a parsed ``.choreo`` declaration: statements to a global type (SPEC §2.1).
+
+Invariants:
+- the type is built right to left with a fall-through continuation (top level: ``end``);
+  choice branches and rec bodies fall through to what follows them;
+- roles are declared once; every message is between two distinct declared roles;
+- every branch of ``choice at A`` starts with a message from ``A`` to one common receiver,
+  with distinct labels;
+- ``continue X`` names an enclosing ``rec X``; a rec is guarded; the statements after a
+  ``rec X`` never mention an outer ``X`` (the rec would capture it);
+- no statement follows one that never falls through (``continue``, ``end``, or a choice /
+  rec all of whose paths end that way);
+- ``positions`` records the ``(line, column)`` of every ``Comm`` and ``Mu`` by path.
+"""
+
+from __future__ import annotations
+
+from typing import TypeAlias
+
+from aura_kit.protocol.errors import ProtocolDefinitionError
+from aura_kit.protocol.lexer import Token
+from aura_kit.protocol.syntax import (
+    ChoiceStmt,
+    ContinueStmt,
+    EndStmt,
+    MessageStmt,
+    ProtocolDecl,
+    RecStmt,
+    Stmt,
+    first_token,
+)
+from aura_kit.protocol.types import (
+    Branch,
+    Comm,
+    End,
+    GlobalType,
+    Mu,
+    Path,
+    PositionTable,
+    Protocol,
+    Var,
+    free_vars,
+)
+
+# A position tree parallel to a built type: (line, column, children) or None for leaves.
+PosTree: TypeAlias = "tuple[int, int, tuple[PosTree, ...]] | None"
+Built: TypeAlias = tuple[GlobalType, PosTree]
+
+
+class Builder:
+    """Checks one declaration and builds its ``Protocol``."""
+
+    def __init__(self, decl: ProtocolDecl, source: str) -> None:
+        self.decl = decl
+        self.source = source
+        self.roles: set[str] = set()
+
+    def error(self, message: str, token: Token, expected: str) -> ProtocolDefinitionError:
+        """A definition error at ``token``."""
+        return ProtocolDefinitionError(
+            message,
+            source=self.source,
+            line=token.line,
+            column=token.column,
+            text=token.text,
+            expected=expected,
+        )
+
+    def build(self) -> Protocol:
+        """The checked protocol."""
+        for token in self.decl.roles:
+            if token.text in self.roles:
+                raise self.error(f"duplicate role {token.text!r}", token, "distinct role names")
+            self.roles.add(token.text)
+        self.check_block(self.decl.body, frozenset())
+        global_type, tree = self.block(self.decl.body, (End(), None))
+        positions: dict[Path, tuple[int, int]] = {}
+        _flatten(tree, (), positions)
+        return Protocol(
+            name=self.decl.name.text,
+            roles=tuple(t.text for t in self.decl.roles),
+            global_type=global_type,
+            source=self.source,
+            positions=PositionTable(positions),
+        )
+
+    # -- left-to-right checks ------------------------------------------------------
+
+    def check_block(self, stmts: tuple[Stmt, ...], scope: frozenset[str]) -> None:
+        """Check roles, choices, scopes and reachability, in source order."""
+        for index, stmt in enumerate(stmts):
+            if index > 0 and not falls_through(stmts[index - 1]):
+                token = first_token(stmt)
+                raise self.error(
+                    "unreachable statement", token, "no statement after 'continue' or 'end'"
+                )
+            self.check_stmt(stmt, scope)
+
+    def check_stmt(self, stmt: Stmt, scope: frozenset[str]) -> None:
+        """Check one statement and the blocks inside it."""
+        if isinstance(stmt, MessageStmt):
+            self.check_message(stmt)
+        elif isinstance(stmt, ChoiceStmt):
+            self.check_choice(stmt, scope)
+        elif isinstance(stmt, RecStmt):
+            self.check_block(stmt.body, scope | {stmt.name.text})
+        elif isinstance(stmt, ContinueStmt) and stmt.name.text not in scope:
+            bound = ", ".join(sorted(scope)) or "none"
+            raise self.error(
+                f"unbound continue {stmt.name.text!r}",
+                stmt.name,
+                f"the name of an enclosing rec (bound: {bound})",
+            )
+
+    def check_role(self, token: Token) -> None:
+        """A role must be declared in the protocol header."""
+        if token.text not in self.roles:
+            declared = ", ".join(t.text for t in self.decl.roles)
+            raise self.error(
+                f"undeclared role {token.text!r}", token, f"one of the declared roles ({declared})"
+            )
+
+    def check_message(self, stmt: MessageStmt) -> None:
+        """Both roles declared and distinct."""
+        self.check_role(stmt.sender)
+        self.check_role(stmt.receiver)
+        if stmt.sender.text == stmt.receiver.text:
+            raise self.error(
+                f"message from {stmt.sender.text!r} to itself",
+                stmt.receiver,
+                f"a receiver other than {stmt.sender.text!r}",
+            )
+
+    def check_choice(self, stmt: ChoiceStmt, scope: frozenset[str]) -> None:
+        """Every branch starts with a message from the chooser to one receiver; labels differ."""
+        self.check_role(stmt.role)
+        receiver: str | None = None
+        seen: set[str] = set()
+        for block in stmt.blocks:
+            head = block[0] if block else None
+            if not isinstance(head, MessageStmt) or head.sender.text != stmt.role.text:
+                token = first_token(head) if head else stmt.keyword
+                expected = f"a message from {stmt.role.text!r} first in each branch"
+                raise self.error("choice branch does not start with the choice", token, expected)
+            receiver = receiver or head.receiver.text
+            if head.receiver.text != receiver:
+                raise self.error(
+                    f"choice branch sends to {head.receiver.text!r}",
+                    head.receiver,
+                    f"the common receiver {receiver!r}",
+                )
+            if head.label.text in seen:
+                raise self.error(
+                    f"duplicate label {head.label.text!r} in choice",
+                    head.label,
+                    "distinct labels in one choice",
+                )
+            seen.add(head.label.text)
+            self.check_block(block, scope)
+
+    # -- right-to-left construction ------------------------------------------------
+
+    def block(self, stmts: tuple[Stmt, ...], k: Built) -> Built:
+        """The meaning of ``stmts`` followed by ``k``."""
+        result = k
+        for stmt in reversed(stmts):
+            result = self.stmt(stmt, result)
+        return result
+
+    def stmt(self, stmt: Stmt, rest: Built) -> Built:
+        """The meaning of one statement followed by ``rest``."""
+        if isinstance(stmt, MessageStmt):
+            branch = Branch(stmt.label.text, stmt.sort, rest[0])
+            comm = Comm(stmt.sender.text, stmt.receiver.text, (branch,))
+            return comm, (stmt.sender.line, stmt.sender.column, (rest[1],))
+        if isinstance(stmt, ChoiceStmt):
+            return self.choice(stmt, rest)
+        if isinstance(stmt, RecStmt):
+            return self.rec(stmt, rest)
+        if isinstance(stmt, ContinueStmt):
+            return Var(stmt.name.text), None
+        return End(), None
+
+    def choice(self, stmt: ChoiceStmt, rest: Built) -> Built:
+        """One ``Comm`` whose branches fall through to ``rest``."""
+        branches: list[Branch] = []
+        trees: list[PosTree] = []
+        receiver = ""
+        for block in stmt.blocks:
+            head = block[0]
+            assert isinstance(head, MessageStmt)
+            receiver = head.receiver.text
+            cont, tree = self.block(block[1:], rest)
+            branches.append(Branch(head.label.text, head.sort, cont))
+            trees.append(tree)
+        comm = Comm(stmt.role.text, receiver, tuple(branches))
+        return comm, (stmt.keyword.line, stmt.keyword.column, tuple(trees))
+
+    def rec(self, stmt: RecStmt, rest: Built) -> Built:
+        """``Mu`` whose body falls through to ``rest``; guarded and capture-free."""
+        name = stmt.name.text
+        if name in free_vars(rest[0]):
+            raise self.error(
+                f"rec {name!r} would capture a later 'continue {name}' of an outer rec",
+                stmt.name,
+                "a recursion name not used by an enclosing rec",
+            )
+        body, tree = self.block(stmt.body, rest)
+        if _unguarded(body, frozenset({name})):
+            raise self.error(
+                f"unguarded recursion: rec {name!r} reaches a continue before any message",
+                stmt.keyword,
+                "a message before 'continue'",
+            )
+        return Mu(name, body), (stmt.keyword.line, stmt.keyword.column, (tree,))
+
+
+def falls_through(stmt: Stmt) -> bool:
+    """Whether control can reach the statement after ``stmt``."""
+    if isinstance(stmt, (ContinueStmt, EndStmt)):
+        return False
+    if isinstance(stmt, ChoiceStmt):
+        return any(_block_falls_through(b) for b in stmt.blocks)
+    if isinstance(stmt, RecStmt):
+        return _block_falls_through(stmt.body)
+    return True
+
+
+def _block_falls_through(stmts: tuple[Stmt, ...]) -> bool:
+    return not stmts or falls_through(stmts[-1])
+
+
+def _unguarded(t: GlobalType, bound: frozenset[str]) -> bool:
+    while isinstance(t, Mu):
+        bound |= {t.var}
+        t = t.body  # type: ignore[assignment]
+    return isinstance(t, Var) and t.var in bound
+
+
+def _flatten(tree: PosTree, path: Path, out: dict[Path, tuple[int, int]]) -> None:
+    if tree is None:
+        return
+    line, column, children = tree
+    out[path] = (line, column)
+    for index, child in enumerate(children):
+        _flatten(child, (*path, index), out)

@@ -1,0 +1,85 @@
+"""Errors of the protocol layer.
+
+Invariants:
+- every error names its place: ``source``, ``line`` and ``column`` (1-based; 0 when a
+  value was built in code and has no text behind it);
+- every error keeps the offending ``text`` and what was ``expected`` as attributes;
+- ``message`` is one line without the place; ``str(error)`` prefixes the place.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aura_kit.protocol.types import LocalType
+
+
+class ProtocolError(ValueError):
+    """Base of every protocol-layer error."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str = "<string>",
+        line: int = 0,
+        column: int = 0,
+        text: str = "",
+        expected: str = "",
+    ) -> None:
+        self.message = message
+        self.source = source
+        self.line = line
+        self.column = column
+        self.text = text
+        self.expected = expected
+        super().__init__(f"{self.location}: {message}")
+
+    @property
+    def location(self) -> str:
+        """``source:line:column``."""
+        return f"{self.source}:{self.line}:{self.column}"
+
+
+class ProtocolSyntaxError(ProtocolError):
+    """The text does not follow the grammar."""
+
+
+class ProtocolDefinitionError(ProtocolError):
+    """The text parses but breaks a rule (roles, labels, recursion, reachability)."""
+
+
+class ProjectionError(ProtocolError):
+    """A role's view of a choice cannot be merged into one local type."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        role: str,
+        sender: str,
+        receiver: str,
+        labels: tuple[str, ...],
+        left: LocalType,
+        right: LocalType,
+        merge: str,
+        source: str = "<string>",
+        line: int = 0,
+        column: int = 0,
+    ) -> None:
+        self.role = role
+        self.sender = sender
+        self.receiver = receiver
+        self.labels = labels
+        self.left = left
+        self.right = right
+        self.merge = merge
+        super().__init__(
+            message,
+            source=source,
+            line=line,
+            column=column,
+            text=f"{sender} -> {receiver}: {{{', '.join(labels)}}}",
+            expected=f"branches that {merge}-merge for {role}",
+        )

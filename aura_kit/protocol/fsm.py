@@ -1,0 +1,88 @@
+"""Endpoint automata of local types (for drawing and for locating a coroutine).
+
+Invariants:
+- states are ints numbered breadth first from ``0``, the initial state;
+- a state stands for one unfolded local type; recursion folds back into loops because
+  unfolding ``rec X.T`` reaches a type equal to an earlier state;
+- transitions keep branch order; an action reads ``Server!Ping(int)`` or ``Client?Pong``;
+- final states are those whose type is ``end``;
+- an open or unguarded local type is refused with ``ValueError``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from aura_kit.protocol.local import format_branch
+from aura_kit.protocol.types import End, LocalType, Mu, Recv, Send, Var, free_vars, unfold
+
+
+class Transition(NamedTuple):
+    """One labelled edge of an endpoint automaton."""
+
+    src: int
+    dst: int
+    action: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LocalFsm:
+    """An endpoint automaton: states, labelled transitions and final states."""
+
+    states: tuple[int, ...]
+    transitions: tuple[Transition, ...]
+    finals: frozenset[int]
+    types: tuple[LocalType, ...]
+    initial: int = 0
+
+    def state_of(self, t: LocalType) -> int:
+        """The state whose unfolded type equals ``unfold(t)``; ``KeyError`` if none."""
+        target = unfold(t)
+        for state, state_type in zip(self.states, self.types, strict=True):
+            if state_type == target:
+                return state
+        raise KeyError(f"no state of this automaton has type {target!r}")
+
+    def outgoing(self, state: int) -> tuple[Transition, ...]:
+        """Transitions leaving ``state`` in branch order."""
+        return tuple(tr for tr in self.transitions if tr.src == state)
+
+
+def _state_type(t: LocalType) -> LocalType:
+    unfolded = unfold(t)
+    if isinstance(unfolded, (Mu, Var)):
+        raise ValueError(f"local type is unguarded or open: {unfolded!r}")
+    return unfolded  # type: ignore[return-value]
+
+
+def local_fsm(t: LocalType) -> LocalFsm:
+    """The endpoint automaton of a closed, guarded local type."""
+    if free_vars(t):
+        raise ValueError(f"local type is open: free variables {sorted(free_vars(t))}")
+    types: list[LocalType] = [_state_type(t)]
+    index = {types[0]: 0}
+    transitions: list[Transition] = []
+    queue = deque([0])
+    while queue:
+        src = queue.popleft()
+        current = types[src]
+        if not isinstance(current, (Send, Recv)):
+            continue
+        mark = "!" if isinstance(current, Send) else "?"
+        for branch in current.branches:
+            nxt = _state_type(branch.cont)  # type: ignore[arg-type]
+            if nxt not in index:
+                index[nxt] = len(types)
+                types.append(nxt)
+                queue.append(index[nxt])
+            action = f"{current.partner}{mark}{format_branch(branch)}"
+            transitions.append(Transition(src, index[nxt], action))
+    finals = frozenset(i for i, ty in enumerate(types) if isinstance(ty, End))
+    return LocalFsm(
+        states=tuple(range(len(types))),
+        transitions=tuple(transitions),
+        finals=finals,
+        types=tuple(types),
+    )

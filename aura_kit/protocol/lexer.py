@@ -1,0 +1,163 @@
+"""Tokens of the ``.choreo`` text and of the local type notation.
+
+Invariants:
+- every token carries its 1-based line and column;
+- ``//`` comments run to the end of the line and produce no token;
+- newlines are tokens (they end statements); other whitespace is skipped;
+- an unknown character is a ``ProtocolSyntaxError`` at its place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from aura_kit.protocol.errors import ProtocolSyntaxError
+
+KEYWORDS = frozenset({"protocol", "choice", "at", "or", "rec", "continue", "end"})
+
+
+class Kind(Enum):
+    """Kinds of token."""
+
+    NAME = "name"
+    ARROW = "'->'"
+    COLON = "':'"
+    LPAREN = "'('"
+    RPAREN = "')'"
+    LBRACE = "'{'"
+    RBRACE = "'}'"
+    COMMA = "','"
+    SEMI = "';'"
+    BANG = "'!'"
+    QUERY = "'?'"
+    DOT = "'.'"
+    NEWLINE = "newline"
+    EOF = "end of input"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token and where it starts."""
+
+    kind: Kind
+    text: str
+    line: int
+    column: int
+
+    def shown(self) -> str:
+        """The token as an error message shows it."""
+        if self.kind in (Kind.NEWLINE, Kind.EOF):
+            return self.kind.value
+        return repr(self.text)
+
+
+_PUNCT = {
+    "->": Kind.ARROW,
+    ":": Kind.COLON,
+    "(": Kind.LPAREN,
+    ")": Kind.RPAREN,
+    "{": Kind.LBRACE,
+    "}": Kind.RBRACE,
+    ",": Kind.COMMA,
+    ";": Kind.SEMI,
+    "!": Kind.BANG,
+    "?": Kind.QUERY,
+    ".": Kind.DOT,
+}
+_PATTERN = re.compile(
+    r"(?P<space>[ \t\r]+)|(?P<comment>//[^\n]*)|(?P<newline>\n)"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>->|[:(){},;!?.])"
+)
+
+
+def tokenize(text: str, source: str = "<string>") -> list[Token]:
+    """Split ``text`` into tokens, ending with one ``EOF`` token."""
+    tokens: list[Token] = []
+    line, line_start, pos = 1, 0, 0
+    while pos < len(text):
+        match = _PATTERN.match(text, pos)
+        column = pos - line_start + 1
+        if match is None:
+            raise ProtocolSyntaxError(
+                f"unexpected character {text[pos]!r}",
+                source=source,
+                line=line,
+                column=column,
+                text=text[pos],
+                expected="a name, '->', ':', '(', ')', '{', '}', ',' or ';'",
+            )
+        kind = match.lastgroup
+        word = match.group()
+        if kind == "newline":
+            tokens.append(Token(Kind.NEWLINE, word, line, column))
+            line, line_start = line + 1, match.end()
+        elif kind == "name":
+            tokens.append(Token(Kind.NAME, word, line, column))
+        elif kind == "punct":
+            tokens.append(Token(_PUNCT[word], word, line, column))
+        pos = match.end()
+    tokens.append(Token(Kind.EOF, "", line, pos - line_start + 1))
+    return tokens
+
+
+class TokenStream:
+    """A cursor over tokens with expectation helpers that raise syntax errors."""
+
+    def __init__(self, tokens: list[Token], source: str) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.source = source
+
+    def peek(self) -> Token:
+        """The current token."""
+        return self.tokens[self.pos]
+
+    def next(self) -> Token:
+        """Consume and return the current token."""
+        token = self.tokens[self.pos]
+        if token.kind is not Kind.EOF:
+            self.pos += 1
+        return token
+
+    def at(self, kind: Kind, text: str | None = None) -> bool:
+        """Whether the current token has ``kind`` (and ``text``)."""
+        token = self.peek()
+        return token.kind is kind and (text is None or token.text == text)
+
+    def skip_newlines(self) -> None:
+        """Skip newline tokens (where a statement cannot end)."""
+        while self.at(Kind.NEWLINE):
+            self.next()
+
+    def fail(self, expected: str, token: Token | None = None) -> ProtocolSyntaxError:
+        """A syntax error at ``token`` (default: the current one)."""
+        token = token or self.peek()
+        return ProtocolSyntaxError(
+            f"expected {expected}, found {token.shown()}",
+            source=self.source,
+            line=token.line,
+            column=token.column,
+            text=token.text,
+            expected=expected,
+        )
+
+    def expect(self, kind: Kind, what: str | None = None) -> Token:
+        """Consume a token of ``kind`` or raise."""
+        if not self.at(kind):
+            raise self.fail(what or kind.value)
+        return self.next()
+
+    def keyword(self, word: str) -> Token:
+        """Consume the keyword ``word`` or raise."""
+        if not self.at(Kind.NAME, word):
+            raise self.fail(repr(word))
+        return self.next()
+
+    def name(self, what: str) -> Token:
+        """Consume an identifier that is not a keyword, or raise."""
+        token = self.peek()
+        if token.kind is not Kind.NAME or token.text in KEYWORDS:
+            raise self.fail(what)
+        return self.next()

@@ -1,0 +1,117 @@
+"""Reading and writing ``.choreo`` text.
+
+Invariants:
+- ``parse_protocol`` accepts exactly one protocol; ``parse_protocols`` one or more with
+  distinct names;
+- ``format_protocol(p)`` parses back to a protocol with an equal global type and roles;
+- errors name the source, line and column and change nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path as FilePath
+
+from aura_kit.protocol.build import Builder
+from aura_kit.protocol.errors import ProtocolDefinitionError, ProtocolSyntaxError
+from aura_kit.protocol.syntax import parse_file
+from aura_kit.protocol.types import Branch, Comm, End, GlobalType, Mu, Protocol, Sort, Var
+
+
+def parse_protocols(text: str, source: str = "<string>") -> list[Protocol]:
+    """Every protocol in ``text``, in order."""
+    protocols: list[Protocol] = []
+    names: set[str] = set()
+    for decl in parse_file(text, source):
+        if decl.name.text in names:
+            raise ProtocolDefinitionError(
+                f"duplicate protocol {decl.name.text!r}",
+                source=source,
+                line=decl.name.line,
+                column=decl.name.column,
+                text=decl.name.text,
+                expected="distinct protocol names in one file",
+            )
+        names.add(decl.name.text)
+        protocols.append(Builder(decl, source).build())
+    return protocols
+
+
+def parse_protocol(text: str, source: str = "<string>") -> Protocol:
+    """The single protocol in ``text``."""
+    decls = parse_file(text, source)
+    if len(decls) != 1:
+        second = decls[1].keyword
+        raise ProtocolSyntaxError(
+            f"found {len(decls)} protocols",
+            source=source,
+            line=second.line,
+            column=second.column,
+            text=second.text,
+            expected="exactly one protocol",
+        )
+    return Builder(decls[0], source).build()
+
+
+def load_protocols(path: str | FilePath) -> list[Protocol]:
+    """Every protocol in the file at ``path``."""
+    return parse_protocols(_read(path), source=str(path))
+
+
+def load_protocol(path: str | FilePath) -> Protocol:
+    """The single protocol in the file at ``path``."""
+    return parse_protocol(_read(path), source=str(path))
+
+
+def _read(path: str | FilePath) -> str:
+    return FilePath(path).read_text(encoding="utf-8")
+
+
+def format_protocol(protocol: Protocol) -> str:
+    """``.choreo`` text for ``protocol`` (two-space indents, one statement a line)."""
+    lines = [f"protocol {protocol.name}({', '.join(protocol.roles)}) {{"]
+    _statements(protocol.global_type, 1, lines)
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def format_global(g: GlobalType) -> list[str]:
+    """The statements of ``g`` as lines without the protocol header."""
+    lines: list[str] = []
+    _statements(g, 0, lines)
+    return lines
+
+
+def _message(sender: str, receiver: str, branch: Branch) -> str:
+    payload = "" if branch.sort is Sort.UNIT else f"({branch.sort.value})"
+    return f"{sender} -> {receiver}: {branch.label}{payload}"
+
+
+def _statements(g: GlobalType, depth: int, lines: list[str]) -> None:
+    pad = "  " * depth
+    while True:
+        if isinstance(g, End):
+            return
+        if isinstance(g, Var):
+            lines.append(f"{pad}continue {g.var}")
+            return
+        if isinstance(g, Mu):
+            lines.append(f"{pad}rec {g.var} {{")
+            _statements(g.body, depth + 1, lines)  # type: ignore[arg-type]
+            lines.append(f"{pad}}}")
+            return
+        if len(g.branches) == 1:
+            lines.append(pad + _message(g.sender, g.receiver, g.branches[0]))
+            g = g.branches[0].cont  # type: ignore[assignment]
+            continue
+        _choice(g, depth, lines)
+        return
+
+
+def _choice(g: Comm, depth: int, lines: list[str]) -> None:
+    pad = "  " * depth
+    for index, branch in enumerate(g.branches):
+        opener = f"choice at {g.sender} {{" if index == 0 else "} or {"
+        lines.append(pad + opener)
+        lines.append("  " * (depth + 1) + _message(g.sender, g.receiver, branch))
+        _statements(branch.cont, depth + 1, lines)  # type: ignore[arg-type]
+    lines.append(pad + "}")

@@ -1,0 +1,184 @@
+"""Projection of global types onto roles (SPEC §2.4).
+
+Invariants:
+- ``Comm(p, q, bs)`` is ``Send(q, ...)`` for ``p``, ``Recv(p, ...)`` for ``q`` and the merge
+  of the projected continuations for every other role;
+- ``Mu(X, G)`` is ``end`` when the role occurs nowhere in ``G`` (decided before projecting
+  ``G``), else ``Mu(X, project(G))``, or ``end`` when that body has no communication;
+- full merge: equal types; two ``Recv`` from one partner (union of branches, a shared label
+  needs one sort and merged continuations); two ``Mu`` on one variable; nothing else;
+- plain merge: all branches project to the same type;
+- branch order: the first type's branches in order, then new labels in order of appearance;
+- projections of closed, guarded global types are closed and guarded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from aura_kit.protocol.errors import ProjectionError
+from aura_kit.protocol.types import (
+    Branch,
+    Comm,
+    End,
+    GlobalType,
+    LocalType,
+    Mu,
+    Path,
+    Protocol,
+    Recv,
+    Send,
+    labels,
+)
+
+
+class Merge(StrEnum):
+    """How a role that is not part of a choice combines the branches it sees."""
+
+    FULL = "full"
+    PLAIN = "plain"
+
+
+class _NoMerge(Exception):
+    """Internal: two local types do not merge."""
+
+
+def roles(g: GlobalType) -> tuple[str, ...]:
+    """Roles that send or receive in ``g``, in order of first appearance."""
+    found: dict[str, None] = {}
+    stack: list[GlobalType] = [g]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, Comm):
+            found.setdefault(t.sender)
+            found.setdefault(t.receiver)
+            stack.extend(reversed([b.cont for b in t.branches]))  # type: ignore[misc]
+        elif isinstance(t, Mu):
+            stack.append(t.body)  # type: ignore[arg-type]
+    return tuple(found)
+
+
+def has_communication(t: LocalType) -> bool:
+    """Whether a local type contains any send or receive."""
+    if isinstance(t, (Send, Recv)):
+        return True
+    if isinstance(t, Mu):
+        return has_communication(t.body)  # type: ignore[arg-type]
+    return False
+
+
+def merge_types(a: LocalType, b: LocalType, merge: Merge | str = Merge.FULL) -> LocalType:
+    """Merge two projections; raises ``ValueError`` when they do not merge."""
+    try:
+        return _merge(a, b, Merge(merge) is Merge.FULL)
+    except _NoMerge:
+        raise ValueError(f"local types do not {Merge(merge).value}-merge") from None
+
+
+def _merge(a: LocalType, b: LocalType, full: bool) -> LocalType:
+    if a == b:
+        return a
+    if not full:
+        raise _NoMerge
+    if isinstance(a, Recv) and isinstance(b, Recv) and a.partner == b.partner:
+        return Recv(a.partner, _merge_branches(a.branches, b.branches))
+    if isinstance(a, Mu) and isinstance(b, Mu) and a.var == b.var:
+        return Mu(a.var, _merge(a.body, b.body, full))  # type: ignore[arg-type]
+    raise _NoMerge
+
+
+def _merge_branches(left: tuple[Branch, ...], right: tuple[Branch, ...]) -> tuple[Branch, ...]:
+    out = list(left)
+    where = {b.label: i for i, b in enumerate(out)}
+    for branch in right:
+        if branch.label not in where:
+            where[branch.label] = len(out)
+            out.append(branch)
+            continue
+        old = out[where[branch.label]]
+        if old.sort != branch.sort:
+            raise _NoMerge
+        cont = _merge(old.cont, branch.cont, True)  # type: ignore[arg-type]
+        out[where[branch.label]] = Branch(old.label, old.sort, cont)
+    return tuple(out)
+
+
+class _Projector:
+    """Projects one global type onto one role, tracking paths for error lines."""
+
+    def __init__(
+        self, role: str, merge: Merge, positions: Mapping[Path, tuple[int, int]], source: str
+    ) -> None:
+        self.role = role
+        self.merge = merge
+        self.positions = positions
+        self.source = source
+
+    def project(self, t: GlobalType, path: Path) -> LocalType:
+        if isinstance(t, Comm):
+            return self.comm(t, path)
+        if isinstance(t, Mu):
+            body: GlobalType = t.body  # type: ignore[assignment]
+            if self.role not in roles(body):
+                return End()
+            local = self.project(body, (*path, 0))
+            return Mu(t.var, local) if has_communication(local) else End()
+        return t
+
+    def comm(self, t: Comm, path: Path) -> LocalType:
+        conts = [
+            self.project(b.cont, (*path, i))  # type: ignore[arg-type]
+            for i, b in enumerate(t.branches)
+        ]
+        branches = tuple(Branch(b.label, b.sort, c) for b, c in zip(t.branches, conts, strict=True))
+        if self.role == t.sender:
+            return Send(t.receiver, branches)
+        if self.role == t.receiver:
+            return Recv(t.sender, branches)
+        merged = conts[0]
+        for cont in conts[1:]:
+            try:
+                merged = _merge(merged, cont, self.merge is Merge.FULL)
+            except _NoMerge:
+                raise self.failure(t, path, merged, cont) from None
+        return merged
+
+    def failure(self, t: Comm, path: Path, left: LocalType, right: LocalType) -> ProjectionError:
+        from aura_kit.protocol.local import format_local
+
+        line, column = self.positions.get(path, (0, 0))
+        names = labels(t)
+        where = f" at line {line}" if line else ""
+        message = (
+            f"cannot project onto {self.role!r}: choice {t.sender} -> {t.receiver} "
+            f"{{{', '.join(names)}}}{where} gives {format_local(left)} and "
+            f"{format_local(right)}, which do not {self.merge.value}-merge"
+        )
+        return ProjectionError(
+            message,
+            role=self.role,
+            sender=t.sender,
+            receiver=t.receiver,
+            labels=names,
+            left=left,
+            right=right,
+            merge=self.merge.value,
+            source=self.source,
+            line=line,
+            column=column,
+        )
+
+
+def project(g: GlobalType | Protocol, role: str, merge: Merge | str = Merge.FULL) -> LocalType:
+    """The local type of ``role`` in ``g`` (a global type or a ``Protocol``)."""
+    if isinstance(g, Protocol):
+        projector = _Projector(role, Merge(merge), g.positions, g.source)
+        return projector.project(g.global_type, ())
+    return _Projector(role, Merge(merge), {}, "<global type>").project(g, ())
+
+
+def project_all(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
+    """Local type per role: the declared roles of a ``Protocol``, else ``roles(g)``."""
+    names = g.roles if isinstance(g, Protocol) else roles(g)
+    return {role: project(g, role, merge) for role in names}

@@ -1,0 +1,144 @@
+"""Well-formedness of global and local types (SPEC §2.1 rules, §2.5).
+
+Invariants (a well-formed global type):
+- every message is between two distinct roles named by identifiers (declared, when the
+  protocol's roles are known); labels are identifiers, distinct within one ``Comm``;
+- every ``Comm`` has at least one branch;
+- it is closed (every ``Var`` is bound) and guarded (no ``Mu`` reaches a bound ``Var``
+  before a message);
+- it projects onto every role with the chosen merge.
+A well-formed local type is closed and guarded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from aura_kit.protocol.errors import ProtocolDefinitionError, ProtocolError
+from aura_kit.protocol.lexer import KEYWORDS
+from aura_kit.protocol.projection import Merge, project
+from aura_kit.protocol.types import (
+    AnyType,
+    Comm,
+    GlobalType,
+    LocalType,
+    Mu,
+    Path,
+    Protocol,
+    Recv,
+    Send,
+    Var,
+    free_vars,
+)
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def is_name(text: str) -> bool:
+    """Whether ``text`` is an identifier that is not a keyword."""
+    return bool(_IDENT.match(text)) and text not in KEYWORDS
+
+
+def is_guarded(t: AnyType, bound: frozenset[str] = frozenset()) -> bool:
+    """No ``Mu`` reaches one of its own variables before a communication."""
+    if isinstance(t, Mu):
+        return is_guarded(t.body, bound | {t.var})
+    if isinstance(t, Var):
+        return t.var not in bound
+    if isinstance(t, (Comm, Send, Recv)):
+        return all(is_guarded(b.cont) for b in t.branches)
+    return True
+
+
+def well_formed_local(t: LocalType) -> bool:
+    """A local type is well formed when it is closed and guarded."""
+    return not free_vars(t) and is_guarded(t)
+
+
+class _Checker:
+    """Walks a global type and raises the first broken rule with its position."""
+
+    def __init__(
+        self, roles: tuple[str, ...] | None, positions: Mapping[Path, tuple[int, int]], source: str
+    ) -> None:
+        self.roles = roles
+        self.positions = positions
+        self.source = source
+
+    def fail(self, message: str, path: Path, text: str, expected: str) -> ProtocolDefinitionError:
+        line, column = self.positions.get(path, (0, 0))
+        return ProtocolDefinitionError(
+            message, source=self.source, line=line, column=column, text=text, expected=expected
+        )
+
+    def walk(
+        self, t: GlobalType, path: Path, bound: frozenset[str], unguarded: frozenset[str]
+    ) -> None:
+        if isinstance(t, Var):
+            if t.var not in bound:
+                raise self.fail(f"unbound variable {t.var!r}", path, t.var, "an enclosing rec")
+            if t.var in unguarded:
+                raise self.fail(f"unguarded recursion on {t.var!r}", path, t.var, "a message first")
+        elif isinstance(t, Mu):
+            if not is_name(t.var):
+                raise self.fail(f"bad recursion name {t.var!r}", path, t.var, "an identifier")
+            body: GlobalType = t.body  # type: ignore[assignment]
+            self.walk(body, (*path, 0), bound | {t.var}, unguarded | {t.var})
+        elif isinstance(t, Comm):
+            self.comm(t, path)
+            for i, b in enumerate(t.branches):
+                self.walk(b.cont, (*path, i), bound, frozenset())  # type: ignore[arg-type]
+
+    def comm(self, t: Comm, path: Path) -> None:
+        for role in (t.sender, t.receiver):
+            if not is_name(role):
+                raise self.fail(f"bad role name {role!r}", path, role, "an identifier")
+            if self.roles is not None and role not in self.roles:
+                raise self.fail(f"undeclared role {role!r}", path, role, f"one of {self.roles}")
+        if t.sender == t.receiver:
+            raise self.fail(f"message from {t.sender!r} to itself", path, t.sender, "two roles")
+        if not t.branches:
+            raise self.fail("message without branches", path, t.sender, "at least one branch")
+        seen: set[str] = set()
+        for b in t.branches:
+            if not is_name(b.label) or b.label in seen:
+                raise self.fail(
+                    f"bad or duplicate label {b.label!r}", path, b.label, "distinct labels"
+                )
+            seen.add(b.label)
+
+
+def check_global(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
+    """Raise the first broken rule of ``g``; return the projection of every role."""
+    from aura_kit.protocol.projection import roles as roles_of
+
+    if isinstance(g, Protocol):
+        checker = _Checker(g.roles, g.positions, g.source)
+        names = g.roles
+        checker.walk(g.global_type, (), frozenset(), frozenset())
+    else:
+        _Checker(None, {}, "<global type>").walk(g, (), frozenset(), frozenset())
+        names = roles_of(g)
+    return {role: project(g, role, merge) for role in names}
+
+
+def check_protocol(protocol: Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
+    """Raise the first problem of ``protocol``; return its projections by declared role."""
+    if len(set(protocol.roles)) != len(protocol.roles) or not all(map(is_name, protocol.roles)):
+        raise ProtocolDefinitionError(
+            f"bad or duplicate role names {protocol.roles}",
+            source=protocol.source,
+            text=", ".join(protocol.roles),
+            expected="distinct identifiers",
+        )
+    return check_global(protocol, merge)
+
+
+def well_formed(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> bool:
+    """Whether ``g`` keeps every rule of SPEC §2.1 and projects onto every role."""
+    try:
+        check_global(g, merge)
+    except ProtocolError:
+        return False
+    return True

@@ -1,0 +1,85 @@
+"""The ordered checks behind every owned-session call (callers hold the lock).
+
+Order: binding -> owner (missing, label, session, generation/scope, tag) -> scope.
+Registry refusals become the seed's ``SessionIngressError`` variants here, in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from aura_kit.ownership import (
+    LinkBoundary,
+    OwnerRecord,
+    RuntimeSessionOwner,
+    SessionId,
+    SessionOwnershipError,
+    SessionOwnershipErrorKind,
+    SessionRegistry,
+)
+
+from .errors import (
+    BoundaryScopeRejected,
+    CapabilityRejected,
+    FullSessionCapabilityRequired,
+    InvalidIngressRouting,
+    MissingOwner,
+    MissingTaskBinding,
+    SessionBindingMismatch,
+    SessionIngressError,
+    StaleOwner,
+)
+from .tasks import current_context
+
+
+def ingress_error(error: SessionOwnershipError, owner: RuntimeSessionOwner) -> SessionIngressError:
+    """The seed's ``From<SessionOwnershipError> for SessionIngressError``."""
+    kind = error.kind
+    if kind is SessionOwnershipErrorKind.MISSING_OWNER:
+        return MissingOwner(error.session_id)
+    if kind is SessionOwnershipErrorKind.OWNER_MISMATCH:
+        return StaleOwner(error.session_id, error.expected_owner)
+    details = CapabilityRejected(error.details())
+    return InvalidIngressRouting(error.session_id, owner.owner_label, details)
+
+
+class Checks:
+    """Check helpers mixed into ``EffectSystem``."""
+
+    _bindings: dict[Hashable, SessionId]
+    _sessions: SessionRegistry
+
+    def _check_binding(self, context: Hashable, owner: RuntimeSessionOwner) -> None:
+        _require_owner(owner)
+        bound = self._bindings.get(context)
+        if bound is None:
+            raise InvalidIngressRouting(owner.session_id, owner.owner_label, MissingTaskBinding())
+        if bound != owner.session_id:
+            details = SessionBindingMismatch(owner.session_id, bound)
+            raise InvalidIngressRouting(owner.session_id, owner.owner_label, details)
+
+    def _ensure(self, owner: RuntimeSessionOwner) -> OwnerRecord:
+        _require_owner(owner)
+        try:
+            return self._sessions.ensure(owner.session_id, owner.capability)
+        except SessionOwnershipError as error:
+            raise ingress_error(error, owner) from None
+
+    def _assert_boundary_locked(self, owner: RuntimeSessionOwner, boundary: LinkBoundary) -> None:
+        self._check_binding(current_context(self), owner)
+        record = self._ensure(owner)
+        if not boundary.is_allowed_by(record.scope):
+            details = BoundaryScopeRejected(boundary, record.scope)
+            raise InvalidIngressRouting(owner.session_id, owner.owner_label, details)
+
+    def _assert_session_locked(self, owner: RuntimeSessionOwner) -> None:
+        self._check_binding(current_context(self), owner)
+        record = self._ensure(owner)
+        if not record.scope.is_session:
+            details = FullSessionCapabilityRequired()
+            raise InvalidIngressRouting(owner.session_id, owner.owner_label, details)
+
+
+def _require_owner(owner: object) -> None:
+    if not isinstance(owner, RuntimeSessionOwner):
+        raise TypeError(f"expected a RuntimeSessionOwner, got {type(owner).__name__}")

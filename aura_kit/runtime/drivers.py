@@ -1,0 +1,229 @@
+"""Host bridge rounds for an owned VM session: step, flush sends, receive (sync and asyncio).
+
+Invariants:
+- one round performs exactly one machine step, then flushes pending sends in order, then
+  asks the transport at most once for the active role's blocked receive edge;
+- a pending send is acknowledged only after the transport accepted it; a missing peer
+  mapping or a refused send stops the flush and leaves that send (and all later ones)
+  pending, so nothing is dropped;
+- the sync receive never waits: an empty inbox is ``NO_MESSAGE`` (``TIMED_OUT``, or
+  ``DEFERRED`` when the caller's predicate says so);
+- the asyncio receive waits on the transport up to ``timeout`` seconds and ends as
+  ``CANCELLED`` as soon as the session is no longer bound (it ended meanwhile);
+- a received message is returned as a ``BlockedVmReceive`` and never injected here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .bridge import (
+    BlockedVmReceive,
+    ReceiveErrorKind,
+    ReceiveErrorPredicate,
+    TransportReceiveError,
+    VmBridgeRound,
+    VmHostWaitStatus,
+    never_defer,
+)
+from .codec import Codec
+
+PeerRoles = Mapping[str, Any]
+
+
+class BridgeFailure(Exception):
+    """A round failed inside the bridge; the message becomes the ``RoundError`` message."""
+
+
+@dataclass(slots=True, kw_only=True)
+class BridgeContext:
+    """Everything a round needs besides the machine: who, where and how to encode."""
+
+    effects: Any
+    session_id: Any
+    codec: Codec
+    own_roles: tuple[Any, ...] = ()
+
+    @property
+    def network(self) -> Any:
+        """The transport of this authority, or None."""
+        return getattr(self.effects, "network", None)
+
+    def self_role(self, active_role: str, peer_roles: PeerRoles) -> Any:
+        """The active role's ``ChoreographicRole`` (from the mapping, else the only own role)."""
+        if active_role in peer_roles:
+            return peer_roles[active_role]
+        return self.own_roles[0] if len(self.own_roles) == 1 else None
+
+    def still_bound(self) -> bool:
+        """True while the current task is bound to this session."""
+        return bool(self.effects.current_session_id() == self.session_id)
+
+
+def step_machine(machine: Any, vm_session_id: int, active_role: str) -> Any:
+    """One machine step for the session; a machine error becomes a ``BridgeFailure``."""
+    try:
+        return machine.step_session(vm_session_id)
+    except Exception as error:
+        raise BridgeFailure(f"{active_role} VM step failed: {error}") from error
+
+
+def flush_pending_vm_sends(
+    ctx: BridgeContext, machine: Any, vm_session_id: int, active_role: str, peer_roles: PeerRoles
+) -> int:
+    """Send every pending send in order; returns how many left. Failures keep the send pending."""
+    sent = 0
+    sender = ctx.self_role(active_role, peer_roles)
+    for pending in tuple(machine.pending_sends(vm_session_id)):
+        peer = peer_roles.get(pending.to_role)
+        if peer is None:
+            raise BridgeFailure(f"missing peer mapping for VM send target role {pending.to_role}")
+        try:
+            _send_one(ctx, pending, sender, peer)
+        except Exception as error:
+            raise BridgeFailure(
+                f"failed to bridge VM send {pending.from_role}->{pending.to_role}:"
+                f"{pending.label}: {error}"
+            ) from error
+        machine.ack_pending_send(vm_session_id)
+        sent += 1
+    return sent
+
+
+def _send_one(ctx: BridgeContext, pending: Any, sender: Any, peer: Any) -> None:
+    network = ctx.network
+    if network is None:
+        raise ConnectionError(f"authority {ctx.effects.authority} has no network")
+    payload = ctx.codec.encode(pending.sort, pending.payload)
+    network.send(
+        session_id=ctx.session_id,
+        sender=sender,
+        receiver=peer,
+        from_role=pending.from_role,
+        to_role=pending.to_role,
+        label=pending.label,
+        sort=pending.sort,
+        payload=payload,
+    )
+
+
+def _blocked_edge(machine: Any, vm_session_id: int, active_role: str) -> tuple[str, str] | None:
+    edge = machine.blocked_receive_edge(vm_session_id, active_role)
+    return None if edge is None else (str(edge[0]), str(edge[1]))
+
+
+def try_receive(
+    ctx: BridgeContext, edge: tuple[str, str], active_role: str, peer_roles: PeerRoles
+) -> BlockedVmReceive:
+    """Take the first envelope for ``edge`` now, or raise ``TransportReceiveError``."""
+    from_role, to_role = edge
+    if not ctx.still_bound():
+        detail = "binding changed while waiting for receive"
+        raise TransportReceiveError(ReceiveErrorKind.CANCELLED, from_role, to_role, detail)
+    peer = peer_roles.get(from_role)
+    if peer is None:
+        detail = f"missing peer mapping for blocked VM edge {from_role}->{to_role}"
+        raise TransportReceiveError(ReceiveErrorKind.MISSING_PEER, from_role, to_role, detail)
+    network = ctx.network
+    envelope = None
+    if network is not None:
+        receiver = ctx.self_role(active_role, peer_roles)
+        envelope = network.take(ctx.effects.authority, ctx.session_id, peer, receiver)
+    if envelope is None:
+        detail = f"no message from {from_role} yet"
+        raise TransportReceiveError(ReceiveErrorKind.NO_MESSAGE, from_role, to_role, detail)
+    return BlockedVmReceive(
+        from_role=from_role,
+        to_role=to_role,
+        peer_role=peer,
+        label=envelope.label,
+        sort=envelope.sort,
+        payload=envelope.payload,
+    )
+
+
+async def receive_async(
+    ctx: BridgeContext,
+    edge: tuple[str, str],
+    active_role: str,
+    peer_roles: PeerRoles,
+    timeout: float,
+) -> BlockedVmReceive:
+    """Like ``try_receive`` but wait on the transport up to ``timeout`` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            return try_receive(ctx, edge, active_role, peer_roles)
+        except TransportReceiveError as error:
+            remaining = deadline - loop.time()
+            if not error.is_no_message or remaining <= 0 or ctx.network is None:
+                raise
+            await ctx.network.wait_for_change(ctx.effects.authority, ctx.session_id, remaining)
+
+
+def classify_receive(
+    outcome: BlockedVmReceive | TransportReceiveError | None,
+    stop_on_receive_error: ReceiveErrorPredicate,
+    active_role: str,
+) -> tuple[BlockedVmReceive | None, VmHostWaitStatus]:
+    """Map a receive outcome to the round's blocked receive and wait status (seed order)."""
+    if outcome is None:
+        return None, VmHostWaitStatus.IDLE
+    if isinstance(outcome, BlockedVmReceive):
+        return outcome, VmHostWaitStatus.DELIVERED
+    if stop_on_receive_error(outcome):
+        return None, VmHostWaitStatus.DEFERRED
+    if outcome.kind is ReceiveErrorKind.CANCELLED:
+        return None, VmHostWaitStatus.CANCELLED
+    if outcome.kind is ReceiveErrorKind.NO_MESSAGE:
+        return None, VmHostWaitStatus.TIMED_OUT
+    raise BridgeFailure(f"{active_role} VM receive failed: {outcome.detail}")
+
+
+def advance_round_sync(
+    ctx: BridgeContext,
+    machine: Any,
+    vm_session_id: int,
+    active_role: str,
+    peer_roles: PeerRoles,
+    stop_on_receive_error: ReceiveErrorPredicate = never_defer,
+) -> VmBridgeRound:
+    """One round with a receive that never waits."""
+    step = step_machine(machine, vm_session_id, active_role)
+    flush_pending_vm_sends(ctx, machine, vm_session_id, active_role, peer_roles)
+    edge = _blocked_edge(machine, vm_session_id, active_role)
+    outcome: BlockedVmReceive | TransportReceiveError | None = None
+    if edge is not None:
+        try:
+            outcome = try_receive(ctx, edge, active_role, peer_roles)
+        except TransportReceiveError as error:
+            outcome = error
+    blocked, status = classify_receive(outcome, stop_on_receive_error, active_role)
+    return VmBridgeRound(step=step, blocked_receive=blocked, host_wait_status=status)
+
+
+async def advance_round_waiting(
+    ctx: BridgeContext,
+    machine: Any,
+    vm_session_id: int,
+    active_role: str,
+    peer_roles: PeerRoles,
+    stop_on_receive_error: ReceiveErrorPredicate = never_defer,
+    timeout: float = 5.0,
+) -> VmBridgeRound:
+    """One round whose receive waits on the transport (asyncio driver)."""
+    step = step_machine(machine, vm_session_id, active_role)
+    flush_pending_vm_sends(ctx, machine, vm_session_id, active_role, peer_roles)
+    edge = _blocked_edge(machine, vm_session_id, active_role)
+    outcome: BlockedVmReceive | TransportReceiveError | None = None
+    if edge is not None:
+        try:
+            outcome = await receive_async(ctx, edge, active_role, peer_roles, timeout)
+        except TransportReceiveError as error:
+            outcome = error
+    blocked, status = classify_receive(outcome, stop_on_receive_error, active_role)
+    return VmBridgeRound(step=step, blocked_receive=blocked, host_wait_status=status)

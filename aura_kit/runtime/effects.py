@@ -1,0 +1,337 @@
+"""``EffectSystem``: one per authority; task binding, owner records, fragments, events.
+
+Invariants (SPEC 4.2):
+- each execution context (see ``tasks``) is bound to at most one active session; a start
+  binds the caller's context; an end or cancel unbinds every context bound to the session;
+- a session is active exactly while it has an owner record;
+- every check runs in this order: binding (``MissingTaskBinding``, ``SessionBindingMismatch``),
+  owner (``MissingOwner``, ``StaleOwner``, ``CapabilityRejected`` for another session, for an
+  old generation or scope, for a bad tag), then scope; checks change nothing;
+- generations are per session id, never reset or reused; each start and transfer bumps them;
+- a transfer moves every fragment of the session with the owner, atomically, or changes
+  nothing; under the ``narrow`` policy it may not widen the scope;
+- all state sits behind one lock; events are emitted after it is released.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import uuid
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+from aura_kit.ownership import (
+    CapabilitySigner,
+    ChoreographicRole,
+    CompositionManifest,
+    FragmentError,
+    FragmentId,
+    FragmentRecord,
+    FragmentRegistry,
+    LinkBoundary,
+    OwnerRecord,
+    OwnershipPolicy,
+    RuntimeSessionOwner,
+    Scope,
+    SessionId,
+    SessionRegistry,
+)
+
+from . import events as ev
+from ._checks import Checks
+from .errors import (
+    MissingTaskBinding,
+    OwnerTransferError,
+    SessionCloseError,
+    SessionIngressError,
+    SessionStartError,
+    SessionStartFailureReason,
+)
+from .tasks import HostTask, current_context, describe_context
+
+SessionEndCallback = Callable[[SessionId], object]
+Reason = SessionStartFailureReason
+
+
+class EffectSystem(Checks):
+    """The owned-session registries of one authority (all methods are synchronous)."""
+
+    def __init__(
+        self,
+        authority: str,
+        *,
+        network: Any = None,
+        policy: OwnershipPolicy = OwnershipPolicy(),  # noqa: B008 - frozen value
+    ) -> None:
+        self.authority = authority
+        self.policy = policy
+        self.network = network
+        self.event_log = ev.EventLog(authority=str(authority))
+        self._lock = threading.RLock()
+        self._sessions = SessionRegistry(CapabilitySigner(secrets.token_bytes(32)))
+        self._fragments = FragmentRegistry()
+        self._bindings: dict[Hashable, SessionId] = {}
+        self._roles: dict[SessionId, tuple[ChoreographicRole, ...]] = {}
+        self._end_callbacks: dict[SessionId, list[SessionEndCallback]] = {}
+        self._tasks: dict[str, HostTask] = {}
+        if network is not None and hasattr(network, "attach"):
+            network.attach(self)
+
+    def __repr__(self) -> str:
+        return f"EffectSystem({self.authority!r}, active={len(self._sessions.active())})"
+
+    # -- contexts -------------------------------------------------------------------------
+    def task(self, name: str) -> HostTask:
+        """The re-enterable handle named ``name`` (the same object on every call)."""
+        with self._lock:
+            handle = self._tasks.get(name)
+            if handle is None:
+                handle = self._tasks[name] = HostTask(name, self)
+            return handle
+
+    def current_context(self) -> Hashable:
+        """The context a call made here would run in."""
+        return current_context(self)
+
+    def current_session_id(self) -> SessionId | None:
+        """The active session bound to the current context, if any."""
+        with self._lock:
+            return self._bindings.get(current_context(self))
+
+    def bind_current_task(self, owner: RuntimeSessionOwner) -> None:
+        """Bind the current context to ``owner``'s session (owner check first)."""
+        with self._lock:
+            context = current_context(self)
+            self._ensure(owner)
+            bound = self._bindings.get(context)
+            if bound is not None and bound != owner.session_id:
+                self._check_binding(context, owner)
+            self._bindings[context] = owner.session_id
+
+    # -- read-only views ------------------------------------------------------------------
+    def is_active(self, session_id: SessionId | uuid.UUID | str) -> bool:
+        """Whether the session has an owner record."""
+        return self._sessions.record(SessionId.coerce(session_id)) is not None
+
+    def generation(self, session_id: SessionId | uuid.UUID | str) -> int:
+        """The last generation issued for the id (0 if never started)."""
+        with self._lock:
+            return self._sessions.generation(SessionId.coerce(session_id))
+
+    def owner_record(self, session_id: SessionId | uuid.UUID | str) -> OwnerRecord | None:
+        """The current owner record (a frozen copy), if the session is active."""
+        with self._lock:
+            return self._sessions.record(SessionId.coerce(session_id))
+
+    def roles_for_session(
+        self, session_id: SessionId | uuid.UUID | str
+    ) -> tuple[ChoreographicRole, ...]:
+        """The roles the session was started with (empty when it is not active)."""
+        with self._lock:
+            return self._roles.get(SessionId.coerce(session_id), ())
+
+    def active_sessions(self) -> tuple[SessionId, ...]:
+        """Active session ids, sorted."""
+        with self._lock:
+            return self._sessions.active()
+
+    def bindings(self) -> list[tuple[str, SessionId]]:
+        """``(context label, session id)`` for every bound context, sorted."""
+        with self._lock:
+            return sorted((describe_context(c), s) for c, s in self._bindings.items())
+
+    def vm_fragment_snapshot(self) -> list[tuple[FragmentId, FragmentRecord]]:
+        """Every claimed fragment with its record, sorted by (session, key)."""
+        with self._lock:
+            return self._fragments.snapshot()
+
+    # -- session lifecycle ----------------------------------------------------------------
+    def start_owned_choreography_session(
+        self,
+        owner_label: str,
+        session_uuid: SessionId | uuid.UUID | str,
+        roles: Iterable[ChoreographicRole],
+    ) -> RuntimeSessionOwner:
+        """Start an owned session bound to the current context; scope SESSION."""
+        sid = SessionId.coerce(session_uuid)
+        role_tuple = tuple(roles)
+        with self._lock:
+            context = current_context(self)
+            problem = self._start_problem(context, sid, owner_label, role_tuple)
+            if problem is None:
+                record = self._sessions.claim(sid, owner_label)
+                self._bindings[context] = sid
+                self._roles[sid] = role_tuple
+        if problem is not None:
+            reason, message = problem
+            error = SessionStartError(sid, str(owner_label), reason, message)
+            ev.log_session_owner_rejected(
+                self.event_log, sid, str(owner_label), None, "runtime_session_start_failed",
+                str(error),
+            )  # fmt: skip
+            raise error
+        owner = RuntimeSessionOwner(
+            session_id=sid, owner_label=owner_label, capability=record.capability
+        )
+        ev.log_session_owner_assigned(
+            self.event_log, owner, None, "start_owned_choreography_session"
+        )
+        return owner
+
+    def _start_problem(
+        self, context: Hashable, sid: SessionId, label: object, roles: tuple[Any, ...]
+    ) -> tuple[Reason, str] | None:
+        bound = self._bindings.get(context)
+        if bound is not None:
+            return Reason.TASK_ALREADY_BOUND, (
+                f"task already bound to active choreography session {bound}"
+            )
+        if self._sessions.record(sid) is not None:
+            return Reason.ALREADY_EXISTS, f"session {sid} already exists"
+        if not isinstance(label, str) or not label:
+            return Reason.OTHER, f"owner label must be a non-empty string, got {label!r}"
+        if not all(isinstance(r, ChoreographicRole) for r in roles):
+            return Reason.OTHER, "roles must be ChoreographicRole values"
+        if not any(r.authority == self.authority for r in roles):
+            mine = f"expected at least one role for authority {self.authority}"
+            return Reason.OTHER, f"roles {[str(r.authority) for r in roles]} hold none; {mine}"
+        return None
+
+    def end_owned_choreography_session(self, owner: RuntimeSessionOwner) -> None:
+        """Assert the full session, then drop its record, bindings and fragments."""
+        with self._lock:
+            self._assert_session_locked(owner)
+            callbacks = self._teardown(owner.session_id)
+        self._finish_end(owner.session_id, owner.owner_label, callbacks)
+
+    def cancel_session(self, session_id: SessionId | uuid.UUID | str) -> bool:
+        """Operator end without a capability; False when the session was not active."""
+        sid = SessionId.coerce(session_id)
+        with self._lock:
+            record = self._sessions.record(sid)
+            if record is None:
+                return False
+            callbacks = self._teardown(sid)
+        self._finish_end(sid, record.owner_label, callbacks, context="cancel_session")
+        return True
+
+    def on_session_end(self, session_id: SessionId, callback: SessionEndCallback) -> None:
+        """Run ``callback(session_id)`` once, when that session next ends or is cancelled."""
+        with self._lock:
+            self._end_callbacks.setdefault(SessionId.coerce(session_id), []).append(callback)
+
+    def _teardown(self, sid: SessionId) -> list[SessionEndCallback]:
+        self._sessions.release(sid)
+        for context in [c for c, s in self._bindings.items() if s == sid]:
+            del self._bindings[context]
+        self._fragments.drop_session(sid)
+        self._roles.pop(sid, None)
+        return self._end_callbacks.pop(sid, [])
+
+    def _finish_end(
+        self,
+        sid: SessionId,
+        label: str,
+        callbacks: list[SessionEndCallback],
+        context: str = "end_owned_choreography_session",
+    ) -> None:
+        self.event_log.emit(
+            ev.RuntimeSessionEvent.SESSION_ENDED, "info", "Ended runtime session",
+            session_id=sid, owner_label=label, generation=self.generation(sid), context=context,
+        )  # fmt: skip
+        failures = []
+        for callback in callbacks:
+            try:
+                callback(sid)
+            except Exception as exc:  # every callback runs; failures are reported below
+                failures.append(f"{type(exc).__name__}: {exc}")
+        if failures:
+            message = "session ended but cleanup failed: " + "; ".join(failures)
+            raise SessionCloseError(sid, label, message)
+
+    # -- checks ---------------------------------------------------------------------------
+    def assert_owned_choreography_boundary(
+        self, owner: RuntimeSessionOwner, boundary: LinkBoundary
+    ) -> None:
+        """Binding, owner check, then ``boundary.is_allowed_by(scope)``; changes nothing."""
+        with self._lock:
+            self._assert_boundary_locked(owner, boundary)
+
+    def assert_owned_choreography_session(self, owner: RuntimeSessionOwner) -> None:
+        """Binding, owner check, then the scope must be SESSION; changes nothing."""
+        with self._lock:
+            self._assert_session_locked(owner)
+
+    def ensure_owner(self, owner: RuntimeSessionOwner) -> OwnerRecord:
+        """The owner check alone (no binding check); returns the current record."""
+        with self._lock:
+            return self._ensure(owner)
+
+    # -- transfer -------------------------------------------------------------------------
+    def transfer_owned_choreography_session_owner(
+        self, owner: RuntimeSessionOwner, next_owner_label: str, next_scope: Scope
+    ) -> RuntimeSessionOwner:
+        """Move ownership (and every fragment) to ``next_owner_label`` at ``next_scope``."""
+        try:
+            with self._lock:
+                record = self._transfer_locked(owner, next_owner_label, next_scope)
+        except SessionIngressError as error:
+            ev.log_session_owner_transfer_rejected(
+                self.event_log, owner, str(next_owner_label), None, error,
+                "transfer_owned_choreography_session_owner",
+            )  # fmt: skip
+            raise
+        next_owner = RuntimeSessionOwner(
+            session_id=owner.session_id, owner_label=next_owner_label, capability=record.capability
+        )
+        ev.log_session_owner_transferred(
+            self.event_log, owner, next_owner, None, "transfer_owned_choreography_session_owner"
+        )
+        return next_owner
+
+    def _transfer_locked(self, owner: RuntimeSessionOwner, label: str, scope: Scope) -> OwnerRecord:
+        self._check_binding(current_context(self), owner)
+        current = self._ensure(owner)
+
+        def refuse(message: str) -> OwnerTransferError:
+            return OwnerTransferError(owner.session_id, owner.owner_label, str(label), message)
+
+        if not isinstance(label, str) or not label:
+            raise refuse(f"next owner label must be a non-empty string, got {label!r}")
+        if not isinstance(scope, Scope):
+            raise refuse(f"next scope must be a Scope, got {type(scope).__name__}")
+        if not self.policy.allows_transfer(current.scope, scope):
+            raise refuse(
+                f"attenuation may only narrow the scope: {scope} is not within {current.scope}"
+            )
+        try:
+            self._fragments.move(owner.session_id, current.owner_label, label)
+        except FragmentError as exc:
+            raise refuse(str(exc)) from None
+        return self._sessions.transfer(owner.session_id, owner.capability, label, scope)
+
+    # -- fragments ------------------------------------------------------------------------
+    def claim_vm_fragments_for_manifest(
+        self, owner_label: str, manifest: CompositionManifest
+    ) -> frozenset[str]:
+        """Claim the manifest's fragments for the bound session; return the newly claimed keys.
+
+        Raises ``MissingTaskBinding`` when the context is not bound and ``FragmentError`` when
+        another label holds one of them (then nothing is claimed).
+        """
+        with self._lock:
+            sid = self._bound_session()
+            return self._fragments.claim_manifest(sid, owner_label, manifest)
+
+    def release_vm_fragments(self, keys: Iterable[str]) -> frozenset[str]:
+        """Release exactly ``keys`` of the bound session (all must be claimed)."""
+        with self._lock:
+            sid = self._bound_session()
+            return self._fragments.release(sid, keys)
+
+    def _bound_session(self) -> SessionId:
+        sid = self._bindings.get(current_context(self))
+        if sid is None:
+            raise MissingTaskBinding()
+        return sid

@@ -1,0 +1,312 @@
+"""Structured runtime events: names, the ``aura_kit`` logger, and an in-memory ``EventLog``.
+
+Invariants:
+- event names and fields are the seed's (``runtime.session.owner.assigned`` ...);
+- every emitted event goes to logger ``aura_kit`` (fields in ``extra``) and to the log;
+- field values are stored JSON-safe (ids and scopes as text), so a saved log loads back equal;
+- a JSON Lines file starts with a header carrying the schema version; a damaged file is
+  refused with its line number and nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import EventLogFormatError
+
+if TYPE_CHECKING:
+    import pandas
+
+LOGGER = logging.getLogger("aura_kit")
+LOGGER.addHandler(logging.NullHandler())  # a library stays quiet until the app configures logging
+SCHEMA = "aura_kit.event_log"
+SCHEMA_VERSION = 1
+BASE_COLUMNS = ("seq", "event", "level", "message")
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
+_LEVELS.update({"error": logging.ERROR})
+_RESERVED_LOG_KEYS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+
+class RuntimeSessionEvent(StrEnum):
+    """Event names (the seed's ``RuntimeSessionEvent``; ``SESSION_ENDED`` is the kit's own)."""
+
+    OWNER_ASSIGNED = "runtime.session.owner.assigned"
+    OWNER_REJECTED = "runtime.session.owner.rejected"
+    OWNER_TRANSFERRED = "runtime.session.owner.transferred"
+    OWNER_TRANSFER_REJECTED = "runtime.session.owner.transfer_rejected"
+    INGRESS_RECEIVED = "runtime.session.ingress.received"
+    INGRESS_DROPPED = "runtime.session.ingress.dropped"
+    SESSION_ENDED = "runtime.session.ended"
+
+    def as_event_name(self) -> str:
+        """The dotted name, as in the seed."""
+        return self.value
+
+
+def json_safe(value: Any) -> Any:
+    """A JSON-safe copy: enums by value, bytes as hex, other objects as text."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value.value if isinstance(value, Enum) else value
+    if isinstance(value, Enum):
+        return json_safe(value.value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventRecord:
+    """One recorded event; ``fields`` are JSON-safe ``(name, value)`` pairs in emit order."""
+
+    seq: int
+    event: str
+    level: str
+    message: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def field(self, name: str, default: Any = None) -> Any:
+        """One field's value."""
+        return dict(self.fields).get(name, default)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A flat record: the base columns, then the fields."""
+        out: dict[str, Any] = dict(self.fields)
+        out.update(seq=self.seq, event=self.event, level=self.level, message=self.message)
+        return {k: out[k] for k in (*BASE_COLUMNS, *dict(self.fields))}
+
+
+class EventLog:
+    """An in-memory, thread-safe, append-only list of events for one effect system."""
+
+    def __init__(self, authority: str | None = None) -> None:
+        self.authority = authority
+        self._records: list[EventRecord] = []
+        self._seq = itertools.count(1)
+        self._lock = threading.Lock()
+
+    def emit(
+        self, event: str, level: str, message: str, *, log: bool = True, **fields: Any
+    ) -> EventRecord:
+        """Record an event and (unless ``log=False``) send it to logger ``aura_kit``."""
+        if level not in _LEVELS:
+            raise ValueError(f"event level must be one of {sorted(_LEVELS)}, got {level!r}")
+        clash = set(fields) & set(BASE_COLUMNS)
+        if clash:
+            raise ValueError(f"event fields may not be named {sorted(clash)}")
+        safe = tuple((k, json_safe(v)) for k, v in fields.items())
+        with self._lock:
+            record = EventRecord(
+                seq=next(self._seq), event=str(event), level=level, message=message, fields=safe
+            )
+            self._records.append(record)
+        if log:
+            _to_logging(record, self.authority)
+        return record
+
+    @property
+    def records(self) -> tuple[EventRecord, ...]:
+        """All records, oldest first."""
+        with self._lock:
+            return tuple(self._records)
+
+    def events(self, name: str | None = None) -> list[EventRecord]:
+        """Records, optionally only those with event name ``name``."""
+        return [r for r in self.records if name is None or r.event == name]
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __iter__(self) -> Iterator[EventRecord]:
+        return iter(self.records)
+
+    def clear(self) -> None:
+        """Forget every record (sequence numbers keep counting)."""
+        with self._lock:
+            self._records.clear()
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Flat dicts, one per event (plus ``authority`` when the log has one)."""
+        rows = [r.as_dict() for r in self.records]
+        if self.authority is not None:
+            rows = [{"authority": self.authority, **row} for row in rows]
+        return rows
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The records as a pandas DataFrame (pandas is imported only here)."""
+        import pandas as pd
+
+        rows = self.to_records()
+        base = (["authority"] if self.authority is not None else []) + list(BASE_COLUMNS)
+        extra = list(dict.fromkeys(k for row in rows for k in row if k not in base))
+        return pd.DataFrame.from_records(rows, columns=base + extra)
+
+    # -- JSON Lines ----------------------------------------------------------------------
+    def to_jsonl(self) -> str:
+        """Header line then one JSON object per event."""
+        header = {"schema": SCHEMA, "version": SCHEMA_VERSION, "authority": self.authority}
+        lines = [json.dumps(header, sort_keys=True)]
+        for r in self.records:
+            body = {"seq": r.seq, "event": r.event, "level": r.level, "message": r.message}
+            lines.append(json.dumps({**body, "fields": dict(r.fields)}))
+        return "\n".join(lines) + "\n"
+
+    def save_jsonl(self, path: str | Path) -> None:
+        """Write ``to_jsonl()`` to ``path``."""
+        Path(path).write_text(self.to_jsonl(), encoding="utf-8")
+
+    @classmethod
+    def from_jsonl(cls, text: str, *, source: str = "<jsonl>") -> EventLog:
+        """Parse a JSON Lines event log; refuse a damaged one with its line number."""
+        lines = text.splitlines()
+        if not lines:
+            raise EventLogFormatError(source, 1, "empty file; expected a header line")
+        header = _parse_line(lines[0], source, 1)
+        _check_header(header, source)
+        records = [_parse_record(line, source, n) for n, line in enumerate(lines[1:], start=2)]
+        log = cls(authority=header.get("authority"))
+        log._records = records
+        log._seq = itertools.count(max((r.seq for r in records), default=0) + 1)
+        return log
+
+    @classmethod
+    def load_jsonl(cls, path: str | Path) -> EventLog:
+        """Read ``path`` with ``from_jsonl``."""
+        p = Path(path)
+        return cls.from_jsonl(p.read_text(encoding="utf-8"), source=str(p))
+
+
+def _to_logging(record: EventRecord, authority: str | None) -> None:
+    extra = {"event": record.event, "authority": authority}
+    for key, value in record.fields:
+        extra[f"aura_{key}" if key in _RESERVED_LOG_KEYS else key] = value
+    LOGGER.log(_LEVELS[record.level], record.message, extra=extra)
+
+
+def _parse_line(line: str, source: str, number: int) -> dict[str, Any]:
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise EventLogFormatError(source, number, f"invalid JSON: {exc.msg}") from None
+    if not isinstance(value, dict):
+        raise EventLogFormatError(source, number, "expected a JSON object")
+    return value
+
+
+def _check_header(header: dict[str, Any], source: str) -> None:
+    if header.get("schema") != SCHEMA:
+        raise EventLogFormatError(
+            source, 1, f"expected schema {SCHEMA!r}, got {header.get('schema')!r}"
+        )
+    if header.get("version") != SCHEMA_VERSION:
+        raise EventLogFormatError(
+            source, 1, f"unsupported version {header.get('version')!r}; expected {SCHEMA_VERSION}"
+        )
+
+
+def _parse_record(line: str, source: str, number: int) -> EventRecord:
+    data = _parse_line(line, source, number)
+    expected = {"seq": int, "event": str, "level": str, "message": str, "fields": dict}
+    for key, kind in expected.items():
+        if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
+            raise EventLogFormatError(source, number, f"field {key!r} must be a {kind.__name__}")
+    if data["level"] not in _LEVELS:
+        raise EventLogFormatError(source, number, f"unknown level {data['level']!r}")
+    return EventRecord(
+        seq=data["seq"],
+        event=data["event"],
+        level=data["level"],
+        message=data["message"],
+        fields=tuple(data["fields"].items()),
+    )
+
+
+# -- the seed's owner and ingress events ---------------------------------------------------
+_E = RuntimeSessionEvent
+
+
+def log_session_owner_assigned(
+    log: EventLog, owner: Any, protocol_id: str | None, context: str
+) -> EventRecord:
+    """``owner.assigned`` (debug)."""
+    return log.emit(
+        _E.OWNER_ASSIGNED, "debug", "Assigned runtime session owner",
+        session_id=owner.session_id, owner_label=owner.owner_label,
+        capability_generation=owner.capability.generation, protocol_id=protocol_id,
+        context=context,
+    )  # fmt: skip
+
+
+def log_session_owner_rejected(
+    log: EventLog, session_id: Any, owner_label: str, protocol_id: str | None, reason: str,
+    error: str,
+) -> EventRecord:  # fmt: skip
+    """``owner.rejected`` (warning)."""
+    return log.emit(
+        _E.OWNER_REJECTED, "warning", "Rejected runtime session owner",
+        session_id=session_id, owner_label=owner_label, protocol_id=protocol_id, reason=reason,
+        error=error,
+    )  # fmt: skip
+
+
+def log_session_owner_transferred(
+    log: EventLog, previous: Any, next_owner: Any, protocol_id: str | None, context: str
+) -> EventRecord:
+    """``owner.transferred`` (info)."""
+    return log.emit(
+        _E.OWNER_TRANSFERRED, "info", "Transferred runtime session owner",
+        session_id=previous.session_id, from_owner_label=previous.owner_label,
+        from_generation=previous.capability.generation, to_owner_label=next_owner.owner_label,
+        to_generation=next_owner.capability.generation, protocol_id=protocol_id,
+        context=context,
+    )  # fmt: skip
+
+
+def log_session_owner_transfer_rejected(
+    log: EventLog, previous: Any, next_owner_label: str, protocol_id: str | None,
+    error: Any, context: str,
+) -> EventRecord:  # fmt: skip
+    """``owner.transfer_rejected`` (warning); ``error`` is a ``SessionIngressError``."""
+    return log.emit(
+        _E.OWNER_TRANSFER_REJECTED, "warning", "Rejected runtime session owner transfer",
+        session_id=previous.session_id, from_owner_label=previous.owner_label,
+        from_generation=previous.capability.generation, to_owner_label=next_owner_label,
+        protocol_id=protocol_id, context=context, error_kind=error.error_kind, error=str(error),
+    )  # fmt: skip
+
+
+def log_session_ingress_received(
+    log: EventLog, owner: Any, ingress_kind: str, active_role: str | None = None,
+    from_role: str | None = None, to_role: str | None = None, payload_bytes: int = 0,
+) -> EventRecord:  # fmt: skip
+    """``ingress.received`` (debug)."""
+    return log.emit(
+        _E.INGRESS_RECEIVED, "debug", "Accepted owned session ingress",
+        session_id=owner.session_id, owner_label=owner.owner_label,
+        capability_generation=owner.capability.generation, ingress_kind=ingress_kind,
+        active_role=active_role, from_role=from_role, to_role=to_role,
+        payload_bytes=payload_bytes,
+    )  # fmt: skip
+
+
+def log_session_ingress_dropped(
+    log: EventLog, owner: Any, ingress_kind: str, error: Any, active_role: str | None = None
+) -> EventRecord:
+    """``ingress.dropped`` (warning); ``error`` is a ``SessionIngressError``."""
+    return log.emit(
+        _E.INGRESS_DROPPED, "warning", "Dropped owned session ingress",
+        session_id=owner.session_id, owner_label=owner.owner_label,
+        capability_generation=owner.capability.generation, ingress_kind=ingress_kind,
+        active_role=active_role, error_kind=error.error_kind, error=str(error),
+    )  # fmt: skip

@@ -1,0 +1,96 @@
+"""Execution contexts that sessions bind to: explicit ``HostTask`` handles, asyncio tasks, threads.
+
+Invariants:
+- the context of a call is, in this order: the innermost entered ``HostTask`` that belongs to
+  the asking effect system, else the current asyncio task, else the current thread;
+- a ``HostTask`` is re-enterable and nestable; entering it again (in a later notebook cell,
+  a widget callback, another thread) makes that code act as the same context;
+- entering and leaving only touch a ``ContextVar``, so threads and asyncio tasks that enter
+  the same handle do not disturb each other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Hashable
+from contextvars import ContextVar
+from types import TracebackType
+
+_ENTERED: ContextVar[tuple[HostTask, ...]] = ContextVar("aura_kit_host_tasks", default=())
+
+
+class HostTask:
+    """A named execution context owned by one effect system (see ``EffectSystem.task``)."""
+
+    __slots__ = ("__weakref__", "_owner", "name")
+
+    def __init__(self, name: str, owner: object) -> None:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"host task name must be a non-empty string, got {name!r}")
+        self.name = name
+        self._owner = owner
+
+    def belongs_to(self, owner: object) -> bool:
+        """Whether this handle was made by ``owner``."""
+        return self._owner is owner
+
+    def __enter__(self) -> HostTask:
+        _ENTERED.set((*_ENTERED.get(), self))
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        stack = _ENTERED.get()
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i] is self:
+                _ENTERED.set(stack[:i] + stack[i + 1 :])
+                return
+
+    async def __aenter__(self) -> HostTask:
+        return self.__enter__()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.__exit__(exc_type, exc, tb)
+
+    def __repr__(self) -> str:
+        return f"HostTask({self.name!r})"
+
+
+def entered_host_tasks() -> tuple[HostTask, ...]:
+    """Handles entered in the current context, outermost first."""
+    return _ENTERED.get()
+
+
+def current_context(owner: object) -> Hashable:
+    """The execution context a call on ``owner`` (an effect system) runs in."""
+    for task in reversed(_ENTERED.get()):
+        if task.belongs_to(owner):
+            return task
+    try:
+        running = asyncio.current_task()
+    except RuntimeError:
+        running = None
+    if running is not None:
+        return running
+    return threading.current_thread()
+
+
+def describe_context(context: Hashable) -> str:
+    """A short label for a context: ``task:<name>``, ``asyncio:<name>`` or ``thread:<name>``."""
+    if isinstance(context, HostTask):
+        return f"task:{context.name}"
+    if isinstance(context, asyncio.Task):
+        return f"asyncio:{context.get_name()}"
+    if isinstance(context, threading.Thread):
+        return f"thread:{context.name}"
+    return repr(context)

@@ -1,0 +1,173 @@
+"""In-memory host transport joining several ``EffectSystem`` authorities.
+
+Invariants:
+- an envelope is addressed to a ``ChoreographicRole`` (authority + role index) and lands
+  in the receiving authority's inbox for its session; inboxes are FIFO;
+- an envelope for a session that has not started at the receiver is kept until it does;
+- a receive takes the *first* envelope of that session from the expected peer (and to the
+  expected role when that is known) and leaves every other envelope in order;
+- sending to an authority that is not on the network raises ``TransportSendError`` and
+  stores nothing;
+- when a session ends at an authority its inbox there is dropped and every waiter on it
+  is woken (it then sees the session gone: ``CANCELLED``);
+- ``history`` records every accepted envelope in send order (for comparing runs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections import deque
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from aura_kit.protocol.types import Sort
+
+
+class TransportSendError(ConnectionError):
+    """The network could not accept an envelope; nothing was stored."""
+
+    def __init__(self, authority: object, reason: str) -> None:
+        self.authority = authority
+        self.reason = reason
+        super().__init__(f"cannot deliver to authority {authority}: {reason}")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Envelope:
+    """One message on the wire: routing, label, payload sort and bytes."""
+
+    seq: int
+    session_id: Any
+    sender: Any
+    receiver: Any
+    from_role: str
+    to_role: str
+    label: str
+    sort: Sort
+    payload: bytes
+
+
+def _authority_of(role: Any) -> Hashable:
+    authority: Hashable = role.authority
+    return authority
+
+
+class Network:
+    """Joins authorities; per-(authority, session) FIFO inboxes; async waiting."""
+
+    def __init__(self) -> None:
+        self._systems: dict[Hashable, Any] = {}
+        self._inboxes: dict[tuple[Hashable, Any], deque[Envelope]] = {}
+        self._waiters: dict[tuple[Hashable, Any], set[asyncio.Event]] = {}
+        self._watched: set[tuple[Hashable, Any]] = set()
+        self._seq = itertools.count(1)
+        self.history: list[Envelope] = []
+
+    # -- membership -------------------------------------------------------------------
+    def attach(self, effects: Any) -> None:
+        """Put an effect system on the network under its authority (idempotent)."""
+        current = self._systems.get(effects.authority)
+        if current is not None and current is not effects:
+            raise TransportSendError(effects.authority, "authority already attached")
+        self._systems[effects.authority] = effects
+
+    def authorities(self) -> tuple[Hashable, ...]:
+        """Attached authorities in attachment order."""
+        return tuple(self._systems)
+
+    def effects_for(self, authority: Hashable) -> Any:
+        """The effect system attached for ``authority``."""
+        return self._systems[authority]
+
+    def watch_session(self, effects: Any, session_id: Any) -> None:
+        """Drop the inbox of ``session_id`` at ``effects`` when that session ends there."""
+        key = (effects.authority, session_id)
+        if key in self._watched:
+            return
+        self._watched.add(key)
+
+        def _ended(*_args: object) -> None:
+            self._watched.discard(key)
+            self.drop_session(effects.authority, session_id)
+
+        effects.on_session_end(session_id, _ended)
+
+    # -- sending and receiving -----------------------------------------------------------
+    def send(
+        self,
+        *,
+        session_id: Any,
+        sender: Any,
+        receiver: Any,
+        from_role: str,
+        to_role: str,
+        label: str,
+        sort: Sort,
+        payload: bytes,
+    ) -> Envelope:
+        """Queue one envelope in the receiver's inbox for ``session_id``."""
+        authority = _authority_of(receiver)
+        if authority not in self._systems:
+            raise TransportSendError(authority, "not attached to this network")
+        envelope = Envelope(
+            seq=next(self._seq),
+            session_id=session_id,
+            sender=sender,
+            receiver=receiver,
+            from_role=from_role,
+            to_role=to_role,
+            label=label,
+            sort=Sort(sort),
+            payload=bytes(payload),
+        )
+        self._inboxes.setdefault((authority, session_id), deque()).append(envelope)
+        self.history.append(envelope)
+        self._wake((authority, session_id))
+        return envelope
+
+    def take(
+        self, authority: Hashable, session_id: Any, sender: Any, receiver: Any = None
+    ) -> Envelope | None:
+        """Remove and return the first envelope from ``sender`` (to ``receiver`` if given)."""
+        inbox = self._inboxes.get((authority, session_id))
+        if not inbox:
+            return None
+        for index, envelope in enumerate(inbox):
+            if envelope.sender == sender and receiver in (None, envelope.receiver):
+                del inbox[index]
+                return envelope
+        return None
+
+    def inbox(self, authority: Hashable, session_id: Any) -> tuple[Envelope, ...]:
+        """The envelopes waiting at ``authority`` for ``session_id``, oldest first."""
+        return tuple(self._inboxes.get((authority, session_id), ()))
+
+    def drop_session(self, authority: Hashable, session_id: Any) -> int:
+        """Forget the inbox of an ended session and wake its waiters; returns envelopes lost."""
+        dropped = self._inboxes.pop((authority, session_id), deque())
+        self._wake((authority, session_id))
+        return len(dropped)
+
+    # -- waiting (asyncio driver) ----------------------------------------------------------
+    async def wait_for_change(self, authority: Hashable, session_id: Any, timeout: float) -> bool:
+        """Wait until something arrives or the session is dropped; False on timeout."""
+        key = (authority, session_id)
+        event = asyncio.Event()
+        self._waiters.setdefault(key, set()).add(event)
+        try:
+            await asyncio.wait_for(event.wait(), timeout=max(0.0, timeout))
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            waiters = self._waiters.get(key)
+            if waiters is not None:
+                waiters.discard(event)
+                if not waiters:
+                    del self._waiters[key]
+
+    def _wake(self, key: tuple[Hashable, Any]) -> None:
+        for event in tuple(self._waiters.get(key, ())):
+            event.set()

@@ -1,0 +1,250 @@
+"""Sequence-diagram snapshots of a global protocol and of a recorded run.
+
+Invariants:
+- a view is frozen and holds only strings, ints, enums and tuples;
+- rows are numbered 0..n-1 in display order; every arrow starts on a row and ends on the
+  same row (protocol) or a later one (run), or on no row when it was never received;
+- a protocol is walked as written, never unfolded: a loop shows once, ``continue X`` is a
+  row; a choice shows each branch, one after the other;
+- at most ``limit`` rows are kept; ``truncated`` says when more were left off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from aura_kit.protocol.types import Comm, End, GlobalType, Mu, Protocol, Var
+from aura_kit.view.events import EventRecord, event_record
+
+DEFAULT_ROW_LIMIT = 400
+
+
+class RowKind(StrEnum):
+    """What one row of a sequence diagram shows."""
+
+    MESSAGE = "message"
+    RECEIVE = "receive"
+    CHOICE = "choice"
+    OR = "or"
+    END_CHOICE = "end_choice"
+    LOOP = "loop"
+    END_LOOP = "end_loop"
+    CONTINUE = "continue"
+    END = "end"
+    EVENT = "event"
+    FAULT = "fault"
+    DROP = "drop"
+
+
+class ArrowStatus(StrEnum):
+    """Whether a message arrived."""
+
+    DELIVERED = "delivered"
+    IN_FLIGHT = "in_flight"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SequenceRow:
+    """One row: a kind, the roles it concerns, a short text and its nesting depth."""
+
+    index: int
+    kind: RowKind
+    roles: tuple[str, ...] = ()
+    text: str = ""
+    depth: int = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SequenceArrow:
+    """A message from ``sender`` to ``receiver`` between two rows."""
+
+    sender: str
+    receiver: str
+    label: str
+    sort: str = "unit"
+    start_row: int
+    end_row: int | None
+    status: ArrowStatus = ArrowStatus.DELIVERED
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SequenceView:
+    """A whole sequence diagram."""
+
+    title: str
+    roles: tuple[str, ...]
+    rows: tuple[SequenceRow, ...]
+    arrows: tuple[SequenceArrow, ...] = ()
+    truncated: bool = False
+
+
+@dataclass(slots=True)
+class _Rows:
+    """Mutable accumulator used while walking; never escapes this module."""
+
+    limit: int
+    rows: list[SequenceRow] = field(default_factory=list)
+    arrows: list[SequenceArrow] = field(default_factory=list)
+    truncated: bool = False
+
+    def add(self, kind: RowKind, roles: tuple[str, ...], text: str, depth: int) -> int | None:
+        if len(self.rows) >= self.limit:
+            self.truncated = True
+            return None
+        index = len(self.rows)
+        self.rows.append(SequenceRow(index=index, kind=kind, roles=roles, text=text, depth=depth))
+        return index
+
+
+def protocol_sequence_view(protocol: Protocol, *, limit: int = DEFAULT_ROW_LIMIT) -> SequenceView:
+    """The sequence diagram of a global protocol, with choices and loops as blocks."""
+    acc = _Rows(limit=limit)
+    _walk(protocol.global_type, 0, acc)
+    return SequenceView(
+        title=f"protocol {protocol.name}",
+        roles=tuple(protocol.roles),
+        rows=tuple(acc.rows),
+        arrows=tuple(acc.arrows),
+        truncated=acc.truncated,
+    )
+
+
+def _walk(g: GlobalType, depth: int, acc: _Rows) -> None:
+    if acc.truncated:
+        return
+    if isinstance(g, End):
+        acc.add(RowKind.END, (), "end", depth)
+    elif isinstance(g, Var):
+        acc.add(RowKind.CONTINUE, (), f"continue {g.var}", depth)
+    elif isinstance(g, Mu):
+        acc.add(RowKind.LOOP, (), f"rec {g.var}", depth)
+        _walk(g.body, depth + 1, acc)  # type: ignore[arg-type]
+        acc.add(RowKind.END_LOOP, (), f"end rec {g.var}", depth)
+    elif isinstance(g, Comm):
+        _walk_comm(g, depth, acc)
+
+
+def _walk_comm(g: Comm, depth: int, acc: _Rows) -> None:
+    choice = len(g.branches) > 1
+    inner = depth + 1 if choice else depth
+    if choice:
+        acc.add(RowKind.CHOICE, (g.sender,), f"choice at {g.sender}", depth)
+    for i, branch in enumerate(g.branches):
+        if i > 0:
+            acc.add(RowKind.OR, (g.sender,), "or", depth)
+        text = _message_text(branch.label, str(branch.sort))
+        row = acc.add(RowKind.MESSAGE, (g.sender, g.receiver), text, inner)
+        if row is None:
+            return
+        acc.arrows.append(
+            SequenceArrow(
+                sender=g.sender,
+                receiver=g.receiver,
+                label=branch.label,
+                sort=str(branch.sort),
+                start_row=row,
+                end_row=row,
+            )
+        )
+        _walk(branch.cont, inner, acc)  # type: ignore[arg-type]
+    if choice:
+        acc.add(RowKind.END_CHOICE, (g.sender,), "end choice", depth)
+
+
+def _message_text(label: str, sort: str) -> str:
+    return label if sort in ("unit", "") else f"{label}({sort})"
+
+
+_FAULT_KINDS = frozenset({"faulted", "fault"})
+_DROP_KINDS = frozenset({"dropped", "ingress.dropped", "runtime.session.ingress.dropped"})
+
+
+def run_sequence_view(
+    events: Iterable[object],
+    *,
+    roles: Iterable[str] = (),
+    title: str = "run",
+    limit: int = DEFAULT_ROW_LIMIT,
+) -> SequenceView:
+    """The sequence diagram of recorded events, in order; drops and faults are marked.
+
+    ``events`` may be machine events, runtime event-log records or plain dicts; each
+    ``sent`` opens an arrow that the matching ``received`` on the same edge (FIFO) closes.
+    """
+    records = [event_record(e) for e in events]
+    acc = _Rows(limit=limit)
+    open_sends: dict[tuple[str, str], list[int]] = {}
+    for rec in records:
+        _add_event(rec, acc, open_sends)
+    return SequenceView(
+        title=title,
+        roles=_run_roles(roles, records),
+        rows=tuple(acc.rows),
+        arrows=tuple(sorted(acc.arrows, key=lambda a: a.start_row)),
+        truncated=acc.truncated,
+    )
+
+
+def _add_event(rec: EventRecord, acc: _Rows, open_sends: dict[tuple[str, str], list[int]]) -> None:
+    if rec.kind in ("sent", "selected") and rec.sender and rec.receiver:
+        _add_send(rec, acc, open_sends)
+    elif rec.kind in ("received", "branched") and rec.sender and rec.receiver:
+        _add_receive(rec, acc, open_sends)
+    elif rec.kind in _FAULT_KINDS or rec.kind.endswith(".faulted"):
+        acc.add(RowKind.FAULT, rec.actors, f"faulted: {rec.detail or rec.label}".strip(), 0)
+    elif rec.kind in _DROP_KINDS:
+        acc.add(RowKind.DROP, rec.actors, f"dropped {rec.detail}".strip(), 0)
+    else:
+        acc.add(RowKind.EVENT, rec.actors, _event_text(rec), 0)
+
+
+def _add_send(rec: EventRecord, acc: _Rows, open_sends: dict[tuple[str, str], list[int]]) -> None:
+    row = acc.add(RowKind.MESSAGE, (rec.sender, rec.receiver), f"{rec.kind} {rec.label}", 0)
+    if row is None:
+        return
+    arrow = SequenceArrow(
+        sender=rec.sender,
+        receiver=rec.receiver,
+        label=rec.label,
+        start_row=row,
+        end_row=None,
+        status=ArrowStatus.IN_FLIGHT,
+    )
+    acc.arrows.append(arrow)
+    open_sends.setdefault((rec.sender, rec.receiver), []).append(len(acc.arrows) - 1)
+
+
+def _add_receive(
+    rec: EventRecord, acc: _Rows, open_sends: dict[tuple[str, str], list[int]]
+) -> None:
+    row = acc.add(RowKind.RECEIVE, (rec.receiver,), f"{rec.kind} {rec.label}", 0)
+    pending = open_sends.get((rec.sender, rec.receiver), [])
+    if row is None or not pending:
+        return
+    at = pending.pop(0)
+    old = acc.arrows[at]
+    acc.arrows[at] = SequenceArrow(
+        sender=old.sender,
+        receiver=old.receiver,
+        label=old.label,
+        sort=old.sort,
+        start_row=old.start_row,
+        end_row=row,
+        status=ArrowStatus.DELIVERED,
+    )
+
+
+def _event_text(rec: EventRecord) -> str:
+    parts = [rec.kind, rec.label, rec.detail]
+    return " ".join(p for p in parts if p)
+
+
+def _run_roles(given: Iterable[str], records: list[EventRecord]) -> tuple[str, ...]:
+    out = list(dict.fromkeys(given))
+    for rec in records:
+        for role in rec.actors:
+            if role not in out:
+                out.append(role)
+    return tuple(out)

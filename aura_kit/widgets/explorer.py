@@ -1,0 +1,171 @@
+"""The explorer widget: a thin ipywidgets layer over ``ExplorerModel``.
+
+Invariants:
+- every button calls exactly one model method and then redraws every panel; no logic lives
+  here that a test without a kernel could not reach through the model;
+- panels are redrawn by replacing the outputs of ``Output`` widgets with
+  ``append_display_data`` (never ``with out: print``), so nbval sees stable outputs;
+- every control carries a stable CSS class (``aura-step``, ``aura-graph`` ...) for browser tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from aura_kit.widgets.logic import ActionResult, AttackKind, ExplorerModel, bundled_protocols
+
+_BUTTONS = (
+    ("open", "Open sessions", "open one owned session per authority (restarts)", "play"),
+    ("step", "Step round", "every authority advances one round", "step-forward"),
+    ("play", "Play", "step rounds until the protocol completes or gets stuck", "forward"),
+    ("back", "Step back", "undo the last action (replays the history)", "step-backward"),
+    ("queue-payload", "Queue payload", "queue a payload (JSON text) for the role's next send", ""),
+    ("queue-choice", "Queue choice", "queue a label for the role's next select", ""),
+    ("transfer", "Transfer owner", "move the role's session to a new owner label", "exchange"),
+    ("attenuate", "Attenuate", "narrow the role's capability to its fragments", "compress"),
+    ("attack", "Attack", "try the selected attack against the role's session", "bolt"),
+)
+
+
+def _button(key: str, text: str, tip: str, icon: str) -> w.Button:
+    button = w.Button(description=text, tooltip=tip, icon=icon, layout=w.Layout(width="auto"))
+    button.add_class(f"aura-{key}")
+    return button
+
+
+def _output(key: str) -> w.Output:
+    out = w.Output(layout=w.Layout(border="1px solid #ddd", padding="4px", overflow="auto"))
+    out.add_class(f"aura-{key}")
+    return out
+
+
+def _show(out: w.Output, *objects: Any) -> None:
+    """Replace what ``out`` shows with ``objects`` (rich display data, no print)."""
+    out.outputs = ()
+    for obj in objects:
+        if isinstance(obj, str):
+            out.append_stdout(obj if obj.endswith("\n") else obj + "\n")
+        else:
+            out.append_display_data(obj)
+
+
+def _styled(text: str, ok: bool) -> str:
+    colour = "#1a7f37" if ok else "#cf222e"
+    return f'<span style="color:{colour}">{_escape(text)}</span>'
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class Explorer:
+    """The explorer: controls on top, the ownership graph, automata, buffers and events below."""
+
+    def __init__(self, model: ExplorerModel) -> None:
+        self.model = model
+        self.buttons = {key: _button(key, *rest) for key, *rest in _BUTTONS}
+        self._make_inputs()
+        self.panels = {key: _output(key) for key in ("graph", "automata", "buffers", "events")}
+        self.status = w.HTML()
+        self.status.add_class("aura-status")
+        self.error = w.HTML()
+        self.error.add_class("aura-error")
+        self._wire()
+        self.widget = self._layout()
+        self.refresh()
+
+    @classmethod
+    def for_protocol(cls, protocol: str | None = None, **options: Any) -> Explorer:
+        """An explorer on a bundled protocol (by name; default the first one)."""
+        return cls(ExplorerModel.for_name(protocol, **options))
+
+    def _make_inputs(self) -> None:
+        names = tuple(bundled_protocols())
+        self.protocol = w.Dropdown(options=names, value=self.model.protocol.name)
+        self.protocol.description = "Protocol"
+        self.protocol.add_class("aura-protocol")
+        self.role = w.Dropdown(description="Role")
+        self.role.add_class("aura-role")
+        self.payload = w.Text(description="Payload", placeholder='42 or "text"')
+        self.payload.add_class("aura-payload")
+        self.choice = w.Text(description="Choice", placeholder="label")
+        self.choice.add_class("aura-choice")
+        self.attack_kind = w.Dropdown(
+            description="Attack", options=[(k.value, k) for k in AttackKind]
+        )
+        self.attack_kind.add_class("aura-attack-kind")
+
+    def _wire(self) -> None:
+        actions: dict[str, Callable[[], ActionResult]] = {
+            "open": self._open,
+            "step": lambda: self.model.step(),
+            "play": lambda: self.model.play(),
+            "back": lambda: self.model.back(),
+            "queue-payload": lambda: self.model.queue_payload(self.role.value, self.payload.value),
+            "queue-choice": lambda: self.model.queue_choice(self.role.value, self.choice.value),
+            "transfer": lambda: self.model.transfer(self.role.value),
+            "attenuate": lambda: self.model.attenuate(self.role.value),
+            "attack": lambda: self.model.attack(self.attack_kind.value, self.role.value),
+        }
+        for key, action in actions.items():
+            self.buttons[key].on_click(self._handler(action))
+
+    def _handler(self, action: Callable[[], ActionResult]) -> Callable[[w.Button], None]:
+        def on_click(_button: w.Button) -> None:
+            self.run(action)
+
+        return on_click
+
+    def _open(self) -> ActionResult:
+        if self.protocol.value != self.model.protocol.name:
+            self.model = ExplorerModel.for_name(self.protocol.value, policy=self.model.policy)
+        return self.model.open()
+
+    def run(self, action: Callable[[], ActionResult]) -> ActionResult:
+        """Run one model action, then redraw every panel."""
+        result = action()
+        self.refresh()
+        return result
+
+    def click(self, key: str) -> None:
+        """Press a button by its key (``step``, ``attack`` ...), as a user would."""
+        self.buttons[key].click()
+
+    def refresh(self) -> None:
+        """Redraw the status line, the error line and all panels from the model."""
+        model = self.model
+        roles = model.protocol.roles
+        if tuple(self.role.options) != roles:
+            self.role.options = roles
+        self.status.value = _styled(model.status_line(), True)
+        last = model.last_result
+        self.error.value = "" if last is None else _styled(last.message, last.ok)
+        _show(self.panels["graph"], model.ownership_figure())
+        _show(self.panels["automata"], *model.automata_figures())
+        _show(self.panels["buffers"], model.buffers_text())
+        _show(self.panels["events"], model.event_table())
+
+    def _layout(self) -> w.VBox:
+        b = self.buttons
+        rows = [
+            w.HBox([self.protocol, b["open"], b["step"], b["play"], b["back"]]),
+            w.HBox([self.role, self.payload, b["queue-payload"], self.choice, b["queue-choice"]]),
+            w.HBox([b["transfer"], b["attenuate"], self.attack_kind, b["attack"]]),
+            self.status,
+            self.error,
+            w.HBox([self._titled("Ownership", "graph"), self._titled("Automata", "automata")]),
+            self._titled("Buffers", "buffers"),
+            self._titled("Events", "events"),
+        ]
+        box = w.VBox(rows)
+        box.add_class("aura-explorer")
+        return box
+
+    def _titled(self, title: str, key: str) -> w.VBox:
+        return w.VBox([w.HTML(f"<b>{title}</b>"), self.panels[key]])
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)

@@ -1,0 +1,79 @@
+"""Tests of the 'aura-kit check' and 'aura-kit project' commands."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aura_kit.cli import main
+from tests.conftest import DATA, ROOT
+
+GOOD = DATA / "protocols"
+BAD = GOOD / "bad"
+
+
+def test_cli_check_prints_each_role(capsys: pytest.CaptureFixture[str]) -> None:
+    """check prints role, state count and local type, and exits 0."""
+    assert main(["check", str(GOOD / "two_buyer.choreo")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "protocol TwoBuyer: ok (3 roles, full merge)"
+    assert out[1].split()[:3] == ["Buyer1", "4", "states"]
+    assert out[2].endswith("Seller!{Accept(str).Seller?Date(str).end, Reject.end}")
+
+
+def test_cli_check_reports_place_and_class(capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad file prints file:line:col: ErrorClass: message on stderr and exits 1."""
+    path = BAD / "undeclared_role.choreo"
+    assert main(["check", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.strip().startswith(
+        f"{path}:3:13: ProtocolDefinitionError: undeclared role 'Proxy'"
+    )
+
+
+def test_cli_check_plain_merge_refuses_streaming(capsys: pytest.CaptureFixture[str]) -> None:
+    """--merge plain turns the streaming bystander into a ProjectionError."""
+    assert main(["check", "--merge", "plain", str(GOOD / "streaming.choreo")]) == 1
+    assert ": ProjectionError: cannot project onto 'Monitor'" in capsys.readouterr().err
+
+
+def test_cli_check_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A missing file is reported on stderr with exit code 1."""
+    assert main(["check", str(tmp_path / "none.choreo")]) == 1
+    assert "none.choreo: error:" in capsys.readouterr().err
+
+
+def test_cli_project_prints_golden_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    """project prints 'Role: type' lines equal to the golden file (sorted there)."""
+    assert main(["project", str(GOOD / "ring_choice.choreo")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    golden = (DATA / "golden" / "projections" / "ring_choice.txt").read_text().splitlines()
+    assert sorted(lines) == golden
+
+
+def test_cli_project_one_role_and_unknown_role(capsys: pytest.CaptureFixture[str]) -> None:
+    """--role keeps one line; an unknown role exits 1."""
+    assert main(["project", str(GOOD / "adder.choreo"), "--role", "Server"]) == 0
+    assert capsys.readouterr().out.startswith("Server: rec Loop.Client?{")
+    assert main(["project", str(GOOD / "adder.choreo"), "--role", "Nobody"]) == 1
+    assert "unknown role 'Nobody'" in capsys.readouterr().err
+
+
+def test_cli_console_script_runs() -> None:
+    """The installed aura-kit script checks a file in a subprocess."""
+    script = Path(sys.executable).parent / "aura-kit"
+    if not script.exists():
+        script = ROOT / ".venv" / "bin" / "aura-kit"
+    result = subprocess.run(
+        [str(script), "check", str(GOOD / "ping_pong.choreo")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "protocol PingPong: ok" in result.stdout
