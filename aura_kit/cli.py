@@ -12,7 +12,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
-COMMANDS = ("check", "project", "app")
+COMMANDS = ("check", "project", "app", "render", "run", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,7 +35,7 @@ def app_source(protocol: str | None) -> str:
 
 def write_app_notebook(folder: Path, protocol: str | None) -> Path:
     """Write the app notebook (nbformat 4, no outputs) into ``folder``; return its path."""
-    cell = {
+    cell: dict[str, object] = {
         "cell_type": "code",
         "execution_count": None,
         "id": "aura-explorer",

@@ -47,15 +47,21 @@ RawEvent = tuple[EventKind, int, int, Any, Any, Any, Payload, str]
 
 
 class Coroutine:
-    """One local role of one session (internal; see ``CoroutineView`` for drawing)."""
+    """One local role of one session (internal; see ``CoroutineView`` for drawing).
+
+    ``out[peer]`` is (buffer to peer or None when peer is external, peer's coroutine or None);
+    ``inn[peer]`` is (buffer from peer, peer's coroutine or None).
+    """
 
     __slots__ = (
-        "edge", "fault", "inq", "outq", "role", "sess", "since", "state", "states", "status",
-        "ticket",
+        "edge", "fault", "handler", "inn", "out", "role", "sess", "sid", "since", "state",
+        "states", "status", "ticket",
     )  # fmt: skip
 
     def __init__(self, sess: VmSession, role: str, image: CodeImage) -> None:
         self.sess = sess
+        self.sid = sess.sid
+        self.handler = sess.handler
         self.role = role
         self.states: tuple[LocalState, ...] = image.automata[role].states
         self.state = 0
@@ -64,8 +70,11 @@ class Coroutine:
         self.ticket = 0
         self.since = 0
         self.fault: str | None = None
-        self.inq: dict[str, deque[tuple[str, Payload]]] = {}
-        self.outq: dict[str, deque[tuple[str, Payload]] | None] = {}
+        self.inn: dict[str, tuple[Queue, Coroutine | None]] = {}
+        self.out: dict[str, tuple[Queue | None, Coroutine | None]] = {}
+
+
+Queue = deque[tuple[str, Payload]]
 
 
 class VmSession:
@@ -83,23 +92,20 @@ class VmSession:
         self.external = frozenset(r for r in image.roles if r not in local)
         self.cos = {r: Coroutine(self, r, image) for r in local}
         self.order = tuple(self.cos.values())
-        self.buffers: dict[tuple[str, str], deque[tuple[str, Payload]]] = {}
         self.pending: deque[PendingSend] = deque()
         self.pending_count = {(a, b): 0 for a in local for b in self.external}
         self.status = RUNNING
         self.live = len(self.order)
         self.stuck_reported = False
-        for co in self.order:
-            for peer in image.roles:
-                if peer == co.role:
-                    continue
-                q: deque[tuple[str, Payload]] = deque()
-                self.buffers[(peer, co.role)] = q
-                co.inq[peer] = q
+        self.buffers: dict[tuple[str, str], Queue] = {
+            (peer, co.role): deque() for co in self.order for peer in image.roles if peer != co.role
+        }
         for co in self.order:
             for peer in image.roles:
                 if peer != co.role:
-                    co.outq[peer] = None if peer in self.external else self.buffers[(co.role, peer)]
+                    other = self.cos.get(peer)
+                    co.inn[peer] = (self.buffers[(peer, co.role)], other)
+                    co.out[peer] = (None, None) if other is None else (self.buffers[(co.role, peer)], other)
 
 
 class MachineCore:

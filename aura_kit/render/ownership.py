@@ -78,8 +78,10 @@ def session_card(session: SessionNodeView) -> Html:
         rows.append(_row("no owner (ended)"))
     for frag in session.fragments:
         icon = "▣ " if frag.bundle_id else "▤ "
-        who = "" if session.owner and frag.owner_label == session.owner.owner_label else (
-            f" — {shorten(frag.owner_label, 24)}"
+        who = (
+            ""
+            if session.owner and frag.owner_label == session.owner.owner_label
+            else (f" — {shorten(frag.owner_label, 24)}")
         )
         rows.append(_row(icon + frag.key + who))
     style = ' STYLE="DASHED"' if ended else ""

@@ -80,6 +80,8 @@ def _row(out: DotWriter, row: SequenceRow, cols: dict[str, int]) -> None:
     text = ""
     if row.kind in _GUTTER_KINDS:
         text = "│ " * row.depth + _MARK[row.kind] + row.text
+    elif row.kind is RowKind.EVENT and not row.roles:
+        text = "· " + row.text
     out.node(f"g{i}", shape="plaintext", label=_gutter_label(text, row.kind is RowKind.DROP))
     ids = [f"g{i}"]
     for role, c in cols.items():

@@ -1,5 +1,15 @@
 """Runtime: EffectSystem (one per authority), task binding, errors and structured events."""
 
+from .bridge import (
+    BlockedVmReceive,
+    SchedulerSignals,
+    TransportReceiveError,
+    VmBridgeRound,
+    VmHostWaitStatus,
+    VmRoundDisposition,
+    is_transport_no_message,
+)
+from .codec import JsonCodec, PayloadCodecError
 from .effects import EffectSystem
 from .errors import (
     BoundaryScopeRejected,
@@ -30,7 +40,17 @@ from .events import (
     log_session_owner_transfer_rejected,
     log_session_owner_transferred,
 )
+from .ingress import (
+    OwnedVmSession,
+    caller_session_owner_label,
+    handle_owned_vm_round,
+    open_owned_manifest_vm_session_admitted,
+)
+from .scenario import Scenario, ScenarioError, load_scenario
+from .scenario_run import ScenarioReport, run_scenario
 from .tasks import HostTask
+from .transport import Envelope, Network, TransportSendError
+from .world import OwnerChange, RoundOutcome, World
 
 __all__ = [
     # effect system and tasks
@@ -63,4 +83,29 @@ __all__ = [
     "log_session_owner_transfer_rejected",
     "log_session_ingress_received",
     "log_session_ingress_dropped",
+    # owned VM sessions, transport, drivers, scenarios
+    "OwnedVmSession",
+    "open_owned_manifest_vm_session_admitted",
+    "handle_owned_vm_round",
+    "caller_session_owner_label",
+    "VmBridgeRound",
+    "BlockedVmReceive",
+    "VmHostWaitStatus",
+    "VmRoundDisposition",
+    "SchedulerSignals",
+    "TransportReceiveError",
+    "is_transport_no_message",
+    "Network",
+    "Envelope",
+    "TransportSendError",
+    "JsonCodec",
+    "PayloadCodecError",
+    "World",
+    "OwnerChange",
+    "RoundOutcome",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioReport",
+    "load_scenario",
+    "run_scenario",
 ]

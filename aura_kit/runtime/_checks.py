@@ -7,8 +7,10 @@ Registry refusals become the seed's ``SessionIngressError`` variants here, in on
 from __future__ import annotations
 
 from collections.abc import Hashable
+from typing import Any
 
 from aura_kit.ownership import (
+    ChoreographicRole,
     LinkBoundary,
     OwnerRecord,
     RuntimeSessionOwner,
@@ -27,9 +29,12 @@ from .errors import (
     MissingTaskBinding,
     SessionBindingMismatch,
     SessionIngressError,
+    SessionStartFailureReason,
     StaleOwner,
 )
 from .tasks import current_context
+
+Reason = SessionStartFailureReason
 
 
 def ingress_error(error: SessionOwnershipError, owner: RuntimeSessionOwner) -> SessionIngressError:
@@ -46,8 +51,28 @@ def ingress_error(error: SessionOwnershipError, owner: RuntimeSessionOwner) -> S
 class Checks:
     """Check helpers mixed into ``EffectSystem``."""
 
+    authority: str
     _bindings: dict[Hashable, SessionId]
     _sessions: SessionRegistry
+
+    def _start_problem(
+        self, context: Hashable, sid: SessionId, label: object, roles: tuple[Any, ...]
+    ) -> tuple[Reason, str] | None:
+        bound = self._bindings.get(context)
+        if bound is not None:
+            return Reason.TASK_ALREADY_BOUND, (
+                f"task already bound to active choreography session {bound}"
+            )
+        if self._sessions.record(sid) is not None:
+            return Reason.ALREADY_EXISTS, f"session {sid} already exists"
+        if not isinstance(label, str) or not label:
+            return Reason.OTHER, f"owner label must be a non-empty string, got {label!r}"
+        if not all(isinstance(r, ChoreographicRole) for r in roles):
+            return Reason.OTHER, "roles must be ChoreographicRole values"
+        if not any(r.authority == self.authority for r in roles):
+            mine = f"expected at least one role for authority {self.authority}"
+            return Reason.OTHER, f"roles {[str(r.authority) for r in roles]} hold none; {mine}"
+        return None
 
     def _check_binding(self, context: Hashable, owner: RuntimeSessionOwner) -> None:
         _require_owner(owner)

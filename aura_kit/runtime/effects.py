@@ -179,25 +179,6 @@ class EffectSystem(Checks):
         )
         return owner
 
-    def _start_problem(
-        self, context: Hashable, sid: SessionId, label: object, roles: tuple[Any, ...]
-    ) -> tuple[Reason, str] | None:
-        bound = self._bindings.get(context)
-        if bound is not None:
-            return Reason.TASK_ALREADY_BOUND, (
-                f"task already bound to active choreography session {bound}"
-            )
-        if self._sessions.record(sid) is not None:
-            return Reason.ALREADY_EXISTS, f"session {sid} already exists"
-        if not isinstance(label, str) or not label:
-            return Reason.OTHER, f"owner label must be a non-empty string, got {label!r}"
-        if not all(isinstance(r, ChoreographicRole) for r in roles):
-            return Reason.OTHER, "roles must be ChoreographicRole values"
-        if not any(r.authority == self.authority for r in roles):
-            mine = f"expected at least one role for authority {self.authority}"
-            return Reason.OTHER, f"roles {[str(r.authority) for r in roles]} hold none; {mine}"
-        return None
-
     def end_owned_choreography_session(self, owner: RuntimeSessionOwner) -> None:
         """Assert the full session, then drop its record, bindings and fragments."""
         with self._lock:

@@ -168,6 +168,10 @@ class Network:
                 if not waiters:
                     del self._waiters[key]
 
+    def waiting(self, authority: Hashable, session_id: Any) -> bool:
+        """Whether some receive is waiting on that inbox right now."""
+        return bool(self._waiters.get((authority, session_id)))
+
     def _wake(self, key: tuple[Hashable, Any]) -> None:
         for event in tuple(self._waiters.get(key, ())):
             event.set()

@@ -1,0 +1,89 @@
+"""Frozen, dependency-free snapshots of protocols, machines and ownership for display."""
+
+from aura_kit.view.automaton import (
+    AutomataView,
+    AutomatonEdge,
+    AutomatonState,
+    AutomatonView,
+    automata_view,
+    automaton_view,
+    protocol_automata_view,
+)
+from aura_kit.view.errors import ViewError
+from aura_kit.view.events import EventRecord, event_record
+from aura_kit.view.machine import (
+    BufferStateView,
+    CoroutineStateView,
+    MachineStateView,
+    machine_state_view,
+)
+from aura_kit.view.ownership import (
+    AuthorityView,
+    FragmentView,
+    OwnershipView,
+    OwnerStep,
+    SessionNodeView,
+    SessionState,
+    StaleHandleView,
+    StepKind,
+    ownership_view,
+)
+from aura_kit.view.sequence import (
+    ArrowStatus,
+    RowKind,
+    SequenceArrow,
+    SequenceRow,
+    SequenceView,
+    protocol_sequence_view,
+    run_sequence_view,
+)
+from aura_kit.view.states import (
+    FindingView,
+    StateEdgeView,
+    StateGraphView,
+    StateNodeView,
+    state_graph_view,
+)
+
+__all__ = [
+    # sequence diagrams
+    "SequenceView",
+    "SequenceRow",
+    "SequenceArrow",
+    "RowKind",
+    "ArrowStatus",
+    "protocol_sequence_view",
+    "run_sequence_view",
+    "EventRecord",
+    "event_record",
+    # automata
+    "AutomatonView",
+    "AutomataView",
+    "AutomatonState",
+    "AutomatonEdge",
+    "automaton_view",
+    "automata_view",
+    "protocol_automata_view",
+    # machine
+    "MachineStateView",
+    "CoroutineStateView",
+    "BufferStateView",
+    "machine_state_view",
+    "StateGraphView",
+    "StateNodeView",
+    "StateEdgeView",
+    "FindingView",
+    "state_graph_view",
+    # ownership
+    "OwnershipView",
+    "AuthorityView",
+    "SessionNodeView",
+    "SessionState",
+    "OwnerStep",
+    "StepKind",
+    "FragmentView",
+    "StaleHandleView",
+    "ownership_view",
+    # errors
+    "ViewError",
+]

@@ -9,7 +9,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from aura_kit.view._text import text_of
@@ -52,7 +52,8 @@ def _as_mapping(event: object) -> Mapping[str, object]:
     if isinstance(event, Mapping):
         return event
     out: dict[str, object] = {}
-    names = getattr(event, "__dataclass_fields__", None) or getattr(event, "_fields", ())
+    fields = getattr(event, "__dataclass_fields__", None) or getattr(event, "_fields", None)
+    names: Iterable[str] = fields or ()
     for name in names:
         out[name] = getattr(event, name, None)
     for name in (*_KIND_KEYS, "fields", "extra", "data"):
@@ -65,6 +66,8 @@ def _flatten(raw: Mapping[str, object]) -> dict[str, object]:
     flat = dict(raw)
     for nested in ("fields", "extra", "data"):
         inner = raw.get(nested)
+        if isinstance(inner, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in inner):
+            inner = dict(inner)
         if isinstance(inner, Mapping):
             for key, value in inner.items():
                 flat.setdefault(str(key), value)

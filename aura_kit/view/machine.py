@@ -1,7 +1,8 @@
 """Snapshot of one VM session of a protocol machine at one round.
 
 Invariants:
-- coroutines are listed in the session's role order, buffers sorted by (from, to);
+- coroutines are listed in the session's role order; only non-empty buffers are kept,
+  sorted by (from, to);
 - payloads are shown as short text (``repr`` cut to 24 characters), never kept as objects;
 - a snapshot is taken through the machine's read-only ``SessionView``; nothing is changed.
 """
@@ -87,6 +88,7 @@ def machine_state_view(machine: object, sid: int | None = None) -> MachineStateV
                     b.from_role, b.to_role, [message_text(m.label, m.payload) for m in b.messages]
                 )
                 for b in getattr(sv, "buffers", ())
+                if b.messages
             ),
             key=lambda b: (b.from_role, b.to_role),
         )
@@ -108,7 +110,7 @@ def _coroutine(c: object) -> CoroutineStateView:
     return CoroutineStateView(
         role=text_of(getattr(c, "role", "")),
         status=text_of(getattr(c, "status", "")),
-        next_type=shorten(format_local(local), 60) if local is not None else "",  # type: ignore[arg-type]
+        next_type=shorten(format_local(local), 60) if local is not None else "",
         edge=f"{edge[0]}->{edge[1]}" if edge else "",
         fault=text_of(getattr(c, "fault", None)),
     )

@@ -208,7 +208,7 @@ def _histories(records: list[object]) -> dict[str, list[OwnerStep]]:
 
 def _int(value: object) -> int:
     try:
-        return int(value)  # type: ignore[call-overload, no-any-return]
+        return int(value)  # type: ignore[call-overload]
     except (TypeError, ValueError):
         return 0
 

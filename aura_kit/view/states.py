@@ -88,7 +88,9 @@ def state_graph_view(
     """Snapshot of ``explore(...)``'s result (anything with ``.graph`` and findings)."""
     graph = getattr(result, "graph", None)
     if graph is None or not hasattr(graph, "nodes"):
-        raise ViewError("no state graph", actual=type(result).__name__, expected="an explore result")
+        raise ViewError(
+            "no state graph", actual=type(result).__name__, expected="an explore result"
+        )
     raw_edges = [(_edge_key(e), int(getattr(e, "target", 0))) for e in graph.edges]
     findings, trace_nodes, trace_edges = _findings(result, raw_edges)
     keep = {n.id for n in graph.nodes if n.id < limit} | trace_nodes | {f.node for f in findings}

@@ -57,6 +57,15 @@ def _styled(text: str, ok: bool) -> str:
     return f'<span style="color:{colour}">{_escape(text)}</span>'
 
 
+def _error_html(result: ActionResult | None) -> str:
+    """The last result's error in red (class name first), or nothing."""
+    if result is None or result.error is None:
+        return ""
+    verdict = "refused (as it should be)" if result.ok else "failed"
+    text = f"{result.error_name} — {result.action} {verdict}: {result.error}"
+    return f'<div style="color:#cf222e"><b>error:</b> {_escape(text)}</div>'
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -80,7 +89,9 @@ class Explorer:
     @classmethod
     def for_protocol(cls, protocol: str | None = None, **options: Any) -> Explorer:
         """An explorer on a bundled protocol (by name; default the first one)."""
-        return cls(ExplorerModel.for_name(protocol, **options))
+        model = ExplorerModel.for_name(protocol, **options)
+        model.open()
+        return cls(model)
 
     def _make_inputs(self) -> None:
         names = tuple(bundled_protocols())
@@ -140,9 +151,12 @@ class Explorer:
         roles = model.protocol.roles
         if tuple(self.role.options) != roles:
             self.role.options = roles
-        self.status.value = _styled(model.status_line(), True)
+        if self.role.value not in roles:
+            self.role.value = roles[0]
         last = model.last_result
-        self.error.value = "" if last is None else _styled(last.message, last.ok)
+        action = "" if last is None else f"<br>{_styled(f'{last.action}: {last.message}', last.ok)}"
+        self.status.value = f"<b>{_escape(model.status_line())}</b>{action}"
+        self.error.value = _error_html(last)
         _show(self.panels["graph"], model.ownership_figure())
         _show(self.panels["automata"], *model.automata_figures())
         _show(self.panels["buffers"], model.buffers_text())

@@ -81,9 +81,9 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait(timeout=5)
 
 
-def start_server(argv: list[str], root: Path, probe_path: str, log: Path) -> tuple[
-    subprocess.Popen[bytes], str
-]:
+def start_server(
+    argv: list[str], root: Path, probe_path: str, log: Path
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``argv`` in its own process group, logging to ``log``; return it and its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -126,8 +126,14 @@ def jupyter_lab(notebook_copy: Path, artifacts: Path) -> Iterator[Server]:
     """A real JupyterLab on 127.0.0.1 with a random token, stopped afterwards."""
     token = secrets.token_hex(16)
     argv = [
-        sys.executable, "-m", "jupyterlab", "--allow-root", "--no-browser", "--ip=127.0.0.1",
-        f"--ServerApp.token={token}", f"--notebook-dir={notebook_copy}",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--allow-root",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--ServerApp.token={token}",
+        f"--notebook-dir={notebook_copy}",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
     ]
@@ -144,7 +150,10 @@ def jupyter_lab(notebook_copy: Path, artifacts: Path) -> Iterator[Server]:
 def browser() -> Iterator[object]:
     """Debian's Chromium driven by Playwright (never a downloaded browser)."""
     if not CHROMIUM.exists():
-        pytest.fail("Debian chromium is missing: run `make test` (it installs it) or apt-get install chromium")
+        pytest.fail(
+            "Debian chromium is missing: run `make test` (it installs it) "
+            "or apt-get install chromium"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:

@@ -6,7 +6,13 @@ import dataclasses
 
 import pytest
 
-from aura_kit.ownership import OwnershipPolicy, RuntimeSessionOwner, Scope, SessionOwnerCapability
+from aura_kit.ownership import (
+    LinkBoundary,
+    OwnershipPolicy,
+    RuntimeSessionOwner,
+    Scope,
+    SessionOwnerCapability,
+)
 from aura_kit.runtime import (
     CapabilityRejected,
     EffectSystem,
@@ -17,7 +23,9 @@ from aura_kit.runtime import (
 from tests.ownership.support import linked_manifest, roles_for, sid, state
 
 
-def _with_capability(owner: RuntimeSessionOwner, cap: SessionOwnerCapability) -> RuntimeSessionOwner:
+def _with_capability(
+    owner: RuntimeSessionOwner, cap: SessionOwnerCapability
+) -> RuntimeSessionOwner:
     return dataclasses.replace(owner, capability=cap)
 
 
@@ -64,7 +72,11 @@ def test_effects_old_copies_refused_after_every_transfer() -> None:
     fx = EffectSystem("alice")
     owner = fx.start_owned_choreography_session("a", sid(3), roles_for(fx))
     history = [owner]
-    steps = [("b", Scope.SESSION), ("b", Scope.fragments({"k1", "k2"})), ("c", Scope.fragments({"k1"}))]
+    steps = [
+        ("b", Scope.SESSION),
+        ("b", Scope.fragments({"k1", "k2"})),
+        ("c", Scope.fragments({"k1"})),
+    ]
     for label, scope in steps:
         owner = fx.transfer_owned_choreography_session_owner(owner, label, scope)
         history.append(owner)
@@ -76,10 +88,8 @@ def test_effects_old_copies_refused_after_every_transfer() -> None:
     assert owner.capability.generation == 4
 
 
-def owner_boundary(owner: RuntimeSessionOwner):  # type: ignore[no-untyped-def]
+def owner_boundary(owner: RuntimeSessionOwner) -> LinkBoundary:
     """The boundary an owner's own scope describes."""
-    from aura_kit.ownership import LinkBoundary
-
     scope = owner.capability.scope
     return LinkBoundary.for_protocol("p") if scope.is_session else LinkBoundary.for_scope(scope)
 

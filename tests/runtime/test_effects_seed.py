@@ -86,11 +86,15 @@ def test_effects_forged_cross_session_capability_is_rejected() -> None:
     fx.end_owned_choreography_session(owner_a)
     owner_b = fx.start_owned_choreography_session("owner-a", sid(0x8B), roles_for(fx))
     forged = RuntimeSessionOwner(
-        session_id=owner_b.session_id, owner_label=owner_b.owner_label, capability=owner_a.capability
+        session_id=owner_b.session_id,
+        owner_label=owner_b.owner_label,
+        capability=owner_a.capability,
     )
     with pytest.raises(InvalidIngressRouting) as info:
         fx.assert_owned_choreography_session(forged)
-    assert info.value.details.details == (
+    details = info.value.details
+    assert isinstance(details, CapabilityRejected)
+    assert details.details == (
         f"session capability was issued for {owner_a.session_id}, not {owner_b.session_id}"
     )
     fx.assert_owned_choreography_session(owner_b)
@@ -134,7 +138,8 @@ def test_effects_concurrent_starts_with_asyncio_tasks_exactly_one_wins() -> None
         return fx.start_owned_choreography_session(label, sid(0xAB), roles_for(fx))
 
     async def both() -> list[object]:
-        return await asyncio.gather(start("owner-a"), start("owner-b"), return_exceptions=True)
+        pair = await asyncio.gather(start("owner-a"), start("owner-b"), return_exceptions=True)
+        return list(pair)
 
     results = asyncio.run(both())
     owners = [r for r in results if isinstance(r, RuntimeSessionOwner)]

@@ -1,0 +1,321 @@
+"""Running a scenario on a ``World``: one row per step, expectations checked as it goes.
+
+Invariants:
+- steps run in order; the first unmet expectation (an error that should have happened and
+  did not, the wrong error, or an unexpected error) stops the run and is reported;
+- a step with ``expect.unchanged`` (every attack by default) must leave every authority's
+  registries (owner record, generation, fragments, bindings) exactly as they were.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aura_kit.ownership import (
+    CompositionManifest,
+    LinkBoundary,
+    ManifestError,
+    RuntimeSessionOwner,
+    Scope,
+    SessionOwnerCapability,
+)
+from aura_kit.protocol import ProtocolError, load_protocol
+
+from . import errors as runtime_errors
+from .ingress import OwnedVmSession
+from .scenario import Expectation, Scenario, ScenarioError, Step
+from .world import World
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportRow:
+    """One line of the event table."""
+
+    step: int
+    action: str
+    role: str
+    authority: str
+    outcome: str
+    owner: str
+
+
+@dataclass(slots=True, kw_only=True)
+class ScenarioReport:
+    """What a run did: rows, the failure (if any), and the world afterwards."""
+
+    scenario: Scenario
+    world: World
+    rows: list[ReportRow] = field(default_factory=list)
+    failure: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when every expectation held."""
+        return self.failure is None
+
+    def table(self) -> str:
+        """The rows as an aligned text table."""
+        head = ("#", "action", "role", "authority", "outcome", "owner")
+        body = [(str(r.step), r.action, r.role, r.authority, r.outcome, r.owner) for r in self.rows]
+        widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
+        lines = [
+            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in [head, *body]
+        ]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+
+def build_world(scenario: Scenario) -> World:
+    """The world a scenario runs in (protocol and manifest problems are ``ScenarioError``)."""
+    try:
+        protocol = load_protocol(scenario.protocol_path)
+    except (OSError, ProtocolError) as error:
+        raise ScenarioError(scenario.source, "protocol", str(error)) from None
+    base = CompositionManifest.for_protocol(protocol, scenario.protocol_id).to_dict()
+    base["link_specs"] = [dict(s) for s in scenario.link_specs]
+    try:
+        manifest = CompositionManifest.from_dict({**base, **scenario.manifest})
+    except ManifestError as error:
+        raise ScenarioError(scenario.source, f"manifest.{error.path}", error.reason) from None
+    try:
+        return World(
+            protocol, scenario.authorities, manifest=manifest, session_id=scenario.session_id
+        )
+    except ValueError as error:
+        raise ScenarioError(scenario.source, "authorities", str(error)) from None
+
+
+def run_scenario(scenario: Scenario) -> ScenarioReport:
+    """Run every step; stop at the first unmet expectation."""
+    report = ScenarioReport(scenario=scenario, world=build_world(scenario))
+    runner = _Runner(report)
+    for step in scenario.steps:
+        failure = runner.run_step(step)
+        if failure is not None:
+            report.failure = f"step {step.index} ({step.do}): {failure}"
+            break
+    return report
+
+
+class _Runner:
+    def __init__(self, report: ScenarioReport) -> None:
+        self.report = report
+        self.world = report.world
+        self.saved: dict[str, OwnedVmSession] = {}
+        self.async_mode = report.scenario.driver == "async"
+
+    def run_step(self, step: Step) -> str | None:
+        before = self.world.registry_snapshot()
+        action: Callable[[Step], str] = getattr(self, f"do_{step.do}")
+        try:
+            outcome = action(step)
+        except Exception as error:
+            self._row(step, _error_text(error))
+            return _check_error(step.expect, error, before, self.world.registry_snapshot())
+        self._row(step, outcome)
+        if step.expect is not None:
+            return f"expected {step.expect.error} but the step succeeded ({outcome})"
+        return None
+
+    def _row(self, step: Step, outcome: str) -> None:
+        role = step.role or ""
+        owner = ""
+        if role in self.world.sessions:
+            label, generation, scope = self.world.owners()[role]
+            owner = f"{label} g{generation} {scope}"
+        authority = self.world.authority_of.get(role, "")
+        row = ReportRow(
+            step=step.index,
+            action=step.do,
+            role=role,
+            authority=authority,
+            outcome=outcome,
+            owner=owner,
+        )
+        self.report.rows.append(row)
+
+    # -- actions ----------------------------------------------------------------------------
+    def do_open(self, step: Step) -> str:
+        roles = [step.role] if step.role else list(self.world.roles)
+        for role in roles:
+            self.world.open(role, step.args.get("label"))
+        return "opened " + ", ".join(roles)
+
+    def do_queue(self, step: Step) -> str:
+        role = str(step.role)
+        payloads, choices = step.args.get("payloads", []), step.args.get("choices", [])
+        self.world.queue(role, payloads, choices)
+        return f"queued {len(payloads)} payload(s), {len(choices)} choice(s)"
+
+    def do_round(self, step: Step) -> str:
+        role = str(step.role)
+        if self.async_mode:
+            outcome = asyncio.run(self.world.round_async(role))
+        else:
+            outcome = self.world.round(role)
+        return _describe(outcome)
+
+    def do_rounds(self, step: Step) -> str:
+        outcomes = [o for _ in range(step.args["count"]) for o in self.world.step_all()]
+        return f"{len(outcomes)} round(s), {sum(o.progressed for o in outcomes)} progressed"
+
+    def do_run(self, step: Step) -> str:
+        if self.async_mode:
+            asyncio.run(self.world.run_async(float(step.args.get("timeout", 5.0))))
+        else:
+            self.world.run(step.args.get("max_passes", 1000))
+        done = ", ".join(sorted(self.world.complete))
+        return f"complete: {done}; {len(self.world.network.history)} message(s)"
+
+    def do_transfer(self, step: Step) -> str:
+        role = str(step.role)
+        self._save(step)
+        raw = step.args.get("scope")
+        scope = None if raw is None else Scope.SESSION if raw == "session" else Scope.fragments(raw)
+        self.world.transfer(role, step.args["to"], scope)
+        return f"transferred to {step.args['to']}"
+
+    def do_attenuate(self, step: Step) -> str:
+        self._save(step)
+        self.world.attenuate(str(step.role), step.args["keys"])
+        return f"attenuated to fragments({', '.join(sorted(step.args['keys']))})"
+
+    def _save(self, step: Step) -> None:
+        if "save_stale" in step.args:
+            self.saved[step.args["save_stale"]] = copy.copy(self.world.sessions[str(step.role)])
+
+    def do_attack(self, step: Step) -> str:
+        role = str(step.role)
+        session = self.world.sessions[role]
+        kind = step.args["attack"]
+        if kind == "wrong_task":
+            intruder = self.world.effects(role).task(f"intruder-{step.index}")
+            with intruder:
+                session.advance_round(role, self.world.peer_roles)
+            return "wrong task was let in"
+        attacker = self._attacker(step, session, kind)
+        with self.world.task(role):
+            attacker.advance_round(role, self.world.peer_roles)
+        return f"{kind} was let in"
+
+    def _attacker(self, step: Step, session: OwnedVmSession, kind: str) -> OwnedVmSession:
+        if kind == "stale_handle":
+            handle = step.args.get("handle", "")
+            if handle not in self.saved:
+                raise ScenarioError(
+                    self.report.scenario.source,
+                    f"steps[{step.index}].handle",
+                    f"no saved handle {handle!r}",
+                )
+            return self.saved[handle]
+        attacker = copy.copy(session)
+        if kind == "forged_capability":
+            owner = session.owner()
+            forged = SessionOwnerCapability(
+                session_id=owner.session_id, owner_label=owner.owner_label,
+                generation=owner.capability.generation, scope=owner.capability.scope, tag=b"forged",
+            )  # fmt: skip
+            attacker._owner = RuntimeSessionOwner(
+                session_id=owner.session_id, owner_label=owner.owner_label, capability=forged
+            )
+        else:
+            keys = step.args.get("keys", ["bundle:elsewhere"])
+            attacker._routing_boundary = LinkBoundary.for_scope(Scope.fragments(keys))
+        return attacker
+
+    def do_timeout(self, step: Step) -> str:
+        role = str(step.role)
+        if self.async_mode or "timeout" in step.args:
+            outcome = asyncio.run(
+                self.world.round_async(role, float(step.args.get("timeout", 0.05)))
+            )
+        else:
+            outcome = self.world.round_strict(role)
+        return _describe(outcome)
+
+    def do_cancel_while_waiting(self, step: Step) -> str:
+        return _describe(asyncio.run(self._cancel_while_waiting(str(step.role))))
+
+    async def _cancel_while_waiting(self, role: str) -> Any:
+        waiting = asyncio.create_task(self.world.round_async(role, timeout=5.0))
+        for _ in range(100):
+            await asyncio.sleep(0)
+            if waiting.done() or self.world.network.waiting(
+                self.world.authority_of[role], self.world.session_id
+            ):
+                break
+        self.world.cancel(role)
+        return await waiting
+
+    def do_cancel(self, step: Step) -> str:
+        self.world.cancel(str(step.role))
+        return "cancelled by the operator"
+
+    def do_close(self, step: Step) -> str:
+        if step.role:
+            self.world.close(step.role)
+            return "closed"
+        self.world.close_all()
+        return "closed every session"
+
+    def do_check(self, step: Step) -> str:
+        w = self.world
+        problems = []
+        if "complete" in step.args and set(step.args["complete"]) != w.complete:
+            problems.append(
+                f"complete roles are {sorted(w.complete)}; expected {sorted(step.args['complete'])}"
+            )
+        for role, label in step.args.get("owners", {}).items():
+            actual = w.sessions[role].owner().owner_label
+            if actual != label:
+                problems.append(f"owner of {role} is {actual}; expected {label}")
+        for role, active in step.args.get("active", {}).items():
+            if w.is_active(role) != active:
+                problems.append(f"{role} active is {w.is_active(role)}; expected {active}")
+        if "messages" in step.args and len(w.network.history) != step.args["messages"]:
+            problems.append(f"{len(w.network.history)} messages; expected {step.args['messages']}")
+        if problems:
+            raise AssertionError("; ".join(problems))
+        return "as expected"
+
+
+def _error_text(error: Exception) -> str:
+    name = type(error).__name__
+    details = getattr(error, "details", None)
+    if isinstance(details, Exception):
+        return f"{name}/{type(details).__name__}: {details}"
+    return f"{name}: {getattr(error, 'message', None) or error}"
+
+
+def _describe(outcome: Any) -> str:
+    got = f", received {outcome.received}" if outcome.received else ""
+    disposition = outcome.disposition.value if outcome.disposition else "-"
+    return f"step {outcome.step_result}, wait {outcome.wait_status.value}, {disposition}{got}"
+
+
+def _check_error(
+    expect: Expectation | None, error: Exception, before: Any, after: Any
+) -> str | None:
+    if expect is None:
+        return f"unexpected {type(error).__name__}: {error}"
+    cls = getattr(runtime_errors, expect.error, None)
+    if not (isinstance(cls, type) and isinstance(error, cls)):
+        return f"raised {type(error).__name__}; expected {expect.error}"
+    checks = [
+        ("kind", expect.kind, getattr(error, "error_kind", None)),
+        ("details", expect.details, type(getattr(error, "details", None)).__name__),
+        ("reason", expect.reason, getattr(getattr(error, "reason", None), "name", None)),
+    ]
+    for name, wanted, actual in checks:
+        if wanted is not None and wanted != actual:
+            return f"{name} is {actual}; expected {wanted}"
+    if expect.message_contains and expect.message_contains not in str(error):
+        return f"message {str(error)!r} lacks {expect.message_contains!r}"
+    if expect.unchanged and before != after:
+        return "the registries changed; expected no change"
+    return None

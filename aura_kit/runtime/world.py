@@ -1,0 +1,322 @@
+"""A small world of authorities running one protocol session: for cells, widgets, scenarios.
+
+Invariants:
+- each authority has its own ``EffectSystem`` on one shared ``Network`` and plays exactly
+  one role of the session, through one ``OwnedVmSession`` opened in its own ``HostTask``;
+- every call into a session runs inside that role's ``HostTask``, so any cell or callback
+  acts as the same task;
+- ``step_all`` gives every open, unfinished role one round, in protocol role order; a round
+  whose receive has nothing yet is ``DEFERRED`` and the role is simply visited again later;
+- ``history`` records every owner change (open, transfer, attenuate, close, cancel) with
+  the world's step counter, label, generation and scope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aura_kit.ownership import (
+    ChoreographicRole,
+    CompositionManifest,
+    LinkBoundary,
+    OwnershipPolicy,
+    Scope,
+    SessionId,
+)
+from aura_kit.protocol import project_all
+from aura_kit.protocol.types import Protocol
+
+from .bridge import VmHostWaitStatus, VmRoundDisposition, is_transport_no_message
+from .codec import DEFAULT_CODEC, Codec
+from .effects import EffectSystem
+from .ingress import OwnedVmSession, handle_owned_vm_round, open_owned_manifest_vm_session_admitted
+from .tasks import HostTask
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OwnerChange:
+    """One entry of the ownership history."""
+
+    step: int
+    authority: str
+    role: str
+    action: str
+    owner_label: str
+    generation: int
+    scope: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoundOutcome:
+    """What one role's round did."""
+
+    step: int
+    authority: str
+    role: str
+    step_result: str
+    wait_status: VmHostWaitStatus
+    disposition: VmRoundDisposition | None
+    received: str | None
+    progressed: bool
+
+
+def payload_bytes(value: object) -> bytes:
+    """Bytes for a payload value: bytes as is, anything else as JSON (the default codec)."""
+    return value if isinstance(value, bytes) else json.dumps(value).encode("utf-8")
+
+
+class World:
+    """Authorities, their effect systems and owned sessions for one protocol session."""
+
+    def __init__(
+        self,
+        protocol: Protocol,
+        authorities: Mapping[str, str],
+        *,
+        manifest: CompositionManifest | None = None,
+        session_id: SessionId | uuid.UUID | str | None = None,
+        policy: OwnershipPolicy = OwnershipPolicy(),  # noqa: B008 - frozen value
+        codec: Codec = DEFAULT_CODEC,
+    ) -> None:
+        from .transport import Network
+
+        self.protocol = protocol
+        self.authority_of = {role: authority for authority, role in authorities.items()}
+        missing = [r for r in protocol.roles if r not in self.authority_of]
+        if missing or len(self.authority_of) != len(authorities):
+            raise ValueError(f"authorities must play each role once; unplayed roles: {missing}")
+        self.manifest = manifest or CompositionManifest.for_protocol(protocol, protocol.name)
+        self.session_id = SessionId.coerce(session_id) if session_id else SessionId.new()
+        self.codec = codec
+        self.network = Network()
+        self.systems = {
+            a: EffectSystem(a, network=self.network, policy=policy) for a in authorities
+        }
+        self.peer_roles = {
+            role: ChoreographicRole(self.authority_of[role], index)
+            for index, role in enumerate(protocol.roles)
+        }
+        self.local_types = project_all(protocol.global_type)
+        self.sessions: dict[str, OwnedVmSession] = {}
+        self.complete: set[str] = set()
+        self.history: list[OwnerChange] = []
+        self.rounds: list[RoundOutcome] = []
+        self.clock = 0
+
+    # -- lookup ---------------------------------------------------------------------------
+    def effects(self, role: str) -> EffectSystem:
+        """The effect system of the authority that plays ``role``."""
+        return self.systems[self.authority_of[role]]
+
+    def task(self, role: str) -> HostTask:
+        """The host task every call for ``role`` runs in."""
+        return self.effects(role).task(f"{role}@{self.session_id}")
+
+    def session(self, role: str) -> OwnedVmSession:
+        """The open session of ``role``."""
+        return self.sessions[role]
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Roles in protocol order."""
+        return tuple(self.protocol.roles)
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def open(self, role: str, owner_label: str | None = None) -> OwnedVmSession:
+        """Open ``role``'s owned session at its authority (label: ``role@authority``)."""
+        label = owner_label or f"{role}@{self.authority_of[role]}"
+        with self.task(role):
+            session = open_owned_manifest_vm_session_admitted(
+                self.effects(role), self.session_id, tuple(self.peer_roles.values()),
+                self.manifest, role, self.protocol.global_type, self.local_types,
+                codec=self.codec, owner_label=label,
+            )  # fmt: skip
+        self.sessions[role] = session
+        self._record(role, "open")
+        return session
+
+    def open_all(self) -> None:
+        """Open every role's session, in protocol order."""
+        for role in self.roles:
+            self.open(role)
+
+    def queue(
+        self, role: str, payloads: Iterable[object] = (), choices: Iterable[str] = ()
+    ) -> None:
+        """Queue payload values (JSON or bytes) and choice labels for ``role``."""
+        session = self.sessions[role]
+        for value in payloads:
+            session.queue_send_bytes(payload_bytes(value))
+        for label in choices:
+            session.queue_choice_label(label)
+
+    def close(self, role: str) -> None:
+        """Close ``role``'s session (needs the full-session owner)."""
+        with self.task(role):
+            self._record(role, "close")
+            self.sessions[role].close()
+
+    def close_all(self) -> None:
+        """Close every session still active."""
+        for role in self.roles:
+            if role in self.sessions and self.is_active(role):
+                self.close(role)
+
+    def cancel(self, role: str) -> None:
+        """Operator cancel of the session at ``role``'s authority."""
+        self._record(role, "cancel")
+        self.effects(role).cancel_session(self.session_id)
+
+    def is_active(self, role: str) -> bool:
+        """Whether ``role``'s authority still has the session."""
+        return self.effects(role).is_active(self.session_id)
+
+    # -- ownership ------------------------------------------------------------------------
+    def transfer(self, role: str, next_label: str, scope: Scope | None = None) -> None:
+        """Transfer ``role``'s owner to ``next_label`` (default: keep the current scope)."""
+        session = self.sessions[role]
+        current = session.owner().capability.scope
+        next_scope = current if scope is None else scope
+        boundary = session.routing_boundary() if next_scope == current else None
+        with self.task(role):
+            session.transfer_owner_in_place(
+                next_label, boundary or LinkBoundary.for_scope(next_scope)
+            )
+        self._record(role, "transfer")
+
+    def attenuate(self, role: str, keys: Iterable[str]) -> None:
+        """Narrow ``role``'s owner to ``fragments(keys)`` under the same label."""
+        session = self.sessions[role]
+        scope = Scope.fragments(keys)
+        with self.task(role):
+            session.transfer_owner_in_place(
+                session.owner().owner_label, LinkBoundary.for_scope(scope)
+            )
+        self._record(role, "attenuate")
+
+    def _record(self, role: str, action: str) -> None:
+        owner = self.sessions[role].owner()
+        self.history.append(
+            OwnerChange(
+                step=self.clock,
+                authority=self.authority_of[role],
+                role=role,
+                action=action,
+                owner_label=owner.owner_label,
+                generation=owner.capability.generation,
+                scope=owner.capability.scope.canonical(),
+            )
+        )
+
+    def owners(self) -> dict[str, tuple[str, int, str]]:
+        """``role -> (owner label, generation, scope)`` of every open session handle."""
+        out = {}
+        for role, session in self.sessions.items():
+            cap = session.owner().capability
+            out[role] = (session.owner().owner_label, cap.generation, cap.scope.canonical())
+        return out
+
+    # -- rounds ---------------------------------------------------------------------------
+    def round(self, role: str) -> RoundOutcome:
+        """One sync round for ``role``, handled; a receive with nothing yet is DEFERRED."""
+        session = self.sessions[role]
+        self.clock += 1
+        with self.task(role):
+            result = session.advance_round_until_receive(
+                role, self.peer_roles, is_transport_no_message
+            )
+            return self._handle(role, session, result)
+
+    def _handle(self, role: str, session: OwnedVmSession, result: Any) -> RoundOutcome:
+        status = result.host_wait_status
+        disposition = None
+        if not (status is VmHostWaitStatus.DEFERRED and result.blocked_receive is None):
+            disposition = handle_owned_vm_round(session, result, f"{role} VM")
+        if disposition is VmRoundDisposition.COMPLETE:
+            self.complete.add(role)
+        received = result.blocked_receive.label if result.blocked_receive else None
+        progressed = received is not None or result.step.value == "continue"
+        outcome = RoundOutcome(
+            step=self.clock, authority=self.authority_of[role], role=role,
+            step_result=result.step.value, wait_status=status, disposition=disposition,
+            received=received, progressed=progressed or disposition is VmRoundDisposition.COMPLETE,
+        )  # fmt: skip
+        self.rounds.append(outcome)
+        return outcome
+
+    def round_strict(self, role: str) -> RoundOutcome:
+        """One sync round with ``advance_round``: a receive with nothing yet is TIMED_OUT."""
+        session = self.sessions[role]
+        self.clock += 1
+        with self.task(role):
+            return self._handle(role, session, session.advance_round(role, self.peer_roles))
+
+    async def round_async(self, role: str, timeout: float = 5.0) -> RoundOutcome:
+        """One asyncio round: the receive waits on the transport up to ``timeout``."""
+        session = self.sessions[role]
+        self.clock += 1
+        with self.task(role):
+            result = await session.advance_round_async(role, self.peer_roles, timeout)
+            return self._handle(role, session, result)
+
+    def step_all(self) -> list[RoundOutcome]:
+        """One round for every open, unfinished role, in protocol order."""
+        return [self.round(r) for r in self.roles if r in self.sessions and r not in self.complete]
+
+    def done(self) -> bool:
+        """Whether every opened role has completed."""
+        return bool(self.sessions) and set(self.sessions) <= self.complete
+
+    def run(self, max_passes: int = 1000) -> list[RoundOutcome]:
+        """``step_all`` until every role completes; a pass with no progress is an error."""
+        outcomes: list[RoundOutcome] = []
+        for _ in range(max_passes):
+            if self.done():
+                return outcomes
+            batch = self.step_all()
+            outcomes.extend(batch)
+            if not any(o.progressed for o in batch):
+                waiting = [o.role for o in batch]
+                raise RuntimeError(f"no role made progress in a full pass; waiting: {waiting}")
+        raise RuntimeError(f"protocol did not complete within {max_passes} passes")
+
+    async def run_async(self, timeout: float = 5.0) -> None:
+        """Run every open role as its own asyncio task until all complete."""
+        roles = [r for r in self.roles if r in self.sessions and r not in self.complete]
+        async with asyncio.TaskGroup() as group:
+            for role in roles:
+                group.create_task(self._drive(role, timeout), name=f"{role}-driver")
+
+    async def _drive(self, role: str, timeout: float) -> None:
+        while role not in self.complete:
+            await self.round_async(role, timeout)
+            await asyncio.sleep(0)
+
+    # -- what happened --------------------------------------------------------------------
+    def messages(self) -> list[tuple[str, str, str, object]]:
+        """``(from, to, label, payload value)`` for every envelope sent, in order."""
+        return [
+            (e.from_role, e.to_role, e.label, self.codec.decode(e.sort, e.payload))
+            for e in self.network.history
+        ]
+
+    def registry_snapshot(self) -> dict[str, Any]:
+        """Owner records, generations, fragments and bindings of every authority."""
+        out: dict[str, Any] = {}
+        for name, fx in self.systems.items():
+            record = fx.owner_record(self.session_id)
+            owner = (
+                None if record is None else (record.owner_label, record.generation, record.scope)
+            )
+            out[name] = {
+                "owner": owner,
+                "generation": fx.generation(self.session_id),
+                "fragments": [(str(i), r) for i, r in fx.vm_fragment_snapshot()],
+                "bindings": fx.bindings(),
+            }
+        return out

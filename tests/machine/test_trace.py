@@ -1,0 +1,64 @@
+"""Trace files: JSON Lines with a schema line; damaged files rejected by line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aura_kit.machine import (
+    CodeImage,
+    ProtocolMachine,
+    QueuedHandler,
+    TraceFormatError,
+    load_trace,
+    save_trace,
+)
+from aura_kit.protocol import load_protocol
+from tests.conftest import DATA
+
+GOLDEN = DATA / "golden" / "traces" / "auth_handshake.jsonl"
+
+
+def _auth_events() -> tuple[object, ...]:
+    image = CodeImage.from_protocol(load_protocol(DATA / "protocols" / "auth_handshake.choreo"))
+    m = ProtocolMachine()
+    handler = QueuedHandler(["alice", b"\x00\xff", b"sig", "hi", "get", "ok"], ["Welcome"])
+    m.load(image, handler=handler)
+    m.run()
+    return m.events
+
+
+def test_trace_round_trip(tmp_path: Path) -> None:
+    """save_trace then load_trace gives equal events, bytes payloads included."""
+    events = _auth_events()
+    path = tmp_path / "t.jsonl"
+    save_trace(events, path)  # type: ignore[arg-type]
+    assert load_trace(path) == events
+
+
+def test_trace_matches_golden(tmp_path: Path) -> None:
+    """The AuthHandshake run is byte-for-byte the golden trace file."""
+    path = tmp_path / "t.jsonl"
+    save_trace(_auth_events(), path)  # type: ignore[arg-type]
+    assert path.read_text() == GOLDEN.read_text()
+
+
+@pytest.mark.parametrize(
+    ("mangle", "line"),
+    [
+        (lambda ls: ['{"schema": "other"}', *ls[1:]], 1),
+        (lambda ls: [*ls[:3], "{not json", *ls[4:]], 4),
+        (lambda ls: [*ls[:2], ls[2].replace('"tick": 1', '"tick": "1"'), *ls[3:]], 3),
+        (lambda ls: [*ls[:4], ls[4].replace('"sent"', '"teleported"'), *ls[5:]], 5),
+        (lambda ls: [*ls[:2], "", *ls[2:]], 3),
+    ],
+)
+def test_trace_damaged_file_names_line(tmp_path: Path, mangle: object, line: int) -> None:
+    """A damaged line raises TraceFormatError carrying its 1-based line number."""
+    lines = GOLDEN.read_text().splitlines()
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(mangle(lines)) + "\n")  # type: ignore[operator]
+    with pytest.raises(TraceFormatError) as info:
+        load_trace(path)
+    assert info.value.line == line and str(path) in str(info.value)

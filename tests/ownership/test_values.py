@@ -1,0 +1,74 @@
+"""Ownership values: SessionId, Scope, capabilities, roles."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from aura_kit.ownership import ChoreographicRole, Scope, SessionId, SessionOwnerCapability
+
+
+def test_values_session_id_coerces_uuid_and_text() -> None:
+    """A SessionId wraps a UUID; UUIDs and UUID strings coerce to equal ids."""
+    u = uuid.UUID(int=7)
+    assert SessionId.coerce(u) == SessionId.coerce(str(u)) == SessionId(u)
+    assert str(SessionId(u)) == str(u)
+    assert repr(SessionId(u)) == f"SessionId('{u}')"
+    with pytest.raises(TypeError):
+        SessionId("not-a-uuid")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        SessionId.coerce(7)  # type: ignore[arg-type]
+
+
+def test_values_scope_equality_is_exact() -> None:
+    """SESSION never equals a fragments scope; fragments compare by key set."""
+    assert Scope(None) == Scope.SESSION
+    assert Scope.fragments(["a", "b"]) == Scope.fragments({"b", "a"})
+    assert Scope.fragments(["a"]) != Scope.fragments(["a", "b"])
+    assert Scope.fragments([]) != Scope.SESSION
+    assert Scope.fragments("bundle:x").keys == frozenset({"bundle:x"})
+    assert Scope.SESSION.is_session and not Scope.fragments(["a"]).is_session
+
+
+def test_values_scope_is_within_orders_attenuation() -> None:
+    """Everything is within SESSION; fragment scopes are ordered by subset."""
+    a, ab = Scope.fragments(["a"]), Scope.fragments(["a", "b"])
+    assert a.is_within(Scope.SESSION) and Scope.SESSION.is_within(Scope.SESSION)
+    assert a.is_within(ab) and not ab.is_within(a)
+    assert not Scope.SESSION.is_within(ab)
+
+
+def test_values_scope_rejects_bad_keys() -> None:
+    """Keys must be non-empty strings held in a frozenset."""
+    with pytest.raises(ValueError):
+        Scope.fragments([""])
+    with pytest.raises(TypeError):
+        Scope({"a"})  # type: ignore[arg-type]
+
+
+def test_values_scope_canonical_text_is_sorted() -> None:
+    """The canonical form sorts keys, so equal scopes print alike."""
+    assert Scope.fragments(["b", "a"]).canonical() == "fragments(a,b)"
+    assert str(Scope.SESSION) == "session"
+    assert repr(Scope.fragments(["b", "a"])) == "Scope.fragments(['a', 'b'])"
+
+
+def test_values_capability_generation_must_be_positive() -> None:
+    """A capability's generation is an int >= 1."""
+    sid = SessionId(uuid.UUID(int=1))
+    with pytest.raises(ValueError):
+        SessionOwnerCapability(session_id=sid, owner_label="a", generation=0, scope=Scope.SESSION)
+    cap = SessionOwnerCapability(session_id=sid, owner_label="a", generation=1, scope=Scope.SESSION)
+    assert cap.allows_full_session() and cap.tag == b""
+    narrow = SessionOwnerCapability(
+        session_id=sid, owner_label="a", generation=1, scope=Scope.fragments(["k"])
+    )
+    assert not narrow.allows_full_session()
+
+
+def test_values_role_index_must_be_non_negative() -> None:
+    """ChoreographicRole pairs an authority with a role index >= 0."""
+    assert ChoreographicRole("alice", 0) < ChoreographicRole("alice", 1)
+    with pytest.raises(ValueError):
+        ChoreographicRole("alice", -1)

@@ -1,0 +1,197 @@
+"""The explorer model, without a kernel or ipywidgets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from aura_kit.runtime import (
+    BoundaryScopeRejected,
+    CapabilityRejected,
+    InvalidIngressRouting,
+    MissingTaskBinding,
+    OwnerTransferError,
+    StaleOwner,
+)
+from aura_kit.widgets.logic import AttackKind, ExplorerModel, NotOpen, payload_bytes
+
+
+def opened(name: str = "TwoBuyer", policy: str = "narrow") -> ExplorerModel:
+    model = ExplorerModel.for_name(name, policy=policy)
+    assert model.open().ok
+    return model
+
+
+def test_logic_open_gives_each_role_a_first_generation_owner() -> None:
+    """Opening starts one owned session per role, each at generation 1 with full scope."""
+    model = opened()
+    for role in model.protocol.roles:
+        capability = model.owner(role).capability
+        assert (capability.generation, capability.allows_full_session()) == (1, True)
+
+
+def test_logic_step_before_open_is_refused() -> None:
+    """A step without open sessions reports NotOpen and changes nothing."""
+    model = ExplorerModel.for_name("PingPong")
+    result = model.step()
+    assert not result.ok and isinstance(result.error, NotOpen)
+    assert model.rounds == 0
+
+
+@pytest.mark.parametrize("name", ["PingPong", "TwoBuyer", "Ring", "EpochRotation"])
+def test_logic_play_completes_the_protocol(name: str) -> None:
+    """Playing rounds with demo payloads brings every role to the end."""
+    model = opened(name)
+    result = model.play()
+    assert result.ok, result.message
+    assert model.complete and "complete" in model.status_line()
+
+
+def test_logic_back_undoes_exactly_one_step() -> None:
+    """Stepping back restores the status line, the round and the journal of before."""
+    model = opened()
+    model.step()
+    model.step()
+    before = (model.status_line(), model.rounds, len(model.journal.rows))
+    model.step()
+    assert model.back().ok
+    assert (model.status_line(), model.rounds, len(model.journal.rows)) == before
+
+
+def test_logic_back_with_no_history_is_refused() -> None:
+    """Nothing to undo on a fresh model."""
+    assert not ExplorerModel.for_name("PingPong").back().ok
+
+
+def test_logic_transfer_makes_the_old_handle_stale() -> None:
+    """After a transfer the stale-copy attack is refused with StaleOwner."""
+    model = opened()
+    old = model.owner("Seller")
+    assert model.transfer("Seller").ok
+    assert model.owner("Seller").capability.generation == old.capability.generation + 1
+    result = model.attack(AttackKind.STALE_COPY, "Seller")
+    assert result.ok and isinstance(result.error, StaleOwner)
+
+
+def test_logic_stale_copy_needs_a_transfer_first() -> None:
+    """Without an earlier owner there is no stale copy to present."""
+    result = opened().attack("stale copy", "Buyer1")
+    assert not result.ok and result.error is None
+
+
+def test_logic_forged_capability_is_refused_and_changes_nothing() -> None:
+    """A hand-made tag is rejected (SPEC 9.1) and the owner stays as it was."""
+    model = opened()
+    before = model.owner("Buyer2")
+    result = model.attack(AttackKind.FORGED_CAPABILITY, "Buyer2")
+    assert isinstance(result.error, InvalidIngressRouting)
+    assert isinstance(result.error.details, CapabilityRejected)
+    assert model.owner("Buyer2") == before
+
+
+def test_logic_wrong_task_is_refused() -> None:
+    """The current owner presented from another task is MissingTaskBinding."""
+    result = opened().attack(AttackKind.WRONG_TASK, "Buyer1")
+    assert isinstance(result.error, InvalidIngressRouting)
+    assert isinstance(result.error.details, MissingTaskBinding)
+
+
+def test_logic_wrong_boundary_passes_full_scope_but_not_attenuated() -> None:
+    """A full-session owner crosses any boundary; after attenuation it is refused."""
+    model = opened()
+    assert not model.attack(AttackKind.WRONG_BOUNDARY, "Seller").ok
+    assert model.attenuate("Seller").ok
+    result = model.attack(AttackKind.WRONG_BOUNDARY, "Seller")
+    assert isinstance(result.error, InvalidIngressRouting)
+    assert isinstance(result.error.details, BoundaryScopeRejected)
+
+
+def test_logic_attenuated_session_still_runs_to_the_end() -> None:
+    """The protocol fragment boundary is inside the attenuated scope, so rounds go on."""
+    model = opened()
+    model.attenuate("Seller")
+    assert model.play().ok and model.complete
+
+
+def test_logic_widening_is_refused_under_the_default_policy() -> None:
+    """After attenuation a widening transfer is an OwnerTransferError (SPEC 9.2)."""
+    model = opened()
+    model.attenuate("Buyer1")
+    generation = model.owner("Buyer1").capability.generation
+    result = model.transfer("Buyer1", widen=True)
+    assert isinstance(result.error, OwnerTransferError)
+    assert model.owner("Buyer1").capability.generation == generation
+
+
+def test_logic_widening_is_allowed_under_the_permissive_policy() -> None:
+    """The seed's behaviour, for comparison: the permissive policy lets the scope widen."""
+    model = opened(policy="permissive")
+    model.attenuate("Buyer1")
+    assert model.transfer("Buyer1", widen=True).ok
+    assert model.owner("Buyer1").capability.allows_full_session()
+
+
+def test_logic_queued_choice_is_followed() -> None:
+    """A queued Reject makes Buyer2 take the Reject branch."""
+    model = opened()
+    assert model.queue_choice("Buyer2", "Reject").ok
+    model.play()
+    assert "Reject" in model.event_table().to_string()
+    assert "Accept" not in model.event_table().to_string()
+
+
+def test_logic_unknown_choice_is_refused() -> None:
+    """A label the role never selects is refused and nothing is queued."""
+    model = opened()
+    assert not model.queue_choice("Buyer2", "Maybe").ok
+    assert model.seat("Buyer2").session.handler.queued_choices == ()  # type: ignore[union-attr]
+
+
+def test_logic_queued_payload_is_sent() -> None:
+    """A queued payload is the one the next send carries."""
+    model = opened()
+    assert model.queue_payload("Buyer1", '"Dune"').ok
+    model.step()
+    assert "Title('Dune')" in model.event_table().to_string()
+
+
+def test_logic_payload_text_is_json_or_a_string() -> None:
+    """JSON text is queued as is; other text becomes a JSON string; empty is refused."""
+    assert payload_bytes(" 42 ") == b"42"
+    assert payload_bytes("Dune") == b'"Dune"'
+    with pytest.raises(ValueError, match="empty"):
+        payload_bytes("  ")
+
+
+def test_logic_event_table_hides_routine_ingress() -> None:
+    """Routine ingress.received rows are hidden unless asked for; attacks always show."""
+    model = opened()
+    model.step()
+    model.attack(AttackKind.WRONG_TASK, "Seller")
+    table = model.event_table()
+    assert list(table.columns) == ["round", "authority", "source", "event", "detail"]
+    assert (table["event"] == "ingress.dropped").sum() == 1
+    assert len(model.event_table(routine=True)) > len(table)
+
+
+def test_logic_figures_have_text() -> None:
+    """The ownership and automata pictures carry a text form with the owners."""
+    model = opened()
+    model.transfer("Seller")
+    assert "seller-delegate1" in model.ownership_figure().text
+    assert "stale" in model.ownership_figure().text
+    assert "Buyer1" in model.automata_figure().text
+
+
+def test_logic_does_not_import_ipywidgets() -> None:
+    """Running a whole session through the model never imports ipywidgets or IPython."""
+    code = (
+        "import sys\n"
+        "from aura_kit.widgets.logic import ExplorerModel\n"
+        "m = ExplorerModel.for_name('TwoBuyer'); m.open(); m.play(); m.transfer('Seller')\n"
+        "print(sorted(n for n in ('ipywidgets', 'IPython') if n in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
