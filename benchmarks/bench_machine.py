@@ -4,6 +4,7 @@
    does the same work per round (pick the next role, check the label, move one message,
    record one event tuple); target ratio <= 6x;
 2. per-round cost with 10,000 concurrent sessions vs one session; target within 1.5x;
+   (also measured with ``gc.freeze()`` after loading, reported separately);
 3. exploration states/s on the data/protocols, with and without partial-order reduction.
 
 Run: ``.venv/bin/python benchmarks/bench_machine.py``.
@@ -11,6 +12,7 @@ Run: ``.venv/bin/python benchmarks/bench_machine.py``.
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from collections import deque
@@ -19,7 +21,7 @@ from typing import Any
 
 from aura_kit.machine import CodeImage, ProtocolMachine, QueuedHandler, explore
 from aura_kit.protocol import load_protocol
-from aura_kit.protocol.types import Branch, Comm, End, Mu, Recv, Send, Sort, Var
+from aura_kit.protocol.types import Branch, Comm, Mu, Recv, Send, Sort, Var
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = 200_000
@@ -34,17 +36,26 @@ def loop_image() -> CodeImage:
     return CodeImage(g, {"A": a, "B": b})
 
 
-def machine_rounds(sessions: int, rounds: int) -> float:
-    """Seconds per round with ``sessions`` concurrent ping-pong sessions."""
+def machine_rounds(sessions: int, rounds: int, freeze: bool = False) -> float:
+    """Seconds per round with ``sessions`` concurrent ping-pong sessions.
+
+    ``freeze=True`` calls ``gc.freeze()`` after loading, so full collections skip the
+    long-lived session objects (what a host with many sessions would do).
+    """
     m = ProtocolMachine()
     image = loop_image()
     for _ in range(sessions):
         m.load(image, handler=QueuedHandler(fallback=True))
+    if freeze:
+        gc.collect()
+        gc.freeze()
     step = m.step
     start = time.perf_counter()
     for _ in range(rounds):
         step()
-    return (time.perf_counter() - start) / rounds
+    seconds = (time.perf_counter() - start) / rounds
+    gc.unfreeze()
+    return seconds
 
 
 def deque_rounds(rounds: int) -> float:
@@ -92,13 +103,21 @@ def best(fn: Any, *args: Any, repeat: int = 3) -> float:
 
 def exploration() -> dict[str, Any]:
     """States/s over every protocol in data/protocols, with and without reduction."""
-    images = [CodeImage.from_protocol(load_protocol(p)) for p in sorted((ROOT / "data" / "protocols").glob("*.choreo"))]
+    images = [
+        CodeImage.from_protocol(load_protocol(p))
+        for p in sorted((ROOT / "data" / "protocols").glob("*.choreo"))
+    ]
     out: dict[str, Any] = {}
     for reduction in (False, True):
         start = time.perf_counter()
-        states = sum(explore(im, reduction=reduction, buffer_capacity=8).state_count for im in images)
+        states = sum(
+            explore(im, reduction=reduction, buffer_capacity=8).state_count for im in images
+        )
         seconds = time.perf_counter() - start
-        out["reduced" if reduction else "full"] = {"states": states, "states_per_s": states / seconds}
+        out["reduced" if reduction else "full"] = {
+            "states": states,
+            "states_per_s": states / seconds,
+        }
     return out
 
 
@@ -107,6 +126,8 @@ def main() -> None:
     base = best(deque_rounds, ROUNDS)
     one = best(machine_rounds, 1, ROUNDS)
     many = best(machine_rounds, 10_000, ROUNDS)
+    one_frozen = best(machine_rounds, 1, ROUNDS, True)
+    many_frozen = best(machine_rounds, 10_000, ROUNDS, True)
     explored = exploration()
     results = {
         "deque_rounds_per_s": 1 / base,
@@ -117,6 +138,9 @@ def main() -> None:
         "per_round_us_10000_sessions": many * 1e6,
         "sessions_ratio": many / one,
         "sessions_ratio_target": 1.5,
+        "per_round_us_1_session_gc_frozen": one_frozen * 1e6,
+        "per_round_us_10000_sessions_gc_frozen": many_frozen * 1e6,
+        "sessions_ratio_gc_frozen": many_frozen / one_frozen,
         "explore": explored,
     }
     rows = [
@@ -126,9 +150,17 @@ def main() -> None:
         ("per round, 1 session", f"{one * 1e6:.3f} us"),
         ("per round, 10,000 sessions", f"{many * 1e6:.3f} us"),
         ("10,000 / 1 session cost ratio", f"{many / one:.2f}x (target <= 1.5x)"),
+        (
+            "same, gc.freeze() after load",
+            f"{one_frozen * 1e6:.3f} / {many_frozen * 1e6:.3f} us"
+            f" = {many_frozen / one_frozen:.2f}x",
+        ),
         ("explore, full", f"{explored['full']['states_per_s']:,.0f} states/s"),
         ("explore, reduced", f"{explored['reduced']['states_per_s']:,.0f} states/s"),
-        ("states full / reduced", f"{explored['full']['states']} / {explored['reduced']['states']}"),
+        (
+            "states full / reduced",
+            f"{explored['full']['states']} / {explored['reduced']['states']}",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value in rows:

@@ -2,8 +2,9 @@
 
 Invariants:
 - one round is exactly one action of one READY coroutine: send, select, receive, branch or halt;
-- a coroutine is READY iff it holds exactly one scheduler entry whose ticket equals its own;
-  every action bumps the ticket, so stale entries are skipped, never run;
+- scheduler entries are coroutines; a READY coroutine has exactly one live entry, and
+  ``stale`` counts its other (older) entries, which are skipped, never run: acting outside the
+  scheduler (``step_session``), closing or faulting adds one for each entry it invalidates;
 - a receive on an empty edge is BLOCKED_RECV, a send on a full edge is BLOCKED_SEND; the action
   that changes that edge wakes the blocked coroutine;
 - a fault marks the coroutine and its session FAULTED, records a ``faulted`` event and raises
@@ -23,7 +24,6 @@ from aura_kit.machine.image import CodeImage
 from aura_kit.machine.scheduler import RoundRobin, Scheduler
 from aura_kit.machine.values import (
     CoroutineStatus,
-    EventKind,
     Payload,
     PendingSend,
     SessionStatus,
@@ -43,7 +43,17 @@ CONTINUE = StepResult.CONTINUE
 ALL_DONE = StepResult.ALL_DONE
 STUCK = StepResult.STUCK
 
-RawEvent = tuple[EventKind, int, int, Any, Any, Any, Payload, str]
+NONE_TYPE = type(None)
+# raw events hold plain strings (not enum members) so the GC can untrack them
+K_OPENED, K_SENT, K_RECEIVED, K_SELECTED, K_BRANCHED = (
+    "opened",
+    "sent",
+    "received",
+    "selected",
+    "branched",
+)
+K_HALTED, K_STUCK, K_FAULTED, K_CLOSED = "halted", "stuck", "faulted", "closed"
+RawEvent = tuple[str, int, int, Any, Any, Any, Payload, str]
 
 
 class Coroutine:
@@ -54,8 +64,19 @@ class Coroutine:
     """
 
     __slots__ = (
-        "edge", "fault", "handler", "inn", "out", "role", "sess", "sid", "since", "state",
-        "states", "status", "ticket",
+        "edge",
+        "fault",
+        "handler",
+        "inn",
+        "out",
+        "role",
+        "sess",
+        "sid",
+        "since",
+        "stale",
+        "state",
+        "states",
+        "status",
     )  # fmt: skip
 
     def __init__(self, sess: VmSession, role: str, image: CodeImage) -> None:
@@ -67,7 +88,7 @@ class Coroutine:
         self.state = 0
         self.status = READY
         self.edge: tuple[str, str] | None = None
-        self.ticket = 0
+        self.stale = 0
         self.since = 0
         self.fault: str | None = None
         self.inn: dict[str, tuple[Queue, Coroutine | None]] = {}
@@ -105,21 +126,24 @@ class VmSession:
                 if peer != co.role:
                     other = self.cos.get(peer)
                     co.inn[peer] = (self.buffers[(peer, co.role)], other)
-                    co.out[peer] = (None, None) if other is None else (self.buffers[(co.role, peer)], other)
+                    co.out[peer] = (
+                        (None, None) if other is None else (self.buffers[(co.role, peer)], other)
+                    )
 
 
 class MachineCore:
     """Sessions, rounds and faults; ``ProtocolMachine`` adds the host-facing API."""
 
     __slots__ = (
-        "_capacity", "_live", "_next_sid", "_raw", "_sched", "_sessions", "_stale", "_tick",
-        "_views",
+        "_capacity", "_live", "_next_sid", "_push", "_raw", "_sched", "_sessions", "_stale",
+        "_tick", "_views",
     )  # fmt: skip
 
     def __init__(self, scheduler: Scheduler | None = None, buffer_capacity: int = 64) -> None:
         if buffer_capacity < 1:
             raise ValueError(f"buffer_capacity must be >= 1, got {buffer_capacity}")
         self._sched: Scheduler = scheduler if scheduler is not None else RoundRobin()
+        self._push = self._sched.push
         self._capacity = buffer_capacity
         self._sessions: dict[int, VmSession] = {}
         self._next_sid = 1
@@ -132,14 +156,22 @@ class MachineCore:
     def step(self) -> StepResult:
         """One round: one action of one ready coroutine chosen by the scheduler."""
         pop = self._sched.pop
-        while True:
-            item = pop()
-            if item is None:
-                return self._idle(self._sessions.values(), self._live)
-            co, ticket = item
-            if co.ticket == ticket:
-                break
-        self._act(co)
+        try:
+            co = pop()
+            while co.stale:
+                co.stale -= 1
+                co = pop()
+        except IndexError:
+            return self._idle(self._sessions.values(), self._live)
+        self._tick += 1
+        st = co.states[co.state]
+        kind = st.kind
+        if kind is SEND:
+            self._send(co, st)
+        elif kind is RECV:
+            self._recv(co, st)
+        else:
+            self._halt(co)
         return CONTINUE if self._live else ALL_DONE
 
     def run(self, max_rounds: int = 1_000_000) -> StepResult:
@@ -158,15 +190,12 @@ class MachineCore:
             if sess.status is RUNNING and sess.live and not sess.stuck_reported:
                 sess.stuck_reported = True
                 detail = "; ".join(_blocked_text(c) for c in sess.order if c.status is not DONE)
-                self._raw.append(
-                    (EventKind.STUCK, self._tick, sess.sid, None, None, None, None, detail)
-                )
+                self._raw.append((K_STUCK, self._tick, sess.sid, None, None, None, None, detail))
         return STUCK
 
     def _act(self, co: Coroutine) -> None:
-        co.ticket += 1
+        co.stale += 1
         self._tick += 1
-        co.sess.stuck_reported = False
         st = co.states[co.state]
         if st.kind is SEND:
             self._send(co, st)
@@ -176,39 +205,52 @@ class MachineCore:
             self._halt(co)
 
     def _send(self, co: Coroutine, st: LocalState) -> None:
-        sess = co.sess
         partner = st.partner
         if len(st.labels) == 1:
-            idx, kind = 0, EventKind.SENT
+            idx, kind = 0, K_SENT
         else:
-            idx, kind = self._select(co, st), EventKind.SELECTED
+            idx, kind = self._select(co, st), K_SELECTED
         label = st.labels[idx]
-        payload = None if st.ptypes[idx] is type(None) else self._payload(co, st, idx)
-        q = co.outq[partner]
-        if q is None:
-            sess.pending.append(
-                PendingSend(
-                    from_role=co.role,
-                    to_role=partner,
-                    label=label,
-                    sort=st.sorts[idx],
-                    payload=payload,
+        ptype = st.ptypes[idx]
+        payload: Payload = None
+        if ptype is not NONE_TYPE:
+            try:
+                payload = co.handler.send_payload(co.sid, co.role, partner, label, st.sorts[idx])
+            except Exception as exc:
+                sort = st.sorts[idx].value
+                self._fault(
+                    co, f"handler failure on send {label}", f"a {sort} payload", repr(exc), exc
                 )
-            )
-            sess.pending_count[(co.role, partner)] += 1
+            if type(payload) is not ptype:
+                self._fault(
+                    co,
+                    f"payload of the wrong sort for {label}",
+                    st.sorts[idx].value,
+                    describe(payload),
+                )
+        q, rc = co.out[partner]
+        if q is None:
+            self._send_external(co, partner, label, st.sorts[idx], payload)
         else:
             q.append((label, payload))
-            rc = sess.cos[partner]
-            if rc.status is BLOCKED_RECV and rc.edge[0] == co.role:  # type: ignore[index]
-                self._wake(rc)
-        self._raw.append((kind, self._tick, sess.sid, co.role, partner, label, payload, ""))
+            if rc.status is BLOCKED_RECV and rc.edge[0] == co.role:  # type: ignore[union-attr,index]
+                self._wake(rc)  # type: ignore[arg-type]
+        self._raw.append((kind, self._tick, co.sid, co.role, partner, label, payload, ""))
         co.state = st.nexts[idx]
         self._settle(co)
 
-    def _recv(self, co: Coroutine, st: LocalState) -> None:
+    def _send_external(
+        self, co: Coroutine, to: str, label: str, sort: Any, payload: Payload
+    ) -> None:
         sess = co.sess
+        sess.pending.append(
+            PendingSend(from_role=co.role, to_role=to, label=label, sort=sort, payload=payload)
+        )
+        sess.pending_count[(co.role, to)] += 1
+
+    def _recv(self, co: Coroutine, st: LocalState) -> None:
         partner = st.partner
-        q = co.inq[partner]
+        q, sc = co.inn[partner]
         label, payload = q[0]
         entry = st.table.get(label)
         if entry is None:
@@ -218,15 +260,14 @@ class MachineCore:
                 co, f"payload of the wrong sort for {label}", entry[0].value, describe(payload)
             )
         try:
-            sess.handler.on_receive(sess.sid, co.role, partner, label, payload)
+            co.handler.on_receive(co.sid, co.role, partner, label, payload)
         except Exception as exc:
             self._fault(co, "handler failure on receive", "a hook that returns", repr(exc), exc)
         q.popleft()
-        kind = EventKind.RECEIVED if len(st.labels) == 1 else EventKind.BRANCHED
-        self._raw.append((kind, self._tick, sess.sid, co.role, partner, label, payload, ""))
+        kind = K_RECEIVED if len(st.labels) == 1 else K_BRANCHED
+        self._raw.append((kind, self._tick, co.sid, co.role, partner, label, payload, ""))
         co.state = entry[1]
         self._settle(co)
-        sc = sess.cos.get(partner)
         if sc is not None and sc.status is BLOCKED_SEND and sc.edge[1] == co.role:  # type: ignore[index]
             self._wake(sc)
 
@@ -237,12 +278,11 @@ class MachineCore:
         self._live -= 1
         if not sess.live:
             sess.status = SessionStatus.DONE
-        self._raw.append((EventKind.HALTED, self._tick, sess.sid, co.role, None, None, None, ""))
+        self._raw.append((K_HALTED, self._tick, co.sid, co.role, None, None, None, ""))
 
     def _select(self, co: Coroutine, st: LocalState) -> int:
-        sess = co.sess
         try:
-            label = sess.handler.select_label(sess.sid, co.role, st.partner, st.labels)
+            label = co.handler.select_label(co.sid, co.role, st.partner, st.labels)
         except Exception as exc:
             self._fault(co, "handler failure on select", "a label", repr(exc), exc)
         if label is None:
@@ -251,28 +291,15 @@ class MachineCore:
             self._fault(co, "queued choice not offered", "|".join(st.labels), repr(label))
         return st.labels.index(label)
 
-    def _payload(self, co: Coroutine, st: LocalState, idx: int) -> Payload:
-        sess = co.sess
-        label, sort = st.labels[idx], st.sorts[idx]
-        try:
-            payload = sess.handler.send_payload(sess.sid, co.role, st.partner, label, sort)
-        except Exception as exc:
-            self._fault(
-                co, f"handler failure on send {label}", f"a {sort.value} payload", repr(exc), exc
-            )
-        if type(payload) is not st.ptypes[idx]:
-            self._fault(co, f"payload of the wrong sort for {label}", sort.value, describe(payload))
-        return payload
-
     def _settle(self, co: Coroutine) -> None:
         st = co.states[co.state]
         kind = st.kind
         if kind is RECV:
-            if not co.inq[st.partner]:
+            if not co.inn[st.partner][0]:
                 co.status, co.edge = BLOCKED_RECV, (st.partner, co.role)
                 return
         elif kind is SEND:
-            q = co.outq[st.partner]
+            q = co.out[st.partner][0]
             used = len(q) if q is not None else co.sess.pending_count[(co.role, st.partner)]
             if used >= self._capacity:
                 co.status, co.edge = BLOCKED_SEND, (co.role, st.partner)
@@ -280,13 +307,13 @@ class MachineCore:
         co.status = READY
         co.edge = None
         co.since = self._tick
-        self._sched.push(co, self._tick)
+        self._push(co)
 
     def _wake(self, co: Coroutine) -> None:
         co.status = READY
         co.edge = None
         co.since = self._tick
-        self._sched.push(co, self._tick)
+        self._push(co)
 
     def _fault(
         self, co: Coroutine, reason: str, expected: str, actual: str, cause: Exception | None = None
@@ -299,10 +326,9 @@ class MachineCore:
         sess.live = 0
         sess.status = SessionStatus.FAULTED
         for c in sess.order:
-            c.ticket += 1
-        self._raw.append(
-            (EventKind.FAULTED, self._tick, sess.sid, co.role, None, None, None, co.fault)
-        )
+            if c.status is READY:
+                c.stale += 1
+        self._raw.append((K_FAULTED, self._tick, sess.sid, co.role, None, None, None, co.fault))
         error = ProtocolViolation(
             role=co.role, session=sess.sid, expected=expected, actual=actual, reason=reason
         )

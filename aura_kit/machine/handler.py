@@ -125,3 +125,29 @@ class QueuedHandler:
         self._payloads = deque(payloads)
         self._choices = deque(choices)
         del self.received[n_received:]
+
+
+class DefaultHandler:
+    """Stateless handler used when ``load`` gets none: default payloads, first label."""
+
+    __slots__ = ()
+
+    def send_payload(
+        self, session: int, role: str, to_role: str, label: str, sort: Sort
+    ) -> Payload:
+        """The sort's default value (None, False, 0, "", b"")."""
+        return DEFAULT_PAYLOADS[sort]
+
+    def select_label(
+        self, session: int, role: str, to_role: str, offered: tuple[str, ...]
+    ) -> str | None:
+        """No preference: the machine takes the first offered label."""
+        return None
+
+    def on_receive(
+        self, session: int, role: str, from_role: str, label: str, payload: Payload
+    ) -> None:
+        """Nothing to do."""
+
+
+DEFAULT_HANDLER = DefaultHandler()

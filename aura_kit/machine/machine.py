@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aura_kit.machine.automaton import ActionKind
-from aura_kit.machine.core import RUNNING, MachineCore, VmSession
+from aura_kit.machine.core import K_CLOSED, K_OPENED, RUNNING, MachineCore, VmSession
 from aura_kit.machine.errors import (
     ImageError,
     MachineError,
@@ -23,7 +23,7 @@ from aura_kit.machine.errors import (
     ProtocolViolation,
     UnknownSession,
 )
-from aura_kit.machine.handler import EffectHandler, QueuedHandler
+from aura_kit.machine.handler import DEFAULT_HANDLER, EffectHandler
 from aura_kit.machine.image import CodeImage
 from aura_kit.machine.scheduler import Scheduler
 from aura_kit.machine.values import (
@@ -88,11 +88,11 @@ class ProtocolMachine(MachineCore):
                 raise ImageError(role, f"not a role of the image {list(image.roles)}")
         sid = self._next_sid
         self._next_sid += 1
-        sess = VmSession(sid, image, local, handler or QueuedHandler(fallback=True))
+        sess = VmSession(sid, image, local, handler if handler is not None else DEFAULT_HANDLER)
         self._sessions[sid] = sess
         self._live += sess.live
         detail = f"local={','.join(local)} external={','.join(sorted(sess.external))}"
-        self._raw.append((EventKind.OPENED, self._tick, sid, None, None, None, None, detail))
+        self._raw.append((K_OPENED, self._tick, sid, None, None, None, None, detail))
         for co in sess.order:
             self._settle(co)
         return sid
@@ -101,11 +101,12 @@ class ProtocolMachine(MachineCore):
         """Emit ``closed`` and remove the session (its coroutines never run again)."""
         sess = self._session(sid)
         for co in sess.order:
-            co.ticket += 1
+            if co.status is CoroutineStatus.READY:
+                co.stale += 1
         if sess.status is RUNNING:
             self._live -= sess.live
         del self._sessions[sid]
-        self._raw.append((EventKind.CLOSED, self._tick, sid, None, None, None, None, ""))
+        self._raw.append((K_CLOSED, self._tick, sid, None, None, None, None, ""))
 
     def sessions(self) -> tuple[int, ...]:
         """Ids of open sessions, oldest first."""
@@ -120,7 +121,7 @@ class ProtocolMachine(MachineCore):
         return self._coroutine(sid, role).status
 
     def handler(self, sid: int) -> EffectHandler:
-        """The effect handler of a session (a ``QueuedHandler`` unless one was given)."""
+        """The effect handler of a session (the shared ``DefaultHandler`` unless one was given)."""
         return self._session(sid).handler
 
     @property
@@ -139,9 +140,9 @@ class ProtocolMachine(MachineCore):
         co = ready[0] if len(ready) == 1 else self._sched.pick(ready, self._tick)
         self._stale += 1
         if self._stale > 1024 and self._stale > len(self._sched):
-            self._sched.compact(lambda e: e[0].ticket == e[1])
+            self._sched.compact(_keep_live)
             self._stale = 0
-        self._act(co)  # type: ignore[arg-type]
+        self._act(co)
         return StepResult.CONTINUE if sess.live else StepResult.ALL_DONE
 
     def step_role(self, sid: int, role: str) -> StepResult:
@@ -167,7 +168,8 @@ class ProtocolMachine(MachineCore):
         sess.pending_count[(sent.from_role, sent.to_role)] -= 1
         sess.stuck_reported = False
         co = sess.cos[sent.from_role]
-        if co.status is CoroutineStatus.BLOCKED_SEND and co.edge == (sent.from_role, sent.to_role):
+        blocked = co.status is CoroutineStatus.BLOCKED_SEND and sess.status is RUNNING
+        if blocked and co.edge == (sent.from_role, sent.to_role):
             self._wake(co)
         return sent
 
@@ -191,7 +193,7 @@ class ProtocolMachine(MachineCore):
                 role=to_role, session=sid, expected=expected, actual=actual, reason=reason
             )
         co = sess.cos[to_role]
-        co.inq[from_role].append((label, payload))
+        co.inn[from_role][0].append((label, payload))
         sess.stuck_reported = False
         if co.status is CoroutineStatus.BLOCKED_RECV and co.edge == (from_role, to_role):
             self._wake(co)
@@ -208,7 +210,7 @@ class ProtocolMachine(MachineCore):
             )
         if sess.status is not RUNNING or co.status is CoroutineStatus.DONE:
             return ("injection into a finished coroutine", "a running coroutine", co.status.value)
-        queue = co.inq[src]
+        queue = co.inn[src][0]
         if len(queue) >= self._capacity:
             return ("injection into a full buffer", f"< {self._capacity} messages", str(len(queue)))
         st = co.states[co.state]
@@ -243,7 +245,7 @@ class ProtocolMachine(MachineCore):
             kind, tick, sid, role, peer, label, payload, detail = raw
             done.append(
                 MachineEvent(
-                    kind=kind, tick=tick, session=sid, role=role, peer=peer, label=label,
+                    kind=EventKind(kind), tick=tick, session=sid, role=role, peer=peer, label=label,
                     payload=payload, payload_size=payload_size(payload), detail=detail,
                 )
             )  # fmt: skip
@@ -274,6 +276,7 @@ class ProtocolMachine(MachineCore):
             _load_session(sess, saved)
             self._sessions[sess.sid] = sess
         self._sched.restore(snap.scheduler)
+        self._push = self._sched.push
         self._stale = 0
 
     # -- lookups ----------------------------------------------------------------------------
@@ -295,8 +298,16 @@ _PYTYPES: dict[str, type] = {
 }  # fmt: skip
 
 
+def _keep_live(co: Any) -> bool:
+    """Compaction filter: drop a coroutine's stale entries (oldest first), keep the rest."""
+    if co.stale:
+        co.stale -= 1
+        return False
+    return True
+
+
 def _save_session(s: VmSession) -> tuple[Any, ...]:
-    cos = tuple((c.state, c.status, c.edge, c.ticket, c.since, c.fault) for c in s.order)
+    cos = tuple((c.state, c.status, c.edge, c.stale, c.since, c.fault) for c in s.order)
     bufs = tuple(tuple(q) for q in s.buffers.values())
     snap_handler = getattr(s.handler, "snapshot_state", None)
     handler_state = snap_handler() if callable(snap_handler) else None
@@ -306,12 +317,12 @@ def _save_session(s: VmSession) -> tuple[Any, ...]:
 
 def _load_session(s: VmSession, saved: tuple[Any, ...]) -> None:
     s.status, s.live, s.stuck_reported, cos, bufs, pending, counts, handler_state = saved
-    for c, (state, status, edge, ticket, since, fault) in zip(s.order, cos, strict=True):
-        c.state, c.status, c.edge, c.ticket, c.since, c.fault = (
+    for c, (state, status, edge, stale, since, fault) in zip(s.order, cos, strict=True):
+        c.state, c.status, c.edge, c.stale, c.since, c.fault = (
             state,
             status,
             edge,
-            ticket,
+            stale,
             since,
             fault,
         )

@@ -1,10 +1,12 @@
 """Schedulers: which ready coroutine runs in the next round.
 
 Invariants:
-- a scheduler holds ``(coroutine, ticket)`` entries; the machine discards an entry whose ticket
-  no longer matches the coroutine's (lazy deletion), so ``pop`` is O(1) or O(log n);
-- choices depend only on the order of ``push`` calls, the ticks and the seed: the same inputs
-  give the same schedule;
+- a scheduler holds coroutines; the machine skips the ones it marked stale (lazy deletion),
+  so ``pop`` is O(1) or O(log n) and pushing allocates nothing;
+- ``push`` and ``pop`` are plain callables (``pop`` raises ``IndexError`` when empty), so the
+  round-robin path costs two C calls; ``restore`` and ``compact`` work in place;
+- choices depend only on the order of pushes, the ticks and the seed: the same inputs give the
+  same schedule;
 - ``RoundRobin`` is FIFO over ready coroutines; ``SeededRandom`` picks uniformly with a private
   ``random.Random(seed)``; ``PriorityAging`` picks the highest ``priority + aging * waited``
   (ties: the one that became ready first).
@@ -23,23 +25,19 @@ class Schedulable(Protocol):
     """What a scheduler may read of a coroutine."""
 
     role: str
-    ticket: int
     since: int
 
 
-Entry = tuple[Any, int]
+Entry = Any
 
 
 class Scheduler(Protocol):
     """Interface the machine drives."""
 
-    def push(self, co: Schedulable, tick: int) -> None:
-        """``co`` became ready at ``tick``."""
+    push: Callable[[Entry], None]
+    pop: Callable[[], Entry]
 
-    def pop(self) -> Entry | None:
-        """Remove and return the chosen entry (maybe stale), or ``None`` when empty."""
-
-    def pick(self, candidates: Sequence[Schedulable], tick: int) -> Schedulable:
+    def pick(self, candidates: Sequence[Any], tick: int) -> Any:
         """Choose among the ready coroutines of one session."""
 
     def compact(self, valid: Callable[[Entry], bool]) -> None:
@@ -57,28 +55,27 @@ class Scheduler(Protocol):
 class RoundRobin:
     """FIFO over ready coroutines across all sessions (the default)."""
 
-    __slots__ = ("_queue",)
+    __slots__ = ("_queue", "pop", "push")
 
     def __init__(self) -> None:
         self._queue: deque[Entry] = deque()
+        self.push: Callable[[Entry], None] = self._queue.append
+        self.pop: Callable[[], Entry] = self._queue.popleft
 
-    def push(self, co: Schedulable, tick: int) -> None:
-        self._queue.append((co, co.ticket))
-
-    def pop(self) -> Entry | None:
-        return self._queue.popleft() if self._queue else None
-
-    def pick(self, candidates: Sequence[Schedulable], tick: int) -> Schedulable:
+    def pick(self, candidates: Sequence[Any], tick: int) -> Any:
         return min(candidates, key=lambda c: c.since)
 
     def compact(self, valid: Callable[[Entry], bool]) -> None:
-        self._queue = deque(e for e in self._queue if valid(e))
+        kept = [e for e in self._queue if valid(e)]
+        self._queue.clear()
+        self._queue.extend(kept)
 
     def snapshot(self) -> object:
         return tuple(self._queue)
 
     def restore(self, state: object) -> None:
-        self._queue = deque(state)  # type: ignore[call-overload]
+        self._queue.clear()
+        self._queue.extend(cast(tuple[Entry, ...], state))
 
     def __len__(self) -> int:
         return len(self._queue)
@@ -87,36 +84,34 @@ class RoundRobin:
 class SeededRandom:
     """Uniform choice among ready coroutines with ``random.Random(seed)``."""
 
-    __slots__ = ("_entries", "_rng", "seed")
+    __slots__ = ("_entries", "_rng", "push", "seed")
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._rng = random.Random(seed)
         self._entries: list[Entry] = []
+        self.push: Callable[[Entry], None] = self._entries.append
 
-    def push(self, co: Schedulable, tick: int) -> None:
-        self._entries.append((co, co.ticket))
-
-    def pop(self) -> Entry | None:
+    def pop(self) -> Entry:
         entries = self._entries
         if not entries:
-            return None
+            raise IndexError("no ready coroutine")
         i = self._rng.randrange(len(entries))
         entries[i], entries[-1] = entries[-1], entries[i]
         return entries.pop()
 
-    def pick(self, candidates: Sequence[Schedulable], tick: int) -> Schedulable:
+    def pick(self, candidates: Sequence[Any], tick: int) -> Any:
         return candidates[self._rng.randrange(len(candidates))]
 
     def compact(self, valid: Callable[[Entry], bool]) -> None:
-        self._entries = [e for e in self._entries if valid(e)]
+        self._entries[:] = [e for e in self._entries if valid(e)]
 
     def snapshot(self) -> object:
         return (tuple(self._entries), self._rng.getstate())
 
     def restore(self, state: object) -> None:
         entries, rng_state = cast(tuple[tuple[Entry, ...], Any], state)
-        self._entries = list(entries)
+        self._entries[:] = entries
         self._rng.setstate(rng_state)
 
     def __len__(self) -> int:
@@ -133,37 +128,34 @@ class PriorityAging:
             raise ValueError(f"aging must be >= 0, got {aging}")
         self.priorities = dict(priorities)
         self.aging = aging
-        self._heap: list[tuple[int, int, Any, int]] = []
+        self._heap: list[tuple[int, int, Entry]] = []
         self._seq = 0
 
-    def push(self, co: Schedulable, tick: int) -> None:
-        key = self.aging * tick - self.priorities.get(co.role, 0)
+    def push(self, entry: Entry) -> None:
+        co = entry
         self._seq += 1
-        heapq.heappush(self._heap, (key, self._seq, co, co.ticket))
+        key = self.aging * co.since - self.priorities.get(co.role, 0)
+        heapq.heappush(self._heap, (key, self._seq, entry))
 
-    def pop(self) -> Entry | None:
-        if not self._heap:
-            return None
-        _, _, co, ticket = heapq.heappop(self._heap)
-        return (co, ticket)
+    def pop(self) -> Entry:
+        return heapq.heappop(self._heap)[2]
 
-    def pick(self, candidates: Sequence[Schedulable], tick: int) -> Schedulable:
-        def score(c: Schedulable) -> tuple[int, int]:
-            waited = tick - c.since
-            return (self.priorities.get(c.role, 0) + self.aging * waited, -c.since)
+    def pick(self, candidates: Sequence[Any], tick: int) -> Any:
+        def score(c: Any) -> tuple[int, int]:
+            return (self.priorities.get(c.role, 0) + self.aging * (tick - c.since), -c.since)
 
         return max(candidates, key=score)
 
     def compact(self, valid: Callable[[Entry], bool]) -> None:
-        self._heap = [h for h in self._heap if valid((h[2], h[3]))]
+        self._heap[:] = [h for h in sorted(self._heap) if valid(h[2])]
         heapq.heapify(self._heap)
 
     def snapshot(self) -> object:
         return (tuple(self._heap), self._seq)
 
     def restore(self, state: object) -> None:
-        heap, seq = cast(tuple[tuple[tuple[int, int, Any, int], ...], int], state)
-        self._heap = list(heap)
+        heap, seq = cast(tuple[tuple[tuple[int, int, Entry], ...], int], state)
+        self._heap[:] = heap
         self._seq = seq
 
     def __len__(self) -> int:

@@ -19,6 +19,7 @@ from typing import TypeAlias
 
 from aura_kit.protocol.errors import ProtocolDefinitionError
 from aura_kit.protocol.lexer import Token
+from aura_kit.protocol.limits import check_type_limits
 from aura_kit.protocol.syntax import (
     ChoiceStmt,
     ContinueStmt,
@@ -73,6 +74,7 @@ class Builder:
                 raise self.error(f"duplicate role {token.text!r}", token, "distinct role names")
             self.roles.add(token.text)
         self.check_block(self.decl.body, frozenset())
+        check_type_limits(self.decl.body, self.source)
         global_type, tree = self.block(self.decl.body, (End(), None))
         positions: dict[Path, tuple[int, int]] = {}
         _flatten(tree, (), positions)

@@ -16,6 +16,8 @@ from enum import Enum
 from aura_kit.protocol.errors import ProtocolSyntaxError
 
 KEYWORDS = frozenset({"protocol", "choice", "at", "or", "rec", "continue", "end"})
+MAX_NESTING = 64  # nested ``{`` blocks in ``.choreo`` text (see ``limits``)
+MAX_DEPTH = 128  # nested type constructors along one path (see ``limits``)
 
 
 class Kind(Enum):
@@ -109,6 +111,25 @@ class TokenStream:
         self.tokens = tokens
         self.pos = 0
         self.source = source
+        self.depth = 0
+
+    def enter(self, limit: int, what: str) -> None:
+        """Go one level deeper; refuse at the current token beyond ``limit`` levels."""
+        self.depth += 1
+        if self.depth > limit:
+            token = self.peek()
+            raise ProtocolSyntaxError(
+                f"{what} nest too deeply: more than {limit} levels",
+                source=self.source,
+                line=token.line,
+                column=token.column,
+                text=token.text,
+                expected=f"at most {limit} nested {what}",
+            )
+
+    def leave(self) -> None:
+        """Come back up one level."""
+        self.depth -= 1
 
     def peek(self) -> Token:
         """The current token."""

@@ -13,7 +13,7 @@ Invariants:
 from __future__ import annotations
 
 from aura_kit.protocol.errors import ProtocolSyntaxError
-from aura_kit.protocol.lexer import Kind, TokenStream, tokenize
+from aura_kit.protocol.lexer import MAX_DEPTH, Kind, TokenStream, tokenize
 from aura_kit.protocol.syntax import parse_payload
 from aura_kit.protocol.types import Branch, End, LocalType, Mu, Recv, Send, Sort, Var
 
@@ -49,6 +49,14 @@ def parse_local(text: str, source: str = "<local type>") -> LocalType:
 
 
 def _local(stream: TokenStream) -> LocalType:
+    stream.enter(MAX_DEPTH, "local types")
+    try:
+        return _local_type(stream)
+    finally:
+        stream.leave()
+
+
+def _local_type(stream: TokenStream) -> LocalType:
     if stream.at(Kind.NAME, "end"):
         stream.next()
         return End()

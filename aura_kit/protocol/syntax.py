@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from aura_kit.protocol.lexer import Kind, Token, TokenStream, tokenize
+from aura_kit.protocol.lexer import MAX_NESTING, Kind, Token, TokenStream, tokenize
 from aura_kit.protocol.types import Sort
 
 SORTS = ", ".join(s.value for s in Sort)
@@ -115,6 +115,14 @@ def _protocol(stream: TokenStream) -> ProtocolDecl:
 
 def _block(stream: TokenStream) -> tuple[Stmt, ...]:
     stream.expect(Kind.LBRACE)
+    stream.enter(MAX_NESTING, "blocks")
+    try:
+        return _block_body(stream)
+    finally:
+        stream.leave()
+
+
+def _block_body(stream: TokenStream) -> tuple[Stmt, ...]:
     stmts: list[Stmt] = []
     _skip_separators(stream)
     while not stream.at(Kind.RBRACE):

@@ -81,8 +81,15 @@ def test_explore_graph_is_plain_data() -> None:
     """Graph nodes carry role texts and buffers; edges name role, kind and label."""
     image = CodeImage.from_protocol(load_protocol(DATA / "protocols" / "ping_pong.choreo"))
     graph = explore(image).graph
-    assert graph.nodes[0].roles == (("Client", "Server!Ping(int).Server?Pong(int).end"),
-                                    ("Server", "Client?Ping(int).Client!Pong(int).end"))  # fmt: skip
+    assert graph.nodes[0].roles == (
+        ("Client", "Server!Ping(int).Server?Pong(int).end"),
+        ("Server", "Client?Ping(int).Client!Pong(int).end"),
+    )
     first = graph.edges[0]
-    assert (first.source, first.role, first.kind, first.label) == (0, "Client", EventKind.SENT, "Ping")
+    assert (first.source, first.role, first.kind, first.label) == (
+        0,
+        "Client",
+        EventKind.SENT,
+        "Ping",
+    )
     assert {n.status for n in graph.nodes} == {NodeStatus.RUNNING, NodeStatus.DONE}

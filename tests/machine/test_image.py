@@ -60,7 +60,10 @@ def test_image_machine_imports_no_display_packages() -> None:
         "import sys; from aura_kit.machine import *; from aura_kit.protocol import load_protocol;"
         f"im = CodeImage.from_protocol(load_protocol({str(DATA / 'protocols' / 'ring.choreo')!r}));"
         "m = ProtocolMachine(); m.load(im); m.run(); explore(im);"
-        "print(sorted(n for n in ('pandas', 'graphviz', 'ipywidgets', 'IPython') if n in sys.modules))"
+        "bad = ('pandas', 'graphviz', 'ipywidgets', 'IPython');"
+        "print(sorted(n for n in bad if n in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert out.stdout.strip() == "[]"

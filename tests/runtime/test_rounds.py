@@ -155,4 +155,6 @@ def test_rounds_attenuated_owner_keeps_running_but_cannot_close() -> None:
         world.close("Seller")
     assert type(info.value.details).__name__ == "FullSessionCapabilityRequired"
     assert world.is_active("Seller")
-    assert world.session("Seller").owner().capability.scope == Scope.fragments(["protocol:TwoBuyer"])
+    assert world.session("Seller").owner().capability.scope == Scope.fragments(
+        ["protocol:TwoBuyer"]
+    )

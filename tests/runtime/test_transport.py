@@ -150,7 +150,8 @@ def test_codec_unit_and_bool() -> None:
 
 
 @pytest.mark.parametrize(
-    ("sort", "data"), [(Sort.INT, b'"7"'), (Sort.STR, b"\xff"), (Sort.UNIT, b"x"), (Sort.BOOL, b"1")]
+    ("sort", "data"),
+    [(Sort.INT, b'"7"'), (Sort.STR, b"\xff"), (Sort.UNIT, b"x"), (Sort.BOOL, b"1")],
 )
 def test_codec_rejects_bytes_of_the_wrong_sort(sort: Sort, data: bytes) -> None:
     """Bytes that do not decode to the sort raise a typed error naming the sort."""
@@ -167,7 +168,9 @@ def test_codec_rejects_bytes_of_the_wrong_sort(sort: Sort, data: bytes) -> None:
 def test_scheduler_signals_clamp_to_basis_points(events: int, flow: int, leak: int) -> None:
     """Pressures are clamped to 0..10000 and contention to >= 0."""
     signals = SchedulerSignals(
-        guard_contention_events=events, flow_budget_pressure_bps=flow, leakage_budget_pressure_bps=leak
+        guard_contention_events=events,
+        flow_budget_pressure_bps=flow,
+        leakage_budget_pressure_bps=leak,
     )
     assert 0 <= signals.flow_budget_pressure_bps <= 10_000
     assert 0 <= signals.leakage_budget_pressure_bps <= 10_000
@@ -178,5 +181,8 @@ def test_scheduler_signals_clamp_to_basis_points(events: int, flow: int, leak: i
 def test_scheduler_signals_clamp_edges() -> None:
     """The edge values 10000 and 10001 clamp as the seed does."""
     signals = SchedulerSignals(flow_budget_pressure_bps=10_001, leakage_budget_pressure_bps=10_000)
-    assert (signals.flow_budget_pressure_bps, signals.leakage_budget_pressure_bps) == (10_000, 10_000)
+    assert (signals.flow_budget_pressure_bps, signals.leakage_budget_pressure_bps) == (
+        10_000,
+        10_000,
+    )
     assert signals.normalized() == signals

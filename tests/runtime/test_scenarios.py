@@ -1,0 +1,91 @@
+"""Tests of the scenario format, the runner, and the ``run`` / ``demo`` commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aura_kit.cli import main
+from aura_kit.runtime import ScenarioError, load_scenario, run_scenario
+from aura_kit.runtime.scenario import parse_scenario
+from tests.conftest import DATA
+
+SCENARIOS = sorted((DATA / "scenarios").glob("*.json"))
+ATTACKS = ("stale_handle", "forged_capability", "wrong_task", "attenuation")
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_scenarios_every_file_meets_its_expectations(path: Path) -> None:
+    """Each shipped scenario runs and every expectation holds."""
+    report = run_scenario(load_scenario(path))
+    assert report.ok, report.failure + "\n" + report.table()
+
+
+def test_scenarios_required_set_is_shipped() -> None:
+    """Two-buyer, delegation, the attacks, a timeout and a cancellation all exist."""
+    names = {p.stem for p in SCENARIOS}
+    assert {"two_buyer", "two_buyer_delegation", "timeout", "cancel_while_waiting"} <= names
+    assert set(ATTACKS) <= names
+
+
+@pytest.mark.parametrize("name", ATTACKS)
+def test_scenarios_attack_with_wrong_expected_error_fails(name: str) -> None:
+    """Naming another error class for an attack makes the run fail (the check can fail)."""
+    data = json.loads((DATA / "scenarios" / f"{name}.json").read_text())
+    for step in data["steps"]:
+        if step["do"] == "attack":
+            step["expect"]["error"] = "MissingOwner"
+    scenario = parse_scenario(data, source=name, base=DATA / "scenarios")
+    report = run_scenario(scenario)
+    assert not report.ok and "expected MissingOwner" in report.failure
+
+
+def test_scenarios_attacks_change_no_registry() -> None:
+    """Attack steps default to ``unchanged`` and the runner compares registry snapshots."""
+    scenario = load_scenario(DATA / "scenarios" / "forged_capability.json")
+    attack = next(s for s in scenario.steps if s.do == "attack")
+    assert attack.expect is not None and attack.expect.unchanged
+
+
+@pytest.mark.parametrize(
+    ("patch", "path"),
+    [
+        ({"steps": [{"do": "open"}, {"do": "queue", "role": "Nobody"}]}, "steps[1].role"),
+        ({"steps": [{"do": "explode"}]}, "steps[0].do"),
+        ({"steps": [{"do": "round", "role": "Buyer1", "extra": 1}]}, "steps[0].extra"),
+        ({"driver": "threads"}, "driver"),
+        ({"steps": [{"do": "attack", "role": "Buyer1", "attack": "x"}]}, "steps[0].attack"),
+        ({"steps": [{"do": "open", "expect": {"kind": "round"}}]}, "steps[0].expect.error"),
+    ],
+)
+def test_scenarios_bad_file_names_the_json_path(patch: dict, path: str) -> None:
+    """A malformed scenario raises ScenarioError with the JSON path of the problem."""
+    data = json.loads((DATA / "scenarios" / "two_buyer.json").read_text())
+    data.update(patch)
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data, source="bad.json", base=DATA / "scenarios")
+    assert info.value.path == path and "bad.json" in str(info.value)
+
+
+def test_scenarios_cli_run_prints_table_and_exits_zero(capsys) -> None:
+    """``aura-kit run`` prints the event table and exits 0 when expectations hold."""
+    assert main(["run", str(DATA / "scenarios" / "stale_handle.json")]) == 0
+    out = capsys.readouterr().out
+    assert "StaleOwner" in out and "every expectation held" in out
+
+
+def test_scenarios_cli_run_bad_file_exits_one(tmp_path: Path, capsys) -> None:
+    """A bad scenario file is refused with its JSON path and exit code 1."""
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "x"}')
+    assert main(["run", str(bad)]) == 1
+    assert "scenario field" in capsys.readouterr().err
+
+
+def test_scenarios_cli_demo_shows_owner_history(capsys) -> None:
+    """``aura-kit demo`` shows the delegation to the second local owner and back."""
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "bob/assistant (generation 2" in out and "Buyer2@bob (generation 3" in out
