@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aura_kit._display import Displayable
 from aura_kit.machine.automaton import ActionKind, Automaton
 from aura_kit.machine.image import CodeImage
 from aura_kit.machine.values import DEFAULT_PAYLOADS, EventKind, MachineEvent, payload_size
@@ -101,7 +102,7 @@ class StateGraph:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ExploreResult:
+class ExploreResult(Displayable):
     """What ``explore`` found; ``complete`` is false when ``max_states`` cut it short."""
 
     state_count: int

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from aura_kit._display import Displayable
 from aura_kit.machine.automaton import ActionKind
 from aura_kit.machine.core import K_CLOSED, K_OPENED, RUNNING, MachineCore, VmSession
 from aura_kit.machine.errors import (
@@ -62,7 +63,7 @@ class MachineSnapshot:
     scheduler: object
 
 
-class ProtocolMachine(MachineCore):
+class ProtocolMachine(MachineCore, Displayable):
     """Sans-IO machine running many VM sessions round by round.
 
     ``ProtocolMachine(scheduler=None, buffer_capacity=64)``; the default scheduler is

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple, TypeAlias
 
+from aura_kit._display import Displayable
+
 
 class Sort(StrEnum):
     """Payload sort of a message; ``UNIT`` means "no payload"."""
@@ -160,7 +162,7 @@ class PositionTable(Mapping[Path, tuple[int, int]]):
 
 
 @dataclass(frozen=True, slots=True)
-class Protocol:
+class Protocol(Displayable):
     """A named protocol: its declared roles (in order) and its global type.
 
     ``positions`` maps a node's path in ``global_type`` to its ``(line, column)`` in

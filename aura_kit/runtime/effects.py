@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
+from aura_kit._display import Displayable
 from aura_kit.ownership import (
     CapabilitySigner,
     ChoreographicRole,
@@ -54,7 +55,7 @@ SessionEndCallback = Callable[[SessionId], object]
 Reason = SessionStartFailureReason
 
 
-class EffectSystem(Checks):
+class EffectSystem(Checks, Displayable):
     """The owned-session registries of one authority (all methods are synchronous)."""
 
     def __init__(

@@ -164,3 +164,19 @@ def browser() -> Iterator[object]:
             yield instance
         finally:
             instance.close()
+
+
+@pytest.fixture(scope="session")
+def voila_app(notebook_copy: Path, artifacts: Path) -> Iterator[Server]:
+    """``aura-kit app`` (the explorer under Voila) on 127.0.0.1, stopped afterwards.
+
+    Readiness is probed on a Voila static file: a GET of ``/`` would start a kernel.
+    """
+    argv = [sys.executable, "-m", "aura_kit.cli", "app"]
+    process, base = start_server(
+        argv, notebook_copy, "/voila/static/extension.js", artifacts / "voila.log"
+    )
+    try:
+        yield Server(url=base, token="", root=notebook_copy)
+    finally:
+        stop(process)

@@ -1,0 +1,20 @@
+"""Notebook display hook shared by the core classes.
+
+The hook imports ``aura_kit.render`` only when a notebook asks for a picture, so the core
+packages never import graphviz (or IPython) themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class Displayable:
+    """Mixin: ``_repr_mimebundle_`` delegates to ``aura_kit.render.figure_for``."""
+
+    __slots__ = ()
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        from aura_kit.render import figure_for
+
+        return figure_for(self)._repr_mimebundle_(include=include, exclude=exclude)

@@ -1,0 +1,38 @@
+"""``aura-kit app``: the explorer as a standalone Voila page, clicked in a real Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import Server
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT_MS = 90_000
+
+
+def test_app_serves_the_explorer_and_steps(
+    voila_app: Server, browser: Any, artifacts: Path
+) -> None:
+    """The page shows the explorer; one click on step moves the session to round 1."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    try:
+        page.goto(voila_app.url + "/", timeout=TIMEOUT_MS)
+        step = page.locator(".aura-explorer button.aura-step").first
+        step.wait_for(timeout=TIMEOUT_MS)
+        status = page.locator(".aura-explorer .aura-status").first
+        assert "round 0" in status.inner_text()
+        step.click()
+        page.wait_for_function(
+            "() => document.querySelector('.aura-explorer .aura-status').innerText"
+            ".includes('round 1')",
+            timeout=TIMEOUT_MS,
+        )
+        page.screenshot(path=str(artifacts / "app.png"), full_page=True)
+    finally:
+        page.close()
+    log = (artifacts / "voila.log").read_text(errors="replace")
+    assert "the explorer is at http://127.0.0.1:" in log
