@@ -17,7 +17,7 @@ N = 100_000
 
 
 def _baseline(n: int) -> None:
-    sid = SessionId.new()
+    sid = str(SessionId.new())  # a str key: the cheapest honest lookup, no flattering
     records = {sid: ("label", 1, "session")}
     expected = ("label", 1, "session")
     for _ in range(n):

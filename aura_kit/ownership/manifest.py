@@ -82,12 +82,14 @@ class CompositionManifest:
 
     @classmethod
     def from_json(cls, text: str, *, source: str = "<json>") -> CompositionManifest:
-        """Parse JSON text; a syntax error is a ``ManifestError`` at path ``$``."""
+        """Parse JSON text; a syntax error or runaway nesting is a ``ManifestError`` at ``$``."""
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             problem = f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
             raise ManifestError([("$", problem)], source) from None
+        except RecursionError:
+            raise ManifestError([("$", "JSON nests too deeply")], source) from None
         return cls.from_dict(data, source=source)
 
     @classmethod

@@ -1,0 +1,52 @@
+"""The names SPEC §10 promises are importable from the top-level package."""
+
+from __future__ import annotations
+
+import aura_kit
+
+SPEC_NAMES = """
+Protocol parse_protocol parse_protocols load_protocol format_protocol project project_all
+parse_local format_local well_formed check_protocol dual local_fsm ProtocolError
+ProtocolSyntaxError ProtocolDefinitionError ProjectionError
+ProtocolMachine CodeImage StepResult ProtocolViolation explore
+EffectSystem HostTask OwnershipPolicy ChoreographicRole SessionOwnerCapability RuntimeSessionOwner
+Scope LinkBoundary CompositionManifest LinkSpec ManifestError
+OwnedVmSession open_owned_manifest_vm_session_admitted handle_owned_vm_round
+caller_session_owner_label VmBridgeRound BlockedVmReceive VmHostWaitStatus VmRoundDisposition
+SchedulerSignals Network
+SessionIngressError MissingOwner StaleOwner InvalidIngressRouting SessionStartError RoundError
+SessionCloseError OwnerTransferError SessionStartFailureReason RuntimeBoundaryError
+MissingTaskBinding SessionBindingMismatch FullSessionCapabilityRequired CapabilityRejected
+BoundaryScopeRejected
+""".split()
+
+ERROR_KINDS = {
+    "MissingOwner": "missing_owner",
+    "StaleOwner": "stale_owner",
+    "InvalidIngressRouting": "invalid_ingress_routing",
+    "SessionStartError": "session_start",
+    "RoundError": "round",
+    "SessionCloseError": "session_close",
+    "OwnerTransferError": "owner_transfer",
+}
+
+
+def test_public_api_exports_every_spec_name() -> None:
+    """Every name of SPEC §10 is an attribute of aura_kit and listed in __all__."""
+    missing = [name for name in SPEC_NAMES if name not in aura_kit.__all__]
+    assert missing == []
+    for name in SPEC_NAMES:
+        assert getattr(aura_kit, name) is not None
+
+
+def test_public_api_all_has_no_duplicates() -> None:
+    """No public name is exported twice from different layers."""
+    assert len(aura_kit.__all__) == len(set(aura_kit.__all__))
+
+
+def test_public_api_error_kinds_match_the_seed() -> None:
+    """Each ingress error class carries the seed's error_kind string."""
+    for name, kind in ERROR_KINDS.items():
+        cls = getattr(aura_kit, name)
+        assert issubclass(cls, aura_kit.SessionIngressError)
+        assert cls.error_kind == kind
