@@ -46,6 +46,28 @@ def per_call_ns(body: Callable[[int], object], n: int, repeats: int = 7) -> floa
     return median_ns(run, repeats) / n
 
 
+def paired_per_call_ns(
+    base: Callable[[int], object],
+    subject: Callable[[int], object],
+    n: int,
+    repeats: int = 9,
+) -> tuple[float, float]:
+    """Median ns per iteration of ``base(n)`` and ``subject(n)``, measured alternately.
+
+    Alternating the two loops repeat by repeat means a burst of load from elsewhere on the
+    machine lands on both sides of the ratio.
+    """
+    base_samples: list[int] = []
+    subject_samples: list[int] = []
+    gc.collect()
+    for _ in range(repeats):
+        for body, samples in ((base, base_samples), (subject, subject_samples)):
+            start = time.perf_counter_ns()
+            body(n)
+            samples.append(time.perf_counter_ns() - start)
+    return statistics.median(base_samples) / n, statistics.median(subject_samples) / n
+
+
 def once_ns(fn: Callable[[], object]) -> int:
     """Elapsed nanoseconds of one call."""
     start = time.perf_counter_ns()

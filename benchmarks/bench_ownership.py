@@ -8,7 +8,7 @@ Target: ratio <= 4; under 2 us absolute as a guide.
 
 from __future__ import annotations
 
-from _timing import Result, per_call_ns, us
+from _timing import Result, paired_per_call_ns, us
 
 from aura_kit.ownership import ChoreographicRole, LinkBoundary, SessionId
 from aura_kit.runtime import EffectSystem
@@ -45,8 +45,7 @@ def run(quick: bool = False) -> list[Result]:
             for _ in range(k):
                 check(owner, boundary)
 
-        base = per_call_ns(_baseline, n)
-        cost = per_call_ns(subject, n)
+        base, cost = paired_per_call_ns(_baseline, subject, n)
     ratio = cost / base
     return [
         Result(

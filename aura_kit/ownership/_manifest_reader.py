@@ -1,11 +1,13 @@
 """Field-by-field reading of a manifest JSON object, collecting every problem with its path.
 
 Invariants: the reader never raises on bad data; it appends ``(json_path, reason)`` to
-``problems`` and returns a placeholder, so one pass reports everything.
+``problems`` and returns a placeholder, so one pass reports everything. A path is never
+empty: a key that is not an identifier is written ``$["key"]`` / ``path["key"]``.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .manifest_parts import DelegationConstraint, LinkSpec, TheoremPack
@@ -32,6 +34,13 @@ _KNOWN = frozenset(
 
 
 _MISSING: Any = object()
+
+
+def member_path(path: str, key: str) -> str:
+    """``path.key`` for an identifier key (``key`` at the top), else ``path["key"]``."""
+    if key.isidentifier() and key.isascii():
+        return key if path == "$" else f"{path}.{key}"
+    return f"{path}[{json.dumps(key)}]"
 
 
 def _kind(value: Any) -> str:
@@ -74,7 +83,7 @@ class Reader:
             return {}
         for key in value:
             if key not in known:
-                self.fail(f"{path}.{key}", f"unknown field; expected one of {sorted(known)}")
+                self.fail(member_path(path, key), f"unknown field; expected one of {sorted(known)}")
         return value
 
     def required(self, data: dict[str, Any], key: str, path: str) -> Any:
@@ -95,7 +104,7 @@ class Reader:
             return {}
         for key in data:
             if key not in _KNOWN:
-                self.fail(key, f"unknown field; expected one of {sorted(_KNOWN)}")
+                self.fail(member_path("$", key), f"unknown field; expected one of {sorted(_KNOWN)}")
         out: dict[str, Any] = {
             "protocol_id": self.text(
                 self.required(data, "protocol_id", "protocol_id"), "protocol_id"

@@ -90,8 +90,10 @@ class Checks:
         except SessionOwnershipError as error:
             raise ingress_error(error, owner) from None
 
-    def _assert_boundary_locked(self, owner: RuntimeSessionOwner, boundary: LinkBoundary) -> None:
-        self._check_binding(current_context(self), owner)
+    def _assert_boundary_locked(
+        self, owner: RuntimeSessionOwner, boundary: LinkBoundary, context: Hashable = None
+    ) -> None:
+        self._check_binding(current_context(self) if context is None else context, owner)
         record = self._ensure(owner)
         if not boundary.is_allowed_by(record.scope):
             details = BoundaryScopeRejected(boundary, record.scope)

@@ -10,7 +10,10 @@ Invariants (SPEC 4.2):
 - generations are per session id, never reset or reused; each start and transfer bumps them;
 - a transfer moves every fragment of the session with the owner, atomically, or changes
   nothing; under the ``narrow`` policy it may not widen the scope;
-- all state sits behind one lock; events are emitted after it is released.
+- all state sits behind one lock; events are emitted after it is released;
+- a passed boundary check is remembered per context (the very same owner and boundary
+  objects); every change clears that memo first, under the lock, before it changes anything,
+  so a repeat check that hits the memo is one that would pass (the per-round fast path).
 """
 
 from __future__ import annotations
@@ -76,6 +79,7 @@ class EffectSystem(Checks, Displayable):
         self._roles: dict[SessionId, tuple[ChoreographicRole, ...]] = {}
         self._end_callbacks: dict[SessionId, list[SessionEndCallback]] = {}
         self._tasks: dict[str, HostTask] = {}
+        self._passed: dict[Hashable, tuple[RuntimeSessionOwner, LinkBoundary]] = {}
         if network is not None and hasattr(network, "attach"):
             network.attach(self)
 
@@ -105,6 +109,7 @@ class EffectSystem(Checks, Displayable):
         with self._lock:
             context = current_context(self)
             self._ensure(owner)
+            self._passed.clear()
             bound = self._bindings.get(context)
             if bound is not None and bound != owner.session_id:
                 self._check_binding(context, owner)
@@ -161,6 +166,7 @@ class EffectSystem(Checks, Displayable):
             context = current_context(self)
             problem = self._start_problem(context, sid, owner_label, role_tuple)
             if problem is None:
+                self._passed.clear()
                 record = self._sessions.claim(sid, owner_label)
                 self._bindings[context] = sid
                 self._roles[sid] = role_tuple
@@ -204,6 +210,7 @@ class EffectSystem(Checks, Displayable):
             self._end_callbacks.setdefault(SessionId.coerce(session_id), []).append(callback)
 
     def _teardown(self, sid: SessionId) -> list[SessionEndCallback]:
+        self._passed.clear()
         self._sessions.release(sid)
         for context in [c for c, s in self._bindings.items() if s == sid]:
             del self._bindings[context]
@@ -237,8 +244,13 @@ class EffectSystem(Checks, Displayable):
         self, owner: RuntimeSessionOwner, boundary: LinkBoundary
     ) -> None:
         """Binding, owner check, then ``boundary.is_allowed_by(scope)``; changes nothing."""
+        context = current_context(self)
+        passed = self._passed.get(context)
+        if passed is not None and passed[0] is owner and passed[1] is boundary:
+            return  # this very check passed and nothing changed since (see the invariants)
         with self._lock:
-            self._assert_boundary_locked(owner, boundary)
+            self._assert_boundary_locked(owner, boundary, context)
+            self._passed[context] = (owner, boundary)
 
     def assert_owned_choreography_session(self, owner: RuntimeSessionOwner) -> None:
         """Binding, owner check, then the scope must be SESSION; changes nothing."""
@@ -273,6 +285,7 @@ class EffectSystem(Checks, Displayable):
         return next_owner
 
     def _transfer_locked(self, owner: RuntimeSessionOwner, label: str, scope: Scope) -> OwnerRecord:
+        self._passed.clear()
         self._check_binding(current_context(self), owner)
         current = self._ensure(owner)
 
@@ -304,12 +317,14 @@ class EffectSystem(Checks, Displayable):
         """
         with self._lock:
             sid = self._bound_session()
+            self._passed.clear()
             return self._fragments.claim_manifest(sid, owner_label, manifest)
 
     def release_vm_fragments(self, keys: Iterable[str]) -> frozenset[str]:
         """Release exactly ``keys`` of the bound session (all must be claimed)."""
         with self._lock:
             sid = self._bound_session()
+            self._passed.clear()
             return self._fragments.release(sid, keys)
 
     def _bound_session(self) -> SessionId:

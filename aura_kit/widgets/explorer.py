@@ -17,6 +17,12 @@ import ipywidgets as w
 
 from aura_kit.widgets.logic import ActionResult, AttackKind, ExplorerModel, bundled_protocols
 
+EVENT_ROWS = 14
+_STYLE = (
+    "<style>.aura-explorer svg {max-width: 100%; height: auto;}"
+    " .aura-explorer .aura-events table {font-size: 12px;}</style>"
+)
+
 _BUTTONS = (
     ("open", "Open sessions", "open one owned session per authority (restarts)", "play"),
     ("step", "Step round", "every authority advances one round", "step-forward"),
@@ -160,7 +166,7 @@ class Explorer:
         _show(self.panels["graph"], model.ownership_figure())
         _show(self.panels["automata"], *model.automata_figures())
         _show(self.panels["buffers"], model.buffers_text())
-        _show(self.panels["events"], model.event_table())
+        _show(self.panels["events"], model.event_table(last=EVENT_ROWS))
 
     def _layout(self) -> w.VBox:
         b = self.buttons
@@ -170,16 +176,20 @@ class Explorer:
             w.HBox([b["transfer"], b["attenuate"], self.attack_kind, b["attack"]]),
             self.status,
             self.error,
-            w.HBox([self._titled("Ownership", "graph"), self._titled("Automata", "automata")]),
-            self._titled("Buffers", "buffers"),
-            self._titled("Events", "events"),
+            w.HBox([self._titled("Ownership", "graph"), self._titled("Buffers", "buffers")]),
+            self._titled("Automata (current state shaded)", "automata"),
+            self._titled(f"Events (last {EVENT_ROWS})", "events"),
+            w.HTML(_STYLE),
         ]
         box = w.VBox(rows)
         box.add_class("aura-explorer")
         return box
 
     def _titled(self, title: str, key: str) -> w.VBox:
-        return w.VBox([w.HTML(f"<b>{title}</b>"), self.panels[key]])
+        box = w.VBox([w.HTML(f"<b>{title}</b>"), self.panels[key]])
+        box.layout.flex = "1 1 0"
+        box.layout.min_width = "0"
+        return box
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

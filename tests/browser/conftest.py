@@ -174,7 +174,7 @@ def voila_app(notebook_copy: Path, artifacts: Path) -> Iterator[Server]:
     """
     argv = [sys.executable, "-m", "aura_kit.cli", "app"]
     process, base = start_server(
-        argv, notebook_copy, "/voila/static/extension.js", artifacts / "voila.log"
+        argv, notebook_copy, "/voila/static/voila.js", artifacts / "voila.log"
     )
     try:
         yield Server(url=base, token="", root=notebook_copy)

@@ -20,6 +20,15 @@ def _open_notebook(page: Any, lab: Server) -> None:
     page.locator("#jp-main-statusbar").get_by_text("Idle").first.wait_for(timeout=TIMEOUT_MS)
 
 
+def _dismiss_news(page: Any) -> None:
+    """Close JupyterLab's "get notified about news?" toast if it shows (it hides widgets)."""
+    no = page.locator(".jp-toast-button", has_text="No")
+    try:
+        no.first.click(timeout=3_000)
+    except Exception:  # the toast did not show: nothing to close
+        return
+
+
 def _run_all(page: Any) -> None:
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
@@ -58,10 +67,11 @@ def test_explorer_steps_transfers_and_refuses_an_attack(
         page.locator(".aura-explorer").first.scroll_into_view_if_needed()
         graph_before = _graph_html(page)
         rows_before = _events_text(page).count("\n")
-        _click(page, "step", times=3)
+        _click(page, "step", times=4)
         page.screenshot(path=str(artifacts / "explorer-steps.png"), full_page=True)
         _click(page, "transfer")
         _click(page, "attack")
+        _dismiss_news(page)
         error = page.locator(".aura-explorer .aura-error").first.inner_text()
         page.locator(".aura-explorer").first.screenshot(path=str(artifacts / "explorer.png"))
         assert _graph_html(page) != graph_before

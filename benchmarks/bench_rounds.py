@@ -1,0 +1,115 @@
+"""Targets 2 and 3: protocol machine rounds, and owned rounds over the in-memory transport.
+
+2a. A looping ping-pong on ``ProtocolMachine`` against the machine engineer's hand-written
+    deque ping-pong doing the same work per round (``bench_machine.deque_rounds``); <= 6x.
+2b. Per-round cost with 10,000 concurrent sessions against one session; <= 1.5x.
+3.  An owned round (``advance_round_until_receive`` + ``handle_owned_vm_round``, two
+    authorities on one ``Network``) against the bare machine step, for the same unit
+    ping-pong loop, compared per completed ping-pong cycle (4 protocol actions); <= 3x.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+from _timing import Result, us
+from bench_machine import deque_rounds, loop_image, machine_rounds
+
+from aura_kit.machine import CodeImage, ProtocolMachine
+from aura_kit.protocol import parse_protocol
+from aura_kit.runtime.bridge import VmHostWaitStatus, is_transport_no_message
+from aura_kit.runtime.ingress import handle_owned_vm_round
+from aura_kit.runtime.world import World
+
+UNIT_LOOP = """
+protocol Loop(A, B) {
+  rec L {
+    A -> B: Ping
+    B -> A: Pong
+    continue L
+  }
+}
+"""
+
+
+def _alternate(fns: list[Callable[[], float]], repeats: int) -> list[float]:
+    """Median of each zero-arg timing function, run in alternation ``repeats`` times."""
+    samples: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeats):
+        for i, fn in enumerate(fns):
+            samples[i].append(fn())
+    return [statistics.median(s) for s in samples]
+
+
+def owned_world() -> World:
+    """Two authorities playing the unit ping-pong loop, both sessions open."""
+    world = World(parse_protocol(UNIT_LOOP), {"alpha": "A", "beta": "B"})
+    world.open_all()
+    return world
+
+
+def owned_cycles(cycles: int) -> float:
+    """Nanoseconds per ping-pong cycle driving owned rounds until ``cycles`` Pongs arrived."""
+    world = owned_world()
+    plan = []
+    for role in world.roles:
+        plan.append((role, world.sessions[role], world.task(role), f"{role} VM"))
+    peers = world.peer_roles
+    deferred = VmHostWaitStatus.DEFERRED
+    pongs = 0
+    start = time.perf_counter_ns()
+    while pongs < cycles:
+        for role, session, task, context in plan:
+            with task:
+                r = session.advance_round_until_receive(role, peers, is_transport_no_message)
+                if r.host_wait_status is deferred and r.blocked_receive is None:
+                    continue
+                handle_owned_vm_round(session, r, context)
+                if r.blocked_receive is not None and r.blocked_receive.label == "Pong":
+                    pongs += 1
+    return (time.perf_counter_ns() - start) / cycles
+
+
+def bare_cycles(cycles: int) -> float:
+    """Nanoseconds per ping-pong cycle of the bare machine on the same protocol (4 steps)."""
+    machine = ProtocolMachine()
+    machine.load(CodeImage.from_protocol(parse_protocol(UNIT_LOOP)))
+    step = machine.step
+    start = time.perf_counter_ns()
+    for _ in range(4 * cycles):
+        step()
+    return (time.perf_counter_ns() - start) / cycles
+
+
+def run(quick: bool = False) -> list[Result]:
+    """Measure targets 2 and 3."""
+    rounds = 20_000 if quick else 100_000
+    repeats = 3 if quick else 5
+    loop_image()  # fail early if the machine engineer's image moved
+    base, one = _alternate(
+        [lambda: deque_rounds(rounds) * 1e9, lambda: machine_rounds(1, rounds) * 1e9], repeats
+    )
+    (many,) = _alternate([lambda: machine_rounds(10_000, rounds) * 1e9], max(3, repeats - 2))
+    cycles = 2_000 if quick else 5_000
+    bare, owned = _alternate([lambda: bare_cycles(cycles), lambda: owned_cycles(cycles)], repeats)
+    return [
+        Result(
+            target="2a", name="machine ping-pong vs deque loop",
+            measured=f"{us(one)}/round vs {us(base)}/round",
+            ratio=one / base, limit=6.0, data={"machine_ns": one, "deque_ns": base},
+        ),
+        Result(
+            target="2b", name="per round, 10,000 sessions vs 1",
+            measured=f"{us(many)}/round vs {us(one)}/round",
+            ratio=many / one, limit=1.5, data={"many_ns": many, "one_ns": one},
+        ),
+        Result(
+            target="3", name="owned round vs bare machine step",
+            measured=f"{us(owned)}/cycle vs {us(bare)}/cycle",
+            ratio=owned / bare, limit=3.0,
+            note="per ping-pong cycle (4 actions); owned side takes 6 rounds per cycle",
+            data={"owned_ns_per_cycle": owned, "bare_ns_per_cycle": bare},
+        ),
+    ]  # fmt: skip
