@@ -9,7 +9,11 @@ Invariants:
   needs one sort and merged continuations); two ``Mu`` on one variable; nothing else;
 - plain merge: all branches project to the same type;
 - branch order: the first type's branches in order, then new labels in order of appearance;
-- projections of closed, guarded global types are closed and guarded.
+- projections of closed, guarded global types are closed and guarded;
+- cost is linear in the number of distinct nodes: a run of one-branch messages is walked in a
+  loop (recursion only at choices and ``rec``), a node shared by several branches (the
+  fall-through after a choice) is projected once per role and yields one shared local node,
+  and paths are only spelled out for an error.
 """
 
 from __future__ import annotations
@@ -48,8 +52,12 @@ def roles(g: GlobalType) -> tuple[str, ...]:
     """Roles that send or receive in ``g``, in order of first appearance."""
     found: dict[str, None] = {}
     stack: list[GlobalType] = [g]
+    seen: set[int] = set()
     while stack:
         t = stack.pop()
+        if id(t) in seen:  # a shared continuation: its roles are already found
+            continue
+        seen.add(id(t))
         if isinstance(t, Comm):
             found.setdefault(t.sender)
             found.setdefault(t.receiver)
@@ -77,7 +85,7 @@ def merge_types(a: LocalType, b: LocalType, merge: Merge | str = Merge.FULL) -> 
 
 
 def _merge(a: LocalType, b: LocalType, full: bool) -> LocalType:
-    if a == b:
+    if a is b or a == b:
         return a
     if not full:
         raise _NoMerge
@@ -104,31 +112,84 @@ def _merge_branches(left: tuple[Branch, ...], right: tuple[Branch, ...]) -> tupl
     return tuple(out)
 
 
+# A path from the root, kept as a linked list while walking: (parent, child index) or ().
+_Link = tuple[object, ...]
+
+
+def _spell(link: _Link) -> Path:
+    """The tuple path of a link (only needed for an error)."""
+    out: list[int] = []
+    while link:
+        link, index = link  # type: ignore[assignment]
+        out.append(index)  # type: ignore[arg-type]
+    return tuple(reversed(out))
+
+
 class _Projector:
     """Projects one global type onto one role, tracking paths for error lines."""
 
     def __init__(
-        self, role: str, merge: Merge, positions: Mapping[Path, tuple[int, int]], source: str
+        self,
+        role: str,
+        merge: Merge,
+        positions: Mapping[Path, tuple[int, int]],
+        source: str,
+        role_sets: dict[int, frozenset[str]] | None = None,
     ) -> None:
         self.role = role
         self.merge = merge
         self.positions = positions
         self.source = source
+        self.memo: dict[int, LocalType] = {}
+        self.role_sets = {} if role_sets is None else role_sets
 
-    def project(self, t: GlobalType, path: Path) -> LocalType:
+    def project(self, t: GlobalType, link: _Link) -> LocalType:
+        """Walk the run of one-branch messages from ``t``, then rebuild it bottom up."""
+        run: list[Comm] = []
+        while isinstance(t, Comm) and len(t.branches) == 1 and id(t) not in self.memo:
+            run.append(t)
+            link = (link, 0)
+            t = t.branches[0].cont  # type: ignore[assignment]
+        local = self.node(t, link)
+        for comm in reversed(run):
+            local = self.memo.setdefault(id(comm), self.message(comm, local))
+        return local
+
+    def message(self, t: Comm, cont: LocalType) -> LocalType:
+        b = t.branches[0]
+        if self.role == t.sender:
+            return Send(t.receiver, (Branch(b.label, b.sort, cont),))
+        if self.role == t.receiver:
+            return Recv(t.sender, (Branch(b.label, b.sort, cont),))
+        return cont
+
+    def node(self, t: GlobalType, link: _Link) -> LocalType:
+        done = self.memo.get(id(t))
+        if done is not None:
+            return done
         if isinstance(t, Comm):
-            return self.comm(t, path)
-        if isinstance(t, Mu):
+            local = self.comm(t, link)
+        elif isinstance(t, Mu):
             body: GlobalType = t.body  # type: ignore[assignment]
-            if self.role not in roles(body):
-                return End()
-            local = self.project(body, (*path, 0))
-            return Mu(t.var, local) if has_communication(local) else End()
-        return t
+            if self.role not in self.roles_of(body):
+                local = End()
+            else:
+                inner = self.project(body, (link, 0))
+                local = Mu(t.var, inner) if has_communication(inner) else End()
+        else:
+            return t
+        self.memo[id(t)] = local
+        return local
 
-    def comm(self, t: Comm, path: Path) -> LocalType:
+    def roles_of(self, g: GlobalType) -> frozenset[str]:
+        found = self.role_sets.get(id(g))
+        if found is None:
+            found = self.role_sets[id(g)] = frozenset(roles(g))
+        return found
+
+    def comm(self, t: Comm, link: _Link) -> LocalType:
         conts = [
-            self.project(b.cont, (*path, i))  # type: ignore[arg-type]
+            self.project(b.cont, (link, i))  # type: ignore[arg-type]
             for i, b in enumerate(t.branches)
         ]
         branches = tuple(Branch(b.label, b.sort, c) for b, c in zip(t.branches, conts, strict=True))
@@ -141,7 +202,7 @@ class _Projector:
             try:
                 merged = _merge(merged, cont, self.merge is Merge.FULL)
             except _NoMerge:
-                raise self.failure(t, path, merged, cont) from None
+                raise self.failure(t, _spell(link), merged, cont) from None
         return merged
 
     def failure(self, t: Comm, path: Path, left: LocalType, right: LocalType) -> ProjectionError:
@@ -170,15 +231,21 @@ class _Projector:
         )
 
 
-def project(g: GlobalType | Protocol, role: str, merge: Merge | str = Merge.FULL) -> LocalType:
+def project(
+    g: GlobalType | Protocol,
+    role: str,
+    merge: Merge | str = Merge.FULL,
+    _role_sets: dict[int, frozenset[str]] | None = None,
+) -> LocalType:
     """The local type of ``role`` in ``g`` (a global type or a ``Protocol``)."""
     if isinstance(g, Protocol):
-        projector = _Projector(role, Merge(merge), g.positions, g.source)
+        projector = _Projector(role, Merge(merge), g.positions, g.source, _role_sets)
         return projector.project(g.global_type, ())
-    return _Projector(role, Merge(merge), {}, "<global type>").project(g, ())
+    return _Projector(role, Merge(merge), {}, "<global type>", _role_sets).project(g, ())
 
 
 def project_all(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
     """Local type per role: the declared roles of a ``Protocol``, else ``roles(g)``."""
     names = g.roles if isinstance(g, Protocol) else roles(g)
-    return {role: project(g, role, merge) for role in names}
+    role_sets: dict[int, frozenset[str]] = {}  # shared: each rec body's roles found once
+    return {role: project(g, role, merge, role_sets) for role in names}

@@ -19,7 +19,7 @@ from aura_kit.widgets.logic import ActionResult, AttackKind, ExplorerModel, bund
 
 EVENT_ROWS = 14
 _STYLE = (
-    "<style>.aura-explorer svg {max-width: 100%; height: auto;}"
+    "<style>.aura-explorer svg, .aura-explorer img {max-width: 100%; height: auto;}"
     " .aura-explorer .aura-events table {font-size: 12px;}</style>"
 )
 
@@ -176,7 +176,12 @@ class Explorer:
             w.HBox([b["transfer"], b["attenuate"], self.attack_kind, b["attack"]]),
             self.status,
             self.error,
-            w.HBox([self._titled("Ownership", "graph"), self._titled("Buffers", "buffers")]),
+            w.HBox(
+                [
+                    self._titled("Ownership", "graph", "3 1 0"),
+                    self._titled("Buffers", "buffers", "2 1 0"),
+                ]
+            ),
             self._titled("Automata (current state shaded)", "automata"),
             self._titled(f"Events (last {EVENT_ROWS})", "events"),
             w.HTML(_STYLE),
@@ -185,10 +190,11 @@ class Explorer:
         box.add_class("aura-explorer")
         return box
 
-    def _titled(self, title: str, key: str) -> w.VBox:
+    def _titled(self, title: str, key: str, flex: str | None = None) -> w.VBox:
         box = w.VBox([w.HTML(f"<b>{title}</b>"), self.panels[key]])
-        box.layout.flex = "1 1 0"
-        box.layout.min_width = "0"
+        if flex is not None:  # side by side in an HBox: share the width
+            box.layout.flex = flex
+            box.layout.min_width = "0"
         return box
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:

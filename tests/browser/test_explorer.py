@@ -59,7 +59,7 @@ def test_explorer_steps_transfers_and_refuses_an_attack(
     jupyter_lab: Server, browser: Any, artifacts: Path
 ) -> None:
     """Run All, step rounds, transfer and attack: graph, events and error change in place."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    page = browser.new_page(viewport={"width": 1400, "height": 3000})
     try:
         _open_notebook(page, jupyter_lab)
         _run_all(page)

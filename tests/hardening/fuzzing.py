@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from pathlib import Path
@@ -120,6 +119,18 @@ def json_values(max_leaves: int = 12) -> st.SearchStrategy[Any]:
     )
 
 
+ODD_JSON: tuple[Any, ...] = (
+    None, True, False, 0, -1, 1, 2**64, 1.5, -0.0, "", "x", "session", "Client", "open",
+    "a:b", "\u0000", [], [None], ["x"], [1, 2], {}, {"": 1}, {"x": None}, {"do": "open"},
+)  # fmt: skip
+
+
+def odd_json() -> st.SearchStrategy[Any]:
+    """Cheap, varied replacement values: edge-case JSON values and short strings."""
+    fresh = st.sampled_from([json.dumps(v) for v in ODD_JSON]).map(json.loads)  # never shared
+    return st.one_of(fresh, st.text(max_size=6), st.integers())
+
+
 def _containers(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     out = [path] if isinstance(value, (dict, list)) else []
     if isinstance(value, dict):
@@ -134,7 +145,7 @@ def _containers(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]
 @st.composite
 def mutated_json(draw: st.DrawFn, docs: list[Any], field_names: tuple[str, ...]) -> Any:
     """A deep copy of one of ``docs`` with 1 to 3 fields replaced, deleted or added."""
-    doc = copy.deepcopy(draw(st.sampled_from(docs)))
+    doc = json.loads(draw(st.sampled_from([json.dumps(d) for d in docs])))
     for _ in range(draw(st.integers(1, 3))):
         paths = _containers(doc)
         if not paths:
@@ -152,15 +163,15 @@ def _mutate_container(draw: st.DrawFn, target: Any, field_names: tuple[str, ...]
     if action == "add" or not keys:
         if isinstance(target, dict):
             key = draw(st.one_of(st.sampled_from(field_names), st.text(max_size=6)))
-            target[key] = draw(json_values(4))
+            target[key] = draw(odd_json())
         else:
-            target.append(draw(json_values(4)))
+            target.append(draw(odd_json()))
         return
     key = draw(st.sampled_from(keys))
     if action == "delete":
         del target[key]
     else:
-        target[key] = draw(json_values(4))
+        target[key] = draw(odd_json())
 
 
 def load_json_docs(pattern: str) -> list[Any]:
