@@ -7,8 +7,9 @@ history of every authority) and the messages that crossed the network.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
+
+from aura_kit.commands.run import failed, load_and_run
 
 HELP = "run the two-buyer demo with a mid-session delegation and show who owned what"
 DEMO = Path(__file__).resolve().parents[2] / "data" / "scenarios" / "two_buyer_delegation.json"
@@ -21,27 +22,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo scenario and print the table, ownership history and messages."""
-    from aura_kit.runtime.scenario import ScenarioError, load_scenario
-    from aura_kit.runtime.scenario_run import run_scenario
-
-    try:
-        report = run_scenario(load_scenario(args.scenario))
-    except ScenarioError as error:
-        print(f"error: {error}", file=sys.stderr)
+    report = load_and_run(args.scenario)
+    if report is None:
         return 1
     print(f"demo {report.scenario.name}: {report.scenario.description}\n")
     print(report.table())
-    print("\nwho owned what:")
-    for change in report.world.history:
-        print(
-            f"  round {change.step:>3}  {change.authority:<6} {change.role:<7} "
-            f"{change.action:<9} -> {change.owner_label} (generation {change.generation}, "
-            f"{change.scope})"
-        )
-    print("\nmessages:")
-    for sender, receiver, label, payload in report.world.messages():
-        print(f"  {sender} -> {receiver}: {label}({payload!r})")
-    if report.failure is not None:
-        print(f"FAILED: {report.failure}", file=sys.stderr)
-        return 1
-    return 0
+    lines = ["\nwho owned what:", *report.history_lines(), "\nmessages:", *report.message_lines()]
+    print("\n".join(lines))
+    return 1 if failed(report) else 0

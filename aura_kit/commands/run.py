@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aura_kit.runtime.scenario_report import ScenarioReport
 
 HELP = "run a scenario file (data/scenarios/*.json) and print its event table"
 
@@ -22,23 +26,34 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, run, print; non-zero when the file is bad or an expectation fails."""
-    from aura_kit.runtime.scenario import ScenarioError, load_scenario
-    from aura_kit.runtime.scenario_run import run_scenario
-
-    try:
-        report = run_scenario(load_scenario(args.scenario))
-    except ScenarioError as error:
-        print(f"error: {error}", file=sys.stderr)
+    report = load_and_run(args.scenario)
+    if report is None:
         return 1
     print(f"scenario {report.scenario.name}: {report.scenario.description}")
     print(report.table())
     if args.events:
-        for name, effects in report.world.systems.items():
-            print(f"\nevents at {name}:")
-            for record in effects.event_log.records:
-                print(f"  {record.seq:>3} {record.level:<7} {record.event}")
-    if report.failure is not None:
-        print(f"FAILED: {report.failure}", file=sys.stderr)
+        print("\n".join(report.event_lines()))
+    if failed(report):
         return 1
     print(f"ok: {len(report.rows)} step(s), every expectation held")
     return 0
+
+
+def load_and_run(path: str) -> ScenarioReport | None:
+    """The report of the scenario file at ``path``; None (error on stderr) when refused."""
+    from aura_kit.runtime.scenario import ScenarioError, load_scenario
+    from aura_kit.runtime.scenario_run import run_scenario
+
+    try:
+        return run_scenario(load_scenario(path))
+    except ScenarioError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return None
+
+
+def failed(report: ScenarioReport) -> bool:
+    """Whether an expectation failed (then the failure is on stderr)."""
+    if report.failure is None:
+        return False
+    print(f"FAILED: {report.failure}", file=sys.stderr)
+    return True

@@ -24,10 +24,18 @@ class SessionId:
     """A runtime session id: a UUID (the seed's ``RuntimeChoreographySessionId``)."""
 
     value: uuid.UUID
+    # derived once: ids are hashed and printed on every round (registry, transport, events)
+    _text: str = field(init=False, repr=False, compare=False)
+    _hash: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.value, uuid.UUID):
             raise TypeError(f"SessionId needs a uuid.UUID, got {type(self.value).__name__}")
+        object.__setattr__(self, "_text", str(self.value))
+        object.__setattr__(self, "_hash", hash(self.value))
+
+    def __hash__(self) -> int:
+        return self._hash
 
     @classmethod
     def from_uuid(cls, value: uuid.UUID) -> SessionId:
@@ -51,10 +59,10 @@ class SessionId:
         raise TypeError(f"session id must be a SessionId, UUID or str, got {type(value).__name__}")
 
     def __str__(self) -> str:
-        return str(self.value)
+        return self._text
 
     def __repr__(self) -> str:
-        return f"SessionId({str(self.value)!r})"
+        return f"SessionId({self._text!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +128,8 @@ class SessionOwnerCapability:
     tag: bytes = field(default=b"", repr=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.generation, int) or self.generation < 1:
+        gen = self.generation
+        if not isinstance(gen, int) or isinstance(gen, bool) or gen < 1:
             raise ValueError(f"capability generation must be an int >= 1, got {self.generation!r}")
 
     def allows_full_session(self) -> bool:

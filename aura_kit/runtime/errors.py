@@ -8,6 +8,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
+from aura_kit.jsonl import JsonlFormatError
+
 if TYPE_CHECKING:
     from aura_kit.ownership import LinkBoundary, Scope, SessionId
 
@@ -188,11 +190,8 @@ class OwnerTransferError(SessionIngressError):
 # -- event files ---------------------------------------------------------------------------
 
 
-class EventLogFormatError(ValueError):
-    """A JSON Lines event file is damaged; nothing was loaded."""
+class EventLogFormatError(JsonlFormatError):
+    """A JSON Lines event file is damaged; nothing was loaded (``.source``, ``.line``)."""
 
     def __init__(self, source: str, line: int, reason: str) -> None:
-        self.source = source
-        self.line = line
-        self.reason = reason
-        super().__init__(f"{source}:{line}: {reason}")
+        super().__init__(source, line, reason)

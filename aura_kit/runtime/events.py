@@ -11,7 +11,6 @@ Invariants:
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import threading
 from collections.abc import Iterator
@@ -19,6 +18,15 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from aura_kit.jsonl import (
+    JsonlDocument,
+    JsonlFormatError,
+    parse_jsonl,
+    read_jsonl,
+    render_jsonl,
+    write_jsonl,
+)
 
 from .errors import EventLogFormatError
 
@@ -153,38 +161,50 @@ class EventLog:
         return pd.DataFrame.from_records(rows, columns=base + extra)
 
     # -- JSON Lines ----------------------------------------------------------------------
+    def _rows(self) -> list[dict[str, Any]]:
+        return [
+            {"seq": r.seq, "event": r.event, "level": r.level, "message": r.message,
+             "fields": dict(r.fields)}
+            for r in self.records
+        ]  # fmt: skip
+
     def to_jsonl(self) -> str:
-        """Header line then one JSON object per event."""
-        header = {"schema": SCHEMA, "version": SCHEMA_VERSION, "authority": self.authority}
-        lines = [json.dumps(header, sort_keys=True)]
-        for r in self.records:
-            body = {"seq": r.seq, "event": r.event, "level": r.level, "message": r.message}
-            lines.append(json.dumps({**body, "fields": dict(r.fields)}))
-        return "\n".join(lines) + "\n"
+        """Header line then one JSON object per event (what ``save_jsonl`` writes)."""
+        return render_jsonl(SCHEMA, self._rows(), SCHEMA_VERSION, {"authority": self.authority})
 
     def save_jsonl(self, path: str | Path) -> None:
-        """Write ``to_jsonl()`` to ``path``."""
-        Path(path).write_text(self.to_jsonl(), encoding="utf-8")
+        """Write the log to ``path`` atomically (temp file, fsync, ``os.replace``)."""
+        write_jsonl(
+            path, SCHEMA, self._rows(), SCHEMA_VERSION, header={"authority": self.authority}
+        )
 
     @classmethod
     def from_jsonl(cls, text: str, *, source: str = "<jsonl>") -> EventLog:
         """Parse a JSON Lines event log; refuse a damaged one with its line number."""
-        lines = text.splitlines()
-        if not lines:
-            raise EventLogFormatError(source, 1, "empty file; expected a header line")
-        header = _parse_line(lines[0], source, 1)
-        _check_header(header, source)
-        records = [_parse_record(line, source, n) for n, line in enumerate(lines[1:], start=2)]
-        log = cls(authority=header.get("authority"))
-        log._records = records
-        log._seq = itertools.count(max((r.seq for r in records), default=0) + 1)
-        return log
+        try:
+            doc = parse_jsonl(text, SCHEMA, source=source, version=SCHEMA_VERSION, parse=_record)
+        except JsonlFormatError as error:
+            raise EventLogFormatError(error.path, error.line, error.reason) from None
+        return cls._from_document(doc, source)
 
     @classmethod
     def load_jsonl(cls, path: str | Path) -> EventLog:
-        """Read ``path`` with ``from_jsonl``."""
-        p = Path(path)
-        return cls.from_jsonl(p.read_text(encoding="utf-8"), source=str(p))
+        """Read a file written by ``save_jsonl``; a damaged one loads nothing."""
+        try:
+            doc = read_jsonl(path, SCHEMA, version=SCHEMA_VERSION, parse=_record)
+        except JsonlFormatError as error:
+            raise EventLogFormatError(error.path, error.line, error.reason) from None
+        return cls._from_document(doc, str(path))
+
+    @classmethod
+    def _from_document(cls, doc: JsonlDocument[EventRecord], source: str) -> EventLog:
+        authority = doc.header.get("authority")
+        if authority is not None and not isinstance(authority, str):
+            raise EventLogFormatError(source, 1, f"authority must be a string, got {authority!r}")
+        log = cls(authority=authority)
+        log._records = list(doc.records)
+        log._seq = itertools.count(max((r.seq for r in doc.records), default=0) + 1)
+        return log
 
 
 def _to_logging(record: EventRecord, authority: str | None) -> None:
@@ -194,35 +214,14 @@ def _to_logging(record: EventRecord, authority: str | None) -> None:
     LOGGER.log(_LEVELS[record.level], record.message, extra=extra)
 
 
-def _parse_line(line: str, source: str, number: int) -> dict[str, Any]:
-    try:
-        value = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise EventLogFormatError(source, number, f"invalid JSON: {exc.msg}") from None
-    if not isinstance(value, dict):
-        raise EventLogFormatError(source, number, "expected a JSON object")
-    return value
-
-
-def _check_header(header: dict[str, Any], source: str) -> None:
-    if header.get("schema") != SCHEMA:
-        raise EventLogFormatError(
-            source, 1, f"expected schema {SCHEMA!r}, got {header.get('schema')!r}"
-        )
-    if header.get("version") != SCHEMA_VERSION:
-        raise EventLogFormatError(
-            source, 1, f"unsupported version {header.get('version')!r}; expected {SCHEMA_VERSION}"
-        )
-
-
-def _parse_record(line: str, source: str, number: int) -> EventRecord:
-    data = _parse_line(line, source, number)
+def _record(data: dict[str, Any]) -> EventRecord:
+    """One event line (raises ``ValueError`` for a damaged one)."""
     expected = {"seq": int, "event": str, "level": str, "message": str, "fields": dict}
     for key, kind in expected.items():
         if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
-            raise EventLogFormatError(source, number, f"field {key!r} must be a {kind.__name__}")
+            raise ValueError(f"field {key!r} must be a {kind.__name__}")
     if data["level"] not in _LEVELS:
-        raise EventLogFormatError(source, number, f"unknown level {data['level']!r}")
+        raise ValueError(f"unknown level {data['level']!r}")
     return EventRecord(
         seq=data["seq"],
         event=data["event"],

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from aura_kit.ownership import (
@@ -28,46 +27,11 @@ from aura_kit.protocol import ProtocolError, load_protocol
 from . import errors as runtime_errors
 from .ingress import OwnedVmSession
 from .scenario import Expectation, Scenario, ScenarioError, Step
+from .scenario_report import ReportRow, ScenarioReport
 from .world import World
+from .world_records import RoundOutcome
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ReportRow:
-    """One line of the event table."""
-
-    step: int
-    action: str
-    role: str
-    authority: str
-    outcome: str
-    owner: str
-
-
-@dataclass(slots=True, kw_only=True)
-class ScenarioReport:
-    """What a run did: rows, the failure (if any), and the world afterwards."""
-
-    scenario: Scenario
-    world: World
-    rows: list[ReportRow] = field(default_factory=list)
-    failure: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when every expectation held."""
-        return self.failure is None
-
-    def table(self) -> str:
-        """The rows as an aligned text table."""
-        head = ("#", "action", "role", "authority", "outcome", "owner")
-        body = [(str(r.step), r.action, r.role, r.authority, r.outcome, r.owner) for r in self.rows]
-        widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
-        lines = [
-            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            for row in [head, *body]
-        ]
-        lines.insert(1, "  ".join("-" * w for w in widths))
-        return "\n".join(lines)
+__all__ = ["ReportRow", "ScenarioReport", "build_world", "run_scenario"]
 
 
 def build_world(scenario: Scenario) -> World:
@@ -158,7 +122,7 @@ class _Runner:
             outcome = asyncio.run(self.world.round_async(role))
         else:
             outcome = self.world.round(role)
-        return _describe(outcome)
+        return outcome.summary()
 
     def do_rounds(self, step: Step) -> str:
         outcomes = [o for _ in range(step.args["count"]) for o in self.world.step_all()]
@@ -236,12 +200,12 @@ class _Runner:
             )
         else:
             outcome = self.world.round_strict(role)
-        return _describe(outcome)
+        return outcome.summary()
 
     def do_cancel_while_waiting(self, step: Step) -> str:
-        return _describe(asyncio.run(self._cancel_while_waiting(str(step.role))))
+        return asyncio.run(self._cancel_while_waiting(str(step.role))).summary()
 
-    async def _cancel_while_waiting(self, role: str) -> Any:
+    async def _cancel_while_waiting(self, role: str) -> RoundOutcome:
         waiting = asyncio.create_task(self.world.round_async(role, timeout=5.0))
         for _ in range(100):
             await asyncio.sleep(0)
@@ -290,12 +254,6 @@ def _error_text(error: Exception) -> str:
     if isinstance(details, Exception):
         return f"{name}/{type(details).__name__}: {details}"
     return f"{name}: {getattr(error, 'message', None) or error}"
-
-
-def _describe(outcome: Any) -> str:
-    got = f", received {outcome.received}" if outcome.received else ""
-    disposition = outcome.disposition.value if outcome.disposition else "-"
-    return f"step {outcome.step_result}, wait {outcome.wait_status.value}, {disposition}{got}"
 
 
 def _check_error(

@@ -5,19 +5,22 @@ Invariants:
   one role of the session, through one ``OwnedVmSession`` opened in its own ``HostTask``;
 - every call into a session runs inside that role's ``HostTask``, so any cell or callback
   acts as the same task;
-- ``step_all`` gives every open, unfinished role one round, in protocol role order; a round
-  whose receive has nothing yet is ``DEFERRED`` and the role is simply visited again later;
+- ``step_all`` gives every open, unfinished role one round, in protocol role order, and
+  counts one pass; a round whose receive has nothing yet is ``DEFERRED`` and the role is
+  simply visited again later;
+- with ``demo_payloads`` a round first queues a demo payload when the role's next send needs
+  one and none is queued (see ``demo_payloads``); with ``stuck_is_error=False`` a round that
+  ends stuck with nothing to receive (a faulted role) is reported instead of raising;
 - ``history`` records every owner change (open, transfer, attenuate, close, cancel) with
-  the world's step counter, label, generation and scope.
+  the world's step counter, label, generation and scope; every owner handle a transfer or
+  attenuation superseded is kept in ``stale`` (it must be refused from then on).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from aura_kit.ownership import (
@@ -25,49 +28,26 @@ from aura_kit.ownership import (
     CompositionManifest,
     LinkBoundary,
     OwnershipPolicy,
+    RuntimeSessionOwner,
     Scope,
     SessionId,
 )
 from aura_kit.protocol import project_all
 from aura_kit.protocol.types import Protocol
 
-from .bridge import VmHostWaitStatus, VmRoundDisposition, is_transport_no_message
+from .bridge import VmRoundDisposition, is_transport_no_message
 from .codec import DEFAULT_CODEC, Codec
+from .demo_payloads import queue_demo_payload
 from .effects import EffectSystem
 from .ingress import OwnedVmSession, handle_owned_vm_round, open_owned_manifest_vm_session_admitted
 from .tasks import HostTask
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OwnerChange:
-    """One entry of the ownership history."""
-
-    step: int
-    authority: str
-    role: str
-    action: str
-    owner_label: str
-    generation: int
-    scope: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RoundOutcome:
-    """What one role's round did."""
-
-    step: int
-    authority: str
-    role: str
-    step_result: str
-    wait_status: VmHostWaitStatus
-    disposition: VmRoundDisposition | None
-    received: str | None
-    progressed: bool
-
-
-def payload_bytes(value: object) -> bytes:
-    """Bytes for a payload value: bytes as is, anything else as JSON (the default codec)."""
-    return value if isinstance(value, bytes) else json.dumps(value).encode("utf-8")
+from .world_records import (
+    OwnerChange,
+    RoundOutcome,
+    needs_handling,
+    payload_bytes,
+    registry_snapshot,
+)
 
 
 class World:
@@ -82,6 +62,8 @@ class World:
         session_id: SessionId | uuid.UUID | str | None = None,
         policy: OwnershipPolicy = OwnershipPolicy(),  # noqa: B008 - frozen value
         codec: Codec = DEFAULT_CODEC,
+        demo_payloads: bool = False,
+        stuck_is_error: bool = True,
     ) -> None:
         from .transport import Network
 
@@ -93,6 +75,8 @@ class World:
         self.manifest = manifest or CompositionManifest.for_protocol(protocol, protocol.name)
         self.session_id = SessionId.coerce(session_id) if session_id else SessionId.new()
         self.codec = codec
+        self.demo_payloads = demo_payloads
+        self.stuck_is_error = stuck_is_error
         self.network = Network()
         self.systems = {
             a: EffectSystem(a, network=self.network, policy=policy) for a in authorities
@@ -105,8 +89,10 @@ class World:
         self.sessions: dict[str, OwnedVmSession] = {}
         self.complete: set[str] = set()
         self.history: list[OwnerChange] = []
+        self.stale: dict[str, list[RuntimeSessionOwner]] = {}
         self.rounds: list[RoundOutcome] = []
         self.clock = 0
+        self.passes = 0
 
     # -- lookup ---------------------------------------------------------------------------
     def effects(self, role: str) -> EffectSystem:
@@ -150,10 +136,11 @@ class World:
     ) -> None:
         """Queue payload values (JSON or bytes) and choice labels for ``role``."""
         session = self.sessions[role]
-        for value in payloads:
-            session.queue_send_bytes(payload_bytes(value))
-        for label in choices:
-            session.queue_choice_label(label)
+        with self.task(role):
+            for value in payloads:
+                session.queue_send_bytes(payload_bytes(value))
+            for label in choices:
+                session.queue_choice_label(label)
 
     def close(self, role: str) -> None:
         """Close ``role``'s session (needs the full-session owner)."""
@@ -183,43 +170,43 @@ class World:
         current = session.owner().capability.scope
         next_scope = current if scope is None else scope
         boundary = session.routing_boundary() if next_scope == current else None
-        with self.task(role):
-            session.transfer_owner_in_place(
-                next_label, boundary or LinkBoundary.for_scope(next_scope)
-            )
-        self._record(role, "transfer")
+        self._move(role, next_label, boundary or LinkBoundary.for_scope(next_scope), "transfer")
 
-    def attenuate(self, role: str, keys: Iterable[str]) -> None:
-        """Narrow ``role``'s owner to ``fragments(keys)`` under the same label."""
+    def attenuate(self, role: str, keys: Iterable[str] | None = None) -> None:
+        """Narrow ``role``'s owner to ``fragments(keys)`` (default: the manifest's keys)."""
         session = self.sessions[role]
-        scope = Scope.fragments(keys)
+        scope = Scope.fragments(self.manifest.fragment_keys() if keys is None else keys)
+        boundary = LinkBoundary.for_scope(scope)
+        self._move(role, session.owner().owner_label, boundary, "attenuate")
+
+    def _move(self, role: str, label: str, boundary: LinkBoundary, action: str) -> None:
+        session = self.sessions[role]
+        old = session.owner()
         with self.task(role):
-            session.transfer_owner_in_place(
-                session.owner().owner_label, LinkBoundary.for_scope(scope)
-            )
-        self._record(role, "attenuate")
+            session.transfer_owner_in_place(label, boundary)
+        self.stale.setdefault(role, []).append(old)
+        self._record(role, action)
 
     def _record(self, role: str, action: str) -> None:
         owner = self.sessions[role].owner()
-        self.history.append(
-            OwnerChange(
-                step=self.clock,
-                authority=self.authority_of[role],
-                role=role,
-                action=action,
-                owner_label=owner.owner_label,
-                generation=owner.capability.generation,
-                scope=owner.capability.scope.canonical(),
-            )
-        )
+        change = OwnerChange.of(self.clock, self.authority_of[role], role, action, owner)
+        self.history.append(change)
 
     def owners(self) -> dict[str, tuple[str, int, str]]:
         """``role -> (owner label, generation, scope)`` of every open session handle."""
         out = {}
         for role, session in self.sessions.items():
-            cap = session.owner().capability
-            out[role] = (session.owner().owner_label, cap.generation, cap.scope.canonical())
+            o = session.owner()
+            out[role] = (o.owner_label, o.capability.generation, o.capability.scope.canonical())
         return out
+
+    def stale_handles(self) -> dict[str, RuntimeSessionOwner]:
+        """Every superseded owner handle, named ``role@label#generation``, in role order."""
+        return {
+            f"{role}@{o.owner_label}#{o.capability.generation}": o
+            for role in self.roles
+            for o in self.stale.get(role, ())
+        }
 
     # -- rounds ---------------------------------------------------------------------------
     def round(self, role: str) -> RoundOutcome:
@@ -227,6 +214,8 @@ class World:
         session = self.sessions[role]
         self.clock += 1
         with self.task(role):
+            if self.demo_payloads:
+                queue_demo_payload(session, role, self.codec)
             result = session.advance_round_until_receive(
                 role, self.peer_roles, is_transport_no_message
             )
@@ -235,7 +224,7 @@ class World:
     def _handle(self, role: str, session: OwnedVmSession, result: Any) -> RoundOutcome:
         status = result.host_wait_status
         disposition = None
-        if not (status is VmHostWaitStatus.DEFERRED and result.blocked_receive is None):
+        if needs_handling(result, self.stuck_is_error):
             disposition = handle_owned_vm_round(session, result, f"{role} VM")
         if disposition is VmRoundDisposition.COMPLETE:
             self.complete.add(role)
@@ -265,7 +254,8 @@ class World:
             return self._handle(role, session, result)
 
     def step_all(self) -> list[RoundOutcome]:
-        """One round for every open, unfinished role, in protocol order."""
+        """One pass: a round for every open, unfinished role, in protocol order."""
+        self.passes += 1
         return [self.round(r) for r in self.roles if r in self.sessions and r not in self.complete]
 
     def done(self) -> bool:
@@ -307,16 +297,4 @@ class World:
 
     def registry_snapshot(self) -> dict[str, Any]:
         """Owner records, generations, fragments and bindings of every authority."""
-        out: dict[str, Any] = {}
-        for name, fx in self.systems.items():
-            record = fx.owner_record(self.session_id)
-            owner = (
-                None if record is None else (record.owner_label, record.generation, record.scope)
-            )
-            out[name] = {
-                "owner": owner,
-                "generation": fx.generation(self.session_id),
-                "fragments": [(str(i), r) for i, r in fx.vm_fragment_snapshot()],
-                "bindings": fx.bindings(),
-            }
-        return out
+        return registry_snapshot(self.systems, self.session_id)

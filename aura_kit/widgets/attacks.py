@@ -20,9 +20,9 @@ from enum import StrEnum
 
 from aura_kit.ownership import LinkBoundary, RuntimeSessionOwner
 from aura_kit.runtime import (
-    EffectSystem,
     HostTask,
     SessionIngressError,
+    World,
     log_session_ingress_dropped,
     log_session_ingress_received,
 )
@@ -57,30 +57,27 @@ def forge(owner: RuntimeSessionOwner) -> RuntimeSessionOwner:
     return dataclasses.replace(owner, capability=capability)
 
 
-def plan_attack(
-    kind: AttackKind,
-    effects: EffectSystem,
-    task: HostTask,
-    owner: RuntimeSessionOwner,
-    boundary: LinkBoundary,
-    stale: RuntimeSessionOwner | None,
-) -> AttackPlan | None:
-    """The attempt for ``kind``; None for a stale copy when no transfer happened yet."""
+def plan_attack(kind: AttackKind, world: World, role: str) -> AttackPlan | None:
+    """The attempt on ``role``'s session; None for a stale copy when no transfer happened yet."""
+    session, task = world.session(role), world.task(role)
+    owner, boundary = session.owner(), session.routing_boundary()
     if kind is AttackKind.STALE_COPY:
-        if stale is None:
+        stale = world.stale.get(role)
+        if not stale:
             return None
-        return AttackPlan(kind=kind, owner=stale, boundary=boundary, task=task)
+        return AttackPlan(kind=kind, owner=stale[-1], boundary=boundary, task=task)
     if kind is AttackKind.FORGED_CAPABILITY:
         return AttackPlan(kind=kind, owner=forge(owner), boundary=boundary, task=task)
     if kind is AttackKind.WRONG_BOUNDARY:
         foreign = LinkBoundary.for_bundle_id(INTRUDER_BUNDLE)
         return AttackPlan(kind=kind, owner=owner, boundary=foreign, task=task)
-    intruder = effects.task(INTRUDER_TASK)
+    intruder = world.effects(role).task(INTRUDER_TASK)
     return AttackPlan(kind=kind, owner=owner, boundary=boundary, task=intruder)
 
 
-def run_attack(effects: EffectSystem, plan: AttackPlan, role: str) -> SessionIngressError | None:
+def run_attack(world: World, plan: AttackPlan, role: str) -> SessionIngressError | None:
     """Present the plan's handle at its boundary; the refusal, or None when it passed."""
+    effects = world.effects(role)
     log = effects.event_log
     ingress_kind = f"attack:{plan.kind.name.lower()}"
     with plan.task:
@@ -93,8 +90,8 @@ def run_attack(effects: EffectSystem, plan: AttackPlan, role: str) -> SessionIng
     return None
 
 
-def refusal_name(error: SessionIngressError) -> str:
-    """``InvalidIngressRouting(CapabilityRejected)`` style: the class and its details' class."""
-    details = getattr(error, "details", None)
-    name = type(error).__name__
-    return f"{name}({type(details).__name__})" if isinstance(details, Exception) else name
+def why_passed(kind: AttackKind) -> str:
+    """Why an attack the runtime let through was allowed."""
+    if kind is AttackKind.WRONG_BOUNDARY:
+        return "a full-session owner may cross any boundary; attenuate the owner first"
+    return "the runtime accepted it"

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas
 
+    from aura_kit.runtime.world import World
+
 COLUMNS = ("#", "round", "authority", "source", "event", "detail")
 _RUNTIME_PREFIX = "runtime.session."
 _INCOMING = frozenset({"received", "branched"})
@@ -107,6 +109,15 @@ class Journal:
         """Append the machine events of ``authority`` not seen yet."""
         for event in self._fresh((authority, "machine"), tuple(events)):
             self._add(round_no, authority, "machine", str(event.kind), machine_detail(event))
+
+    def collect_world(self, round_no: int, world: World) -> None:
+        """Append every authority's unseen runtime records, then its unseen machine events."""
+        for role in world.roles:
+            authority = world.authority_of[role]
+            self.collect_runtime(round_no, authority, world.effects(role).event_log.records)
+            session = world.sessions.get(role)
+            if session is not None:
+                self.collect_machine(round_no, authority, session.machine.events)
 
     def add_note(self, round_no: int, authority: str, event: str, detail: str) -> None:
         """Append an explorer note (an attack that passed, a refused queue entry)."""

@@ -81,7 +81,13 @@ def _mutate_once(draw: st.DrawFn, text: str, tokens: tuple[str, ...]) -> str:
         if len(spans) >= 2:
             a, b = sorted(draw(st.lists(st.sampled_from(spans), min_size=2, max_size=2)))
             if a[1] <= b[0]:
-                return text[: a[0]] + text[b[0] : b[1]] + text[a[1] : b[0]] + text[a[0] : a[1]] + text[b[1] :]
+                return (
+                    text[: a[0]]
+                    + text[b[0] : b[1]]
+                    + text[a[1] : b[0]]
+                    + text[a[0] : a[1]]
+                    + text[b[1] :]
+                )
         return text
     return text[:i] + draw(st.sampled_from(tokens)) + text[i:]
 

@@ -67,7 +67,9 @@ def test_fuzz_parse_protocol_only_located_protocol_errors(text: str) -> None:
 
 
 @fuzz_settings()
-@given(text=st.one_of(st.text(max_size=120), token_soup(LOCAL_TOKENS), mutated(LOCAL, LOCAL_TOKENS)))
+@given(
+    text=st.one_of(st.text(max_size=120), token_soup(LOCAL_TOKENS), mutated(LOCAL, LOCAL_TOKENS))
+)
 def test_fuzz_parse_local_only_located_syntax_errors(text: str) -> None:
     """Any text parses as a local type or fails with a located ProtocolSyntaxError."""
     summary.record("fuzz inputs: parse_local")

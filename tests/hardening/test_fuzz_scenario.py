@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +57,13 @@ def _known_defect(data: Any) -> bool:
     return False
 
 
+def _decoded(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
 def _has_empty_key(value: Any) -> bool:
     """Whether an object anywhere in ``value`` has the key ``""`` (open defect: empty path)."""
     if isinstance(value, dict):
@@ -104,7 +112,14 @@ def test_fuzz_scenario_load_only_scenario_errors(scratch: Path) -> None:
         try:
             load_scenario(path)
         except ScenarioError as error:
+            if error.path == "" and _has_empty_key(_decoded(text)):
+                summary.record("fuzz inputs: load_scenario hitting the open defect")
+                return
             _check_error(error, str(path))
+        except TypeError:
+            if not _known_defect(_decoded(text)):
+                raise
+            summary.record("fuzz inputs: load_scenario hitting the open defect")
         finally:
             path.unlink()
 

@@ -89,3 +89,34 @@ def test_scenarios_cli_demo_shows_owner_history(capsys) -> None:
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "bob/assistant (generation 2" in out and "Buyer2@bob (generation 3" in out
+
+
+def test_scenarios_cli_run_events_lists_every_authority(capsys) -> None:
+    """``aura-kit run --events`` prints one block of runtime events per authority."""
+    assert main(["run", "--events", str(DATA / "scenarios" / "two_buyer.json")]) == 0
+    out = capsys.readouterr().out
+    for authority in ("alice", "bob", "carol"):
+        assert f"\nevents at {authority}:\n" in out
+    assert "runtime.session.owner.assigned" in out
+
+
+def test_scenarios_cli_run_unmet_expectation_exits_one(tmp_path: Path, capsys) -> None:
+    """A scenario whose attack names the wrong error prints FAILED and exits 1."""
+    data = json.loads((DATA / "scenarios" / "stale_handle.json").read_text())
+    for step in data["steps"]:
+        if step["do"] == "attack":
+            step["expect"]["error"] = "MissingOwner"
+    data["protocol"] = str(DATA / "protocols" / data["protocol"])
+    path = tmp_path / "wrong.json"
+    path.write_text(json.dumps(data))
+    assert main(["run", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "FAILED: step" in captured.err and "every expectation held" not in captured.out
+
+
+def test_scenarios_report_lines_read_the_world() -> None:
+    """History and message lines come from the world the run left behind, in order."""
+    report = run_scenario(load_scenario(DATA / "scenarios" / "two_buyer_delegation.json"))
+    history = report.history_lines()
+    assert len(history) == len(report.world.history) and "open" in history[0]
+    assert len(report.message_lines()) == len(report.world.network.history)

@@ -15,7 +15,8 @@ from aura_kit.runtime import (
     OwnerTransferError,
     StaleOwner,
 )
-from aura_kit.widgets.logic import AttackKind, ExplorerModel, NotOpen, payload_bytes
+from aura_kit.widgets.inputs import payload_bytes
+from aura_kit.widgets.logic import AttackKind, ExplorerModel, NotOpen
 
 
 def opened(name: str = "TwoBuyer", policy: str = "narrow") -> ExplorerModel:
@@ -58,6 +59,32 @@ def test_logic_back_undoes_exactly_one_step() -> None:
     model.step()
     assert model.back().ok
     assert (model.status_line(), model.rounds, len(model.journal.rows)) == before
+
+
+def test_logic_back_rebuilds_the_world_with_the_same_session() -> None:
+    """Stepping back replays onto a fresh World that keeps the model's session id."""
+    model = opened()
+    model.transfer("Seller")
+    first = model.world
+    assert model.back().ok
+    assert model.world is not first and model.world.session_id == model.session_id
+    assert model.world.stale == {} and model.owner("Seller").capability.generation == 1
+
+
+def test_logic_each_role_has_its_own_authority() -> None:
+    """Every role is played by an authority named after it, with its own effect system."""
+    model = opened("Ring")
+    assert model.world.authority_of == {"A": "a", "B": "b", "C": "c"}
+    assert len({id(model.world.effects(r)) for r in ("A", "B", "C")}) == 3
+
+
+def test_logic_faulted_role_is_reported_not_raised() -> None:
+    """After a bad payload faults a role, later rounds go on and show it as stuck."""
+    model = opened("PingPong")
+    model.queue_payload("Client", '"not an int"')
+    assert not model.step().ok
+    result = model.step()
+    assert result.ok and "Client stuck/idle" in result.message
 
 
 def test_logic_back_with_no_history_is_refused() -> None:
@@ -146,7 +173,7 @@ def test_logic_unknown_choice_is_refused() -> None:
     """A label the role never selects is refused and nothing is queued."""
     model = opened()
     assert not model.queue_choice("Buyer2", "Maybe").ok
-    assert model.seat("Buyer2").session.handler.queued_choices == ()  # type: ignore[union-attr]
+    assert model.world.session("Buyer2").handler.queued_choices == ()
 
 
 def test_logic_queued_payload_is_sent() -> None:

@@ -1,0 +1,102 @@
+"""What a ``World`` records and reports: owner changes, round outcomes, registry snapshots.
+
+Invariants:
+- records are frozen values made after the fact; nothing here changes a world or a registry;
+- a round outcome's ``progressed`` is true when the role sent, received or completed;
+- a round is handled (injected, completed or turned into an error) unless its receive was
+  deferred, or it is stuck with nothing to receive and the caller tolerates that;
+- ``payload_bytes`` keeps bytes as they are and writes any other value as JSON (the form the
+  default codec decodes).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from aura_kit.machine.values import StepResult
+from aura_kit.ownership import RuntimeSessionOwner, SessionId
+
+from .bridge import VmBridgeRound, VmHostWaitStatus, VmRoundDisposition
+from .effects import EffectSystem
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OwnerChange:
+    """One entry of the ownership history."""
+
+    step: int
+    authority: str
+    role: str
+    action: str
+    owner_label: str
+    generation: int
+    scope: str
+
+    @classmethod
+    def of(
+        cls, step: int, authority: str, role: str, action: str, owner: RuntimeSessionOwner
+    ) -> OwnerChange:
+        """The entry for ``owner`` right after ``action``."""
+        cap = owner.capability
+        return cls(
+            step=step, authority=authority, role=role, action=action,
+            owner_label=owner.owner_label, generation=cap.generation, scope=cap.scope.canonical(),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoundOutcome:
+    """What one role's round did."""
+
+    step: int
+    authority: str
+    role: str
+    step_result: str
+    wait_status: VmHostWaitStatus
+    disposition: VmRoundDisposition | None
+    received: str | None
+    progressed: bool
+
+    def summary(self) -> str:
+        """``step continue, wait idle, continue, received Quote`` style text."""
+        got = f", received {self.received}" if self.received else ""
+        disposition = self.disposition.value if self.disposition else "-"
+        return f"step {self.step_result}, wait {self.wait_status.value}, {disposition}{got}"
+
+
+def needs_handling(result: VmBridgeRound, stuck_is_error: bool = True) -> bool:
+    """Whether ``handle_owned_vm_round`` must see the round (it injects, completes or raises).
+
+    A deferred receive is not handled; a stuck round with nothing to receive (a faulted
+    role) is handled, and so raises, only when ``stuck_is_error``.
+    """
+    if result.blocked_receive is not None:
+        return True
+    status = result.host_wait_status
+    if status is VmHostWaitStatus.DEFERRED:
+        return False
+    stuck = result.step is StepResult.STUCK and status is VmHostWaitStatus.IDLE
+    return stuck_is_error or not stuck
+
+
+def payload_bytes(value: object) -> bytes:
+    """Bytes for a payload value: bytes as is, anything else as JSON (the default codec)."""
+    return value if isinstance(value, bytes) else json.dumps(value).encode("utf-8")
+
+
+def registry_snapshot(systems: Mapping[str, EffectSystem], session_id: SessionId) -> dict[str, Any]:
+    """Owner record, generation, fragments and bindings of every authority, by name."""
+    out: dict[str, Any] = {}
+    for name, fx in systems.items():
+        record = fx.owner_record(session_id)
+        owner = None if record is None else (record.owner_label, record.generation, record.scope)
+        out[name] = {
+            "owner": owner,
+            "generation": fx.generation(session_id),
+            "fragments": [(str(i), r) for i, r in fx.vm_fragment_snapshot()],
+            "bindings": fx.bindings(),
+        }
+    return out
