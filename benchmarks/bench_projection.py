@@ -6,7 +6,7 @@ merge; both branches fall through to the same rest) and the whole body inside on
 loop, so projection exercises sends, receives, merges and recursion. Only ``project_all`` is
 timed, on a global type built with the type constructors exactly as the parser builds it
 (right to left, shared fall-through): the parser refuses types deeper than ``MAX_DEPTH``
-(128), and a 1,000-message protocol is about 1,000 deep. ``generate`` gives the same protocol
+(256), and a 1,000-message protocol is about 1,000 deep. ``generate`` gives the same protocol
 as text, parsed when the limit allows it.
 Targets: project_all under 100 ms; doubling the size at most 2.5x the time.
 """
@@ -112,7 +112,7 @@ def run(quick: bool = False) -> list[Result]:
         Result(
             target="4a", name="project_all, 20 roles x 1,000 messages",
             measured=ms(small["project_ns"]), ratio=small["project_ns"] / 100e6, limit=1.0,
-            note="ratio to the 100 ms budget; the parser refuses this depth (MAX_DEPTH 128)",
+            note="ratio to the 100 ms budget; the parser refuses this depth (MAX_DEPTH 256)",
             data=small,
         ),
         Result(

@@ -4,21 +4,66 @@ from __future__ import annotations
 
 import aura_kit
 
-SPEC_NAMES = """
-Protocol parse_protocol parse_protocols load_protocol format_protocol project project_all
-parse_local format_local well_formed check_protocol dual local_fsm ProtocolError
-ProtocolSyntaxError ProtocolDefinitionError ProjectionError
-ProtocolMachine CodeImage StepResult ProtocolViolation explore
-EffectSystem HostTask OwnershipPolicy ChoreographicRole SessionOwnerCapability RuntimeSessionOwner
-Scope LinkBoundary CompositionManifest LinkSpec ManifestError
-OwnedVmSession open_owned_manifest_vm_session_admitted handle_owned_vm_round
-caller_session_owner_label VmBridgeRound BlockedVmReceive VmHostWaitStatus VmRoundDisposition
-SchedulerSignals Network
-SessionIngressError MissingOwner StaleOwner InvalidIngressRouting SessionStartError RoundError
-SessionCloseError OwnerTransferError SessionStartFailureReason RuntimeBoundaryError
-MissingTaskBinding SessionBindingMismatch FullSessionCapabilityRequired CapabilityRejected
-BoundaryScopeRejected
-""".split()
+SPEC_NAMES = [
+    "Protocol",
+    "parse_protocol",
+    "parse_protocols",
+    "load_protocol",
+    "format_protocol",
+    "project",
+    "project_all",
+    "parse_local",
+    "format_local",
+    "well_formed",
+    "check_protocol",
+    "dual",
+    "local_fsm",
+    "ProtocolError",
+    "ProtocolSyntaxError",
+    "ProtocolDefinitionError",
+    "ProjectionError",
+    "ProtocolMachine",
+    "CodeImage",
+    "StepResult",
+    "ProtocolViolation",
+    "explore",
+    "EffectSystem",
+    "HostTask",
+    "OwnershipPolicy",
+    "ChoreographicRole",
+    "SessionOwnerCapability",
+    "RuntimeSessionOwner",
+    "Scope",
+    "LinkBoundary",
+    "CompositionManifest",
+    "LinkSpec",
+    "ManifestError",
+    "OwnedVmSession",
+    "open_owned_manifest_vm_session_admitted",
+    "handle_owned_vm_round",
+    "caller_session_owner_label",
+    "VmBridgeRound",
+    "BlockedVmReceive",
+    "VmHostWaitStatus",
+    "VmRoundDisposition",
+    "SchedulerSignals",
+    "Network",
+    "SessionIngressError",
+    "MissingOwner",
+    "StaleOwner",
+    "InvalidIngressRouting",
+    "SessionStartError",
+    "RoundError",
+    "SessionCloseError",
+    "OwnerTransferError",
+    "SessionStartFailureReason",
+    "RuntimeBoundaryError",
+    "MissingTaskBinding",
+    "SessionBindingMismatch",
+    "FullSessionCapabilityRequired",
+    "CapabilityRejected",
+    "BoundaryScopeRejected",
+]
 
 ERROR_KINDS = {
     "MissingOwner": "missing_owner",

@@ -9,6 +9,8 @@ Invariants:
 
 from __future__ import annotations
 
+from aura_kit.jsonl import JsonlFormatError
+
 
 class MachineError(Exception):
     """Base class of every protocol machine error."""
@@ -47,13 +49,11 @@ class ProtocolViolation(MachineError):
         self.reason = reason
 
 
-class TraceFormatError(MachineError, ValueError):
-    """A trace file is damaged; ``line`` is 1-based."""
+class TraceFormatError(MachineError, JsonlFormatError):
+    """A trace file is damaged; ``line`` is 1-based; nothing was loaded."""
 
     def __init__(self, source: str, line: int, reason: str) -> None:
-        super().__init__(f"{source}:{line}: bad trace line: {reason}")
-        self.source = source
-        self.line = line
+        JsonlFormatError.__init__(self, source, line, f"bad trace line: {reason}")
         self.reason = reason
 
 

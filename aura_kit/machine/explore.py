@@ -1,7 +1,8 @@
 """Breadth-first exploration of every schedule and every select choice of an image.
 
 Invariants:
-- a state is (each role's automaton state, the label contents of every directed buffer);
+- a state is (each role's automaton state, the label contents of every directed buffer that
+  some automaton sends or receives on; other pairs of roles never hold a message);
   payloads are abstract (a send carries its sort's default value);
 - every role of the image runs here (nothing is external); buffers hold ``buffer_capacity``
   messages, and a send on a full buffer is blocked and reported as an overflow;
@@ -16,8 +17,11 @@ Invariants:
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, NamedTuple
 
 from aura_kit._display import Displayable
 from aura_kit.machine.automaton import ActionKind, Automaton
@@ -49,8 +53,7 @@ class NodeStatus(StrEnum):
     FAULT = "fault"
 
 
-@dataclass(frozen=True, slots=True)
-class Move:
+class Move(NamedTuple):
     """One enabled action: ``role`` does ``kind`` with ``peer`` on ``label``."""
 
     role: str
@@ -93,12 +96,57 @@ class GraphEdge:
     label: str | None
 
 
-@dataclass(frozen=True, slots=True)
 class StateGraph:
-    """Nodes and edges as plain data (node 0 is the initial state)."""
+    """Nodes and edges as plain data (node 0 is the initial state).
 
-    nodes: tuple[GraphNode, ...]
-    edges: tuple[GraphEdge, ...]
+    ``explore`` hands over a builder and the nodes and edges are made on first access (most
+    callers only read the counts and findings); equal graphs compare and hash equal.
+    """
+
+    __slots__ = ("_build", "_data")
+
+    def __init__(self, nodes: tuple[GraphNode, ...], edges: tuple[GraphEdge, ...]) -> None:
+        self._data: tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...]] | None = (nodes, edges)
+        self._build: Callable[[], tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...]]] | None
+        self._build = None
+
+    @classmethod
+    def deferred(
+        cls, build: Callable[[], tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...]]]
+    ) -> StateGraph:
+        """A graph whose nodes and edges ``build()`` makes when first asked for."""
+        graph = cls((), ())
+        graph._data, graph._build = None, build
+        return graph
+
+    def _get(self) -> tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...]]:
+        data = self._data
+        if data is None:
+            assert self._build is not None
+            data = self._data = self._build()
+            self._build = None
+        return data
+
+    @property
+    def nodes(self) -> tuple[GraphNode, ...]:
+        """Every state, in discovery (breadth-first) order."""
+        return self._get()[0]
+
+    @property
+    def edges(self) -> tuple[GraphEdge, ...]:
+        """Every transition, in discovery order."""
+        return self._get()[1]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StateGraph):
+            return NotImplemented
+        return self is other or self._get() == other._get()
+
+    def __hash__(self) -> int:
+        return hash(self._get())
+
+    def __repr__(self) -> str:
+        return f"StateGraph(nodes={self.nodes!r}, edges={self.edges!r})"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -122,15 +170,45 @@ class ExploreResult(Displayable):
         return self.complete and not found
 
 
+_END, _SEND, _RECV = 0, 1, 2
+
+
 class _Space:
-    """The transition relation of one image (roles, edges, automata)."""
+    """The transition relation of one image (roles, edges, automata).
+
+    Only edges some automaton sends or receives on get a buffer; each automaton state is
+    compiled once into a flat plan the search reads without attribute look-ups.
+    """
 
     def __init__(self, image: CodeImage, capacity: int) -> None:
         self.roles = image.roles
         self.autos: tuple[Automaton, ...] = tuple(image.automata[r] for r in self.roles)
-        self.edges = tuple((a, b) for a in self.roles for b in self.roles if a != b)
+        used = set()
+        for role, auto in zip(self.roles, self.autos, strict=True):
+            for st in auto.states:
+                if st.kind is ActionKind.SEND:
+                    used.add((role, st.partner))
+                elif st.kind is not ActionKind.END:
+                    used.add((st.partner, role))
+        self.edges = tuple(
+            (a, b) for a in self.roles for b in self.roles if a != b and (a, b) in used
+        )
         self.edge_index = {e: i for i, e in enumerate(self.edges)}
         self.capacity = capacity
+        self.plans = tuple(
+            tuple(self._plan(role, st) for st in auto.states)
+            for role, auto in zip(self.roles, self.autos, strict=True)
+        )
+
+    def _plan(self, role: str, st: Any) -> tuple[Any, ...]:
+        if st.kind is ActionKind.END:
+            return (_END, role, -1, None, None)
+        if st.kind is ActionKind.SEND:
+            kind = EventKind.SENT if len(st.labels) == 1 else EventKind.SELECTED
+            branches = tuple(zip(st.labels, st.sorts, st.nexts, strict=True))
+            return (_SEND, role, self.edge_index[(role, st.partner)], kind, st.partner, branches)
+        kind = EventKind.RECEIVED if len(st.labels) == 1 else EventKind.BRANCHED
+        return (_RECV, role, self.edge_index[(st.partner, role)], kind, st.partner, st.table)
 
     def initial(self) -> State:
         return (tuple(0 for _ in self.roles), tuple(() for _ in self.edges))
@@ -139,45 +217,38 @@ class _Space:
         """Enabled moves and the edges on which a send is blocked by a full buffer."""
         moves: list[Move] = []
         full: list[int] = []
-        for i, k in enumerate(state[0]):
-            if k >= 0:
-                self._role_moves(state, i, k, moves, full)
-        return moves, full
-
-    def _role_moves(self, state: State, i: int, k: int, moves: list[Move], full: list[int]) -> None:
         locs, bufs = state
-        role, st = self.roles[i], self.autos[i].states[k]
-        if st.kind is ActionKind.END:
-            moves.append(
-                Move(
-                    role, EventKind.HALTED, None, None, Sort.UNIT, (_put(locs, i, DONE_STATE), bufs)
-                )
-            )
-            return
-        if st.kind is ActionKind.SEND:
-            e = self.edge_index[(role, st.partner)]
-            if len(bufs[e]) >= self.capacity:
-                full.append(e)
-                return
-            kind = EventKind.SENT if len(st.labels) == 1 else EventKind.SELECTED
-            for label, sort, nxt in zip(st.labels, st.sorts, st.nexts, strict=True):
-                target = (_put(locs, i, nxt), _put(bufs, e, (*bufs[e], label)))
-                moves.append(Move(role, kind, st.partner, label, sort, target))
-            return
-        e = self.edge_index[(st.partner, role)]
-        if not bufs[e]:
-            return
-        head = bufs[e][0]
-        entry = st.table.get(head)
-        nxt = FAULT_STATE if entry is None else entry[1]
-        kind = EventKind.RECEIVED if len(st.labels) == 1 else EventKind.BRANCHED
-        sort = Sort.UNIT if entry is None else entry[0]
-        target = (_put(locs, i, nxt), _put(bufs, e, bufs[e][1:]))
-        moves.append(Move(role, kind, st.partner, head, sort, target))
-
-
-def _put(t: tuple, i: int, v: object) -> tuple:
-    return (*t[:i], v, *t[i + 1 :])
+        plans = self.plans
+        for i, k in enumerate(locs):
+            if k < 0:
+                continue
+            plan = plans[i][k]
+            code = plan[0]
+            if code == _END:
+                target = ((*locs[:i], DONE_STATE, *locs[i + 1 :]), bufs)
+                moves.append(Move(plan[1], EventKind.HALTED, None, None, Sort.UNIT, target))
+                continue
+            e = plan[2]
+            queue = bufs[e]
+            if code == _SEND:
+                if len(queue) >= self.capacity:
+                    full.append(e)
+                    continue
+                _, role, _, kind, partner, branches = plan
+                for label, sort, nxt in branches:
+                    target = (
+                        (*locs[:i], nxt, *locs[i + 1 :]),
+                        (*bufs[:e], (*queue, label), *bufs[e + 1 :]),
+                    )
+                    moves.append(Move(role, kind, partner, label, sort, target))
+            elif queue:
+                _, role, _, kind, partner, table = plan
+                head = queue[0]
+                entry = table.get(head)
+                nxt, sort = (FAULT_STATE, Sort.UNIT) if entry is None else (entry[1], entry[0])
+                target = ((*locs[:i], nxt, *locs[i + 1 :]), (*bufs[:e], queue[1:], *bufs[e + 1 :]))
+                moves.append(Move(role, kind, partner, head, sort, target))
+        return moves, full
 
 
 def _ample(moves: list[Move]) -> list[Move]:
@@ -206,23 +277,29 @@ def explore(
     statuses: list[NodeStatus] = []
     full_at: dict[int, int] = {}
     complete = True
-    for n in range(max_states):
-        if n >= len(states):
-            break
-        moves, full = space.moves(states[n])
-        statuses.append(_status(states[n], moves))
-        for e in full:
-            full_at.setdefault(e, n)
-        for m in _ample(moves) if reduction and moves else moves:
-            target = index.get(m.target)
-            if target is None:
-                if len(states) >= max_states:
-                    complete = False
-                    continue
-                target = index[m.target] = len(states)
-                states.append(m.target)
-                parents.append((n, m))
-            edges.append((n, target, m))
+    collecting = gc.isenabled()
+    gc.disable()  # the search only allocates acyclic tuples: the collector would only rescan
+    try:
+        for n in range(max_states):
+            if n >= len(states):
+                break
+            moves, full = space.moves(states[n])
+            statuses.append(_status(states[n], moves))
+            for e in full:
+                full_at.setdefault(e, n)
+            for m in _ample(moves) if reduction and moves else moves:
+                target = index.get(m.target)
+                if target is None:
+                    if len(states) >= max_states:
+                        complete = False
+                        continue
+                    target = index[m.target] = len(states)
+                    states.append(m.target)
+                    parents.append((n, m))
+                edges.append((n, target, m))
+    finally:
+        if collecting:
+            gc.enable()
     complete = complete and len(statuses) == len(states)
     return build_result(
         space, states, statuses, parents, edges, full_at, complete=complete, reduction=reduction

@@ -57,6 +57,23 @@ def build_result(
         found[FindingKind.OVERFLOW].append(
             Finding(kind=FindingKind.OVERFLOW, node=n, trace=trace_to(parents, n), detail=detail)
         )
+    return ExploreResult(
+        state_count=len(states),
+        transition_count=len(edges),
+        complete=complete,
+        reduction=reduction,
+        deadlocks=tuple(found[FindingKind.DEADLOCK]),
+        orphans=tuple(found[FindingKind.ORPHAN]),
+        overflows=tuple(found[FindingKind.OVERFLOW]),
+        faults=tuple(found[FindingKind.FAULT]),
+        graph=StateGraph.deferred(lambda: _graph(space, states, statuses, edges)),
+    )
+
+
+def _graph(
+    space: Any, states: list[State], statuses: list[NodeStatus], edges: list[Any]
+) -> tuple[tuple[GraphNode, ...], tuple[GraphEdge, ...]]:
+    """The drawable nodes and edges (built on first access of ``ExploreResult.graph``)."""
     texts = _LocalText(space)
     nodes = tuple(
         GraphNode(
@@ -73,17 +90,7 @@ def build_result(
         GraphEdge(source=a, target=b, role=m.role, kind=m.kind, peer=m.peer, label=m.label)
         for a, b, m in edges
     )
-    return ExploreResult(
-        state_count=len(states),
-        transition_count=len(edges),
-        complete=complete,
-        reduction=reduction,
-        deadlocks=tuple(found[FindingKind.DEADLOCK]),
-        orphans=tuple(found[FindingKind.ORPHAN]),
-        overflows=tuple(found[FindingKind.OVERFLOW]),
-        faults=tuple(found[FindingKind.FAULT]),
-        graph=StateGraph(nodes, graph_edges),
-    )
+    return nodes, graph_edges
 
 
 def _buffers(space: Any, state: State) -> tuple[tuple[str, str, tuple[str, ...]], ...]:

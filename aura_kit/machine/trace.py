@@ -1,67 +1,57 @@
 """Traces as JSON Lines, and replay of a recorded trace against an image.
 
 Invariants:
-- a trace file starts with one schema line ``{"schema": "aura_kit.trace", "version": 1}``
-  followed by one event object per line;
-- ``load_trace`` reads the whole file before returning: any bad line raises
-  ``TraceFormatError`` with its 1-based line number, and nothing is returned half-loaded;
+- a trace file is an ``aura_kit.jsonl`` file of kind ``aura_kit.trace``, version 1: a header
+  line (schema, version, record count, sha256) then one event object per line, keys
+  sorted; it is written atomically;
+- ``load_trace`` reads the whole file before returning: any bad line, a truncated file or
+  an altered record raises ``TraceFormatError`` with its 1-based line number, and nothing
+  is returned half-loaded;
 - ``replay`` forces the recorded schedule, choices and payloads and reports the first event
   that differs (kind, role, peer, label or payload); session ids are mapped in order of opening.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from aura_kit.jsonl import JsonlDocument, JsonlFormatError, parse_jsonl, read_jsonl, write_jsonl
 from aura_kit.machine.values import EventKind, MachineEvent, Payload
 
-SCHEMA = {"schema": "aura_kit.trace", "version": 1}
+KIND = "aura_kit.trace"
+VERSION = 1
 _FIELDS = ("kind", "tick", "session", "role", "peer", "label", "payload", "payload_size", "detail")
 
 
 def save_trace(events: Iterable[MachineEvent], path: str | Path) -> None:
-    """Write ``events`` to ``path`` as JSON Lines with a schema line first."""
-    lines = [json.dumps(SCHEMA)]
-    lines += [json.dumps(e.to_dict(), sort_keys=True) for e in events]
-    Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    """Atomically write ``events`` to ``path`` as a trace file (header line first)."""
+    records = [dict(sorted(e.to_dict().items())) for e in events]
+    write_jsonl(path, KIND, records, VERSION)
 
 
 def load_trace(path: str | Path) -> tuple[MachineEvent, ...]:
-    """Read a trace written by ``save_trace``; a damaged line raises ``TraceFormatError``."""
-    text = Path(path).read_text(encoding="utf-8")
-    return parse_trace(text, str(path))
+    """Read a trace written by ``save_trace``; a damaged file raises ``TraceFormatError``."""
+    return _events(lambda: read_jsonl(path, KIND, version=VERSION, parse=event_from_dict))
 
 
 def parse_trace(text: str, source: str = "<string>") -> tuple[MachineEvent, ...]:
     """Parse the JSON Lines text of a trace (see ``load_trace``)."""
-    from aura_kit.machine.errors import TraceFormatError
-
-    lines = text.splitlines()
-    if not lines or _json(lines[0], source, 1) != SCHEMA:
-        raise TraceFormatError(source, 1, f"expected the schema line {json.dumps(SCHEMA)}")
-    events = []
-    for n, line in enumerate(lines[1:], start=2):
-        if not line.strip():
-            raise TraceFormatError(source, n, "empty line")
-        try:
-            events.append(event_from_dict(_json(line, source, n)))
-        except (TypeError, ValueError, KeyError) as exc:
-            if isinstance(exc, TraceFormatError):
-                raise
-            raise TraceFormatError(source, n, str(exc)) from exc
-    return tuple(events)
+    return _events(
+        lambda: parse_jsonl(text, KIND, source=source, version=VERSION, parse=event_from_dict)
+    )
 
 
-def _json(line: str, source: str, n: int) -> Any:
+def _events(load: Callable[[], JsonlDocument[MachineEvent]]) -> tuple[MachineEvent, ...]:
     from aura_kit.machine.errors import TraceFormatError
 
     try:
-        return json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise TraceFormatError(source, n, f"not JSON ({exc.msg})") from exc
+        return load().records
+    except TraceFormatError:
+        raise
+    except JsonlFormatError as error:
+        raise TraceFormatError(error.source, error.line, error.reason) from None
 
 
 def event_from_dict(data: Any) -> MachineEvent:

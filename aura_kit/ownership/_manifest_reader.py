@@ -7,8 +7,9 @@ empty: a key that is not an identifier is written ``$["key"]`` / ``path["key"]``
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from aura_kit.jsonpath import member_path
 
 from .manifest_parts import DelegationConstraint, LinkSpec, TheoremPack
 
@@ -34,13 +35,6 @@ _KNOWN = frozenset(
 
 
 _MISSING: Any = object()
-
-
-def member_path(path: str, key: str) -> str:
-    """``path.key`` for an identifier key (``key`` at the top), else ``path["key"]``."""
-    if key.isidentifier() and key.isascii():
-        return key if path == "$" else f"{path}.{key}"
-    return f"{path}[{json.dumps(key)}]"
 
 
 def _kind(value: Any) -> str:

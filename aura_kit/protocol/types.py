@@ -4,7 +4,9 @@ Invariants:
 - every type is immutable and hashable; equality is structural;
 - branch order is part of a type (source order);
 - ``End``, ``Mu`` and ``Var`` are shared by global and local types;
-- unfolding is by substitution: ``unfold(Mu(X, T)) == T[Mu(X, T)/X]``.
+- unfolding is by substitution: ``unfold(Mu(X, T)) == T[Mu(X, T)/X]``;
+- ``==`` and ``hash`` walk a type with an explicit stack (not recursion), so a type as deep
+  as the parser's ``MAX_DEPTH`` compares and hashes under the default recursion limit.
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ class Mu:
     var: str
     body: GlobalType | LocalType
 
+    def __eq__(self, other: object) -> bool:
+        return _type_eq(self, other)  # iterative: see the invariants
+
+    def __hash__(self) -> int:
+        return _type_hash(self)
+
 
 class Branch(NamedTuple):
     """One labelled alternative: ``label(sort).cont``."""
@@ -66,6 +74,12 @@ class Comm:
     receiver: str
     branches: tuple[Branch, ...]
 
+    def __eq__(self, other: object) -> bool:
+        return _type_eq(self, other)  # iterative: see the invariants
+
+    def __hash__(self) -> int:
+        return _type_hash(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Send:
@@ -73,6 +87,12 @@ class Send:
 
     partner: str
     branches: tuple[Branch, ...]
+
+    def __eq__(self, other: object) -> bool:
+        return _type_eq(self, other)  # iterative: see the invariants
+
+    def __hash__(self) -> int:
+        return _type_hash(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,9 +102,75 @@ class Recv:
     partner: str
     branches: tuple[Branch, ...]
 
+    def __eq__(self, other: object) -> bool:
+        return _type_eq(self, other)  # iterative: see the invariants
+
+    def __hash__(self) -> int:
+        return _type_hash(self)
+
 
 GlobalType: TypeAlias = End | Comm | Mu | Var
 Path: TypeAlias = tuple[int, ...]
+_DEEP = frozenset({Comm, Send, Recv, Mu})
+
+
+def _head(t: object) -> tuple[object, ...]:
+    """The non-recursive fields of a node (its children are handled by the caller)."""
+    if type(t) is Comm:
+        return (Comm, t.sender, t.receiver, len(t.branches))
+    if type(t) is Mu:
+        return (Mu, t.var)
+    return (type(t), t.partner, len(t.branches))  # type: ignore[attr-defined]
+
+
+def _children(t: object) -> tuple[object, ...]:
+    if type(t) is Mu:
+        return (t.body,)
+    return tuple(b.cont for b in t.branches)  # type: ignore[attr-defined]
+
+
+def _type_eq(a: object, b: object) -> bool:
+    """Structural equality of two types, walked with a stack."""
+    if type(a) is not type(b):
+        return NotImplemented
+    stack = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        if x is y:
+            continue
+        kind = type(x)
+        if kind is not type(y):
+            return False
+        if kind not in _DEEP:
+            if x != y:  # End and Var: flat dataclass equality
+                return False
+            continue
+        if _head(x) != _head(y):
+            return False
+        if kind is not Mu:
+            for bx, by in zip(x.branches, y.branches, strict=True):  # type: ignore[attr-defined]
+                if bx.label != by.label or bx.sort != by.sort:
+                    return False
+        stack.extend(zip(_children(x), _children(y), strict=True))
+    return True
+
+
+def _type_hash(t: object) -> int:
+    """A structural hash (equal types hash equal), walked with a stack."""
+    parts: list[object] = []
+    stack = [t]
+    while stack:
+        x = stack.pop()
+        if type(x) not in _DEEP:
+            parts.append(x)
+            continue
+        parts.append(_head(x))
+        if type(x) is not Mu:
+            parts.extend((b.label, b.sort) for b in x.branches)  # type: ignore[attr-defined]
+        stack.extend(reversed(_children(x)))
+    return hash(tuple(parts))
+
+
 LocalType: TypeAlias = End | Send | Recv | Mu | Var
 AnyType: TypeAlias = End | Comm | Send | Recv | Mu | Var
 

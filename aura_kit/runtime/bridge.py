@@ -20,6 +20,8 @@ from aura_kit.machine.handler import QueuedHandler
 from aura_kit.protocol.types import Sort
 
 from .codec import Codec
+from .errors import ReceiveErrorKind as ReceiveErrorKind  # re-exported: drivers import it here
+from .errors import TransportReceiveError
 
 MAX_BPS = 10_000
 MAX_VM_BRIDGE_PAYLOAD_BYTES = 1024 * 1024
@@ -93,30 +95,6 @@ class SchedulerSignals:
     def normalized(self) -> SchedulerSignals:
         """The same signals (construction already clamps); kept for the seed's name."""
         return self
-
-
-class ReceiveErrorKind(StrEnum):
-    """Why the transport could not hand over a message for a blocked receive."""
-
-    NO_MESSAGE = "no_message"
-    CANCELLED = "cancelled"
-    MISSING_PEER = "missing_peer"
-
-
-class TransportReceiveError(Exception):
-    """A receive from the transport failed; the predicate of ``..._until_receive`` sees it."""
-
-    def __init__(self, kind: ReceiveErrorKind, from_role: str, to_role: str, detail: str) -> None:
-        self.kind = kind
-        self.from_role = from_role
-        self.to_role = to_role
-        self.detail = detail
-        super().__init__(f"receive {from_role}->{to_role} failed ({kind.value}): {detail}")
-
-    @property
-    def is_no_message(self) -> bool:
-        """True when nothing from the expected peer has arrived yet."""
-        return self.kind is ReceiveErrorKind.NO_MESSAGE
 
 
 ReceiveErrorPredicate = Callable[[TransportReceiveError], bool]

@@ -18,19 +18,11 @@ from typing import Protocol as TypingProtocol
 
 from aura_kit.protocol.types import Sort
 
+from .errors import PayloadCodecError
+
 MAX_PAYLOAD_BYTES = 1024 * 1024
 
 _PY_TYPES: dict[Sort, type] = {Sort.BOOL: bool, Sort.INT: int, Sort.STR: str}
-
-
-class PayloadCodecError(ValueError):
-    """A payload does not fit the sort it was encoded or decoded for."""
-
-    def __init__(self, sort: Sort, actual: str, expected: str) -> None:
-        self.sort = sort
-        self.actual = actual
-        self.expected = expected
-        super().__init__(f"payload for sort {sort} is {actual}; expected {expected}")
 
 
 class Codec(TypingProtocol):

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from aura_kit.machine.values import StepResult
 
 from .bridge import (
     BlockedVmReceive,
@@ -46,6 +48,8 @@ class BridgeContext:
     session_id: Any
     codec: Codec
     own_roles: tuple[Any, ...] = ()
+    # One NO_MESSAGE error per edge, handed to round predicates (never raised, so reusable).
+    no_message: dict[tuple[str, str], TransportReceiveError] = field(default_factory=dict)
 
     @property
     def network(self) -> Any:
@@ -75,9 +79,12 @@ def flush_pending_vm_sends(
     ctx: BridgeContext, machine: Any, vm_session_id: int, active_role: str, peer_roles: PeerRoles
 ) -> int:
     """Send every pending send in order; returns how many left. Failures keep the send pending."""
+    pending_sends = machine.pending_sends(vm_session_id)  # a snapshot tuple
+    if not pending_sends:
+        return 0
     sent = 0
     sender = ctx.self_role(active_role, peer_roles)
-    for pending in tuple(machine.pending_sends(vm_session_id)):
+    for pending in pending_sends:
         peer = peer_roles.get(pending.to_role)
         if peer is None:
             raise BridgeFailure(f"missing peer mapping for VM send target role {pending.to_role}")
@@ -112,29 +119,47 @@ def _send_one(ctx: BridgeContext, pending: Any, sender: Any, peer: Any) -> None:
 
 def _blocked_edge(machine: Any, vm_session_id: int, active_role: str) -> tuple[str, str] | None:
     edge = machine.blocked_receive_edge(vm_session_id, active_role)
-    return None if edge is None else (str(edge[0]), str(edge[1]))
+    if edge is None or (type(edge[0]) is str and type(edge[1]) is str):
+        return edge
+    return (str(edge[0]), str(edge[1]))
+
+
+def _no_message(from_role: str, to_role: str) -> TransportReceiveError:
+    detail = f"no message from {from_role} yet"
+    return TransportReceiveError(ReceiveErrorKind.NO_MESSAGE, from_role, to_role, detail)
 
 
 def try_receive(
     ctx: BridgeContext, edge: tuple[str, str], active_role: str, peer_roles: PeerRoles
 ) -> BlockedVmReceive:
     """Take the first envelope for ``edge`` now, or raise ``TransportReceiveError``."""
+    outcome = receive_now(ctx, edge, active_role, peer_roles)
+    if outcome is None:
+        raise _no_message(*edge)
+    if isinstance(outcome, TransportReceiveError):
+        raise outcome
+    return outcome
+
+
+def receive_now(
+    ctx: BridgeContext, edge: tuple[str, str], active_role: str, peer_roles: PeerRoles
+) -> BlockedVmReceive | TransportReceiveError | None:
+    """``try_receive`` without raising: the receive, the error, or None for no message yet."""
     from_role, to_role = edge
     if not ctx.still_bound():
         detail = "binding changed while waiting for receive"
-        raise TransportReceiveError(ReceiveErrorKind.CANCELLED, from_role, to_role, detail)
+        return TransportReceiveError(ReceiveErrorKind.CANCELLED, from_role, to_role, detail)
     peer = peer_roles.get(from_role)
     if peer is None:
         detail = f"missing peer mapping for blocked VM edge {from_role}->{to_role}"
-        raise TransportReceiveError(ReceiveErrorKind.MISSING_PEER, from_role, to_role, detail)
-    network = ctx.network
+        return TransportReceiveError(ReceiveErrorKind.MISSING_PEER, from_role, to_role, detail)
+    network = getattr(ctx.effects, "network", None)
     envelope = None
     if network is not None:
         receiver = ctx.self_role(active_role, peer_roles)
         envelope = network.take(ctx.effects.authority, ctx.session_id, peer, receiver)
     if envelope is None:
-        detail = f"no message from {from_role} yet"
-        raise TransportReceiveError(ReceiveErrorKind.NO_MESSAGE, from_role, to_role, detail)
+        return None
     return BlockedVmReceive(
         from_role=from_role,
         to_role=to_role,
@@ -198,12 +223,31 @@ def advance_round_sync(
     edge = _blocked_edge(machine, vm_session_id, active_role)
     outcome: BlockedVmReceive | TransportReceiveError | None = None
     if edge is not None:
-        try:
-            outcome = try_receive(ctx, edge, active_role, peer_roles)
-        except TransportReceiveError as error:
-            outcome = error
+        outcome = receive_now(ctx, edge, active_role, peer_roles)
+        if outcome is None:
+            outcome = ctx.no_message.get(edge)
+            if outcome is None:
+                outcome = ctx.no_message[edge] = _no_message(*edge)
     blocked, status = classify_receive(outcome, stop_on_receive_error, active_role)
-    return VmBridgeRound(step=step, blocked_receive=blocked, host_wait_status=status)
+    return make_round(step, blocked, status)
+
+
+_ROUNDS: dict[tuple[Any, VmHostWaitStatus], VmBridgeRound] = {}
+
+
+def make_round(
+    step: Any, blocked: BlockedVmReceive | None, status: VmHostWaitStatus
+) -> VmBridgeRound:
+    """The round value; one shared (immutable) instance per outcome without a receive."""
+    if blocked is not None:
+        return VmBridgeRound(step=step, blocked_receive=blocked, host_wait_status=status)
+    key = (step, status)
+    made = _ROUNDS.get(key)
+    if made is None:
+        made = VmBridgeRound(step=step, blocked_receive=None, host_wait_status=status)
+        if isinstance(step, StepResult):
+            _ROUNDS[key] = made
+    return made
 
 
 async def advance_round_waiting(

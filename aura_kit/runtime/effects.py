@@ -52,7 +52,7 @@ from .errors import (
     SessionStartError,
     SessionStartFailureReason,
 )
-from .tasks import HostTask, current_context, describe_context
+from .tasks import HostTask, current_context, describe_context, innermost_task
 
 SessionEndCallback = Callable[[SessionId], object]
 Reason = SessionStartFailureReason
@@ -101,15 +101,14 @@ class EffectSystem(Checks, Displayable):
 
     def current_session_id(self) -> SessionId | None:
         """The active session bound to the current context, if any."""
-        with self._lock:
-            return self._bindings.get(current_context(self))
+        return self._bindings.get(current_context(self))  # one atomic read: no lock needed
 
     def bind_current_task(self, owner: RuntimeSessionOwner) -> None:
         """Bind the current context to ``owner``'s session (owner check first)."""
         with self._lock:
             context = current_context(self)
             self._ensure(owner)
-            self._passed.clear()
+            self._forget_passed()
             bound = self._bindings.get(context)
             if bound is not None and bound != owner.session_id:
                 self._check_binding(context, owner)
@@ -166,7 +165,7 @@ class EffectSystem(Checks, Displayable):
             context = current_context(self)
             problem = self._start_problem(context, sid, owner_label, role_tuple)
             if problem is None:
-                self._passed.clear()
+                self._forget_passed()
                 record = self._sessions.claim(sid, owner_label)
                 self._bindings[context] = sid
                 self._roles[sid] = role_tuple
@@ -210,7 +209,7 @@ class EffectSystem(Checks, Displayable):
             self._end_callbacks.setdefault(SessionId.coerce(session_id), []).append(callback)
 
     def _teardown(self, sid: SessionId) -> list[SessionEndCallback]:
-        self._passed.clear()
+        self._forget_passed()
         self._sessions.release(sid)
         for context in [c for c, s in self._bindings.items() if s == sid]:
             del self._bindings[context]
@@ -244,13 +243,27 @@ class EffectSystem(Checks, Displayable):
         self, owner: RuntimeSessionOwner, boundary: LinkBoundary
     ) -> None:
         """Binding, owner check, then ``boundary.is_allowed_by(scope)``; changes nothing."""
+        task = innermost_task()
+        if task is not None and task._owner is self:
+            passed = task.passed  # the memo of the common case: a World or notebook task
+            if passed is not None and passed[0] is owner and passed[1] is boundary:
+                return  # this very check passed and nothing changed since (see the invariants)
         context = current_context(self)
         passed = self._passed.get(context)
         if passed is not None and passed[0] is owner and passed[1] is boundary:
-            return  # this very check passed and nothing changed since (see the invariants)
+            return
         with self._lock:
             self._assert_boundary_locked(owner, boundary, context)
             self._passed[context] = (owner, boundary)
+            if isinstance(context, HostTask):
+                context.passed = (owner, boundary)
+
+    def _forget_passed(self) -> None:
+        """Clear every memo of passed checks (called under the lock before any change)."""
+        for context in self._passed:
+            if isinstance(context, HostTask):
+                context.passed = None
+        self._passed.clear()
 
     def assert_owned_choreography_session(self, owner: RuntimeSessionOwner) -> None:
         """Binding, owner check, then the scope must be SESSION; changes nothing."""
@@ -285,7 +298,7 @@ class EffectSystem(Checks, Displayable):
         return next_owner
 
     def _transfer_locked(self, owner: RuntimeSessionOwner, label: str, scope: Scope) -> OwnerRecord:
-        self._passed.clear()
+        self._forget_passed()
         self._check_binding(current_context(self), owner)
         current = self._ensure(owner)
 
@@ -317,14 +330,14 @@ class EffectSystem(Checks, Displayable):
         """
         with self._lock:
             sid = self._bound_session()
-            self._passed.clear()
+            self._forget_passed()
             return self._fragments.claim_manifest(sid, owner_label, manifest)
 
     def release_vm_fragments(self, keys: Iterable[str]) -> frozenset[str]:
         """Release exactly ``keys`` of the bound session (all must be claimed)."""
         with self._lock:
             sid = self._bound_session()
-            self._passed.clear()
+            self._forget_passed()
             return self._fragments.release(sid, keys)
 
     def _bound_session(self) -> SessionId:

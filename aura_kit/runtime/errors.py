@@ -1,4 +1,5 @@
-"""Runtime errors: the seed's ``SessionIngressError`` and ``RuntimeBoundaryError`` families.
+"""Runtime errors: the seed's ``SessionIngressError`` and ``RuntimeBoundaryError`` families,
+plus the transport, payload codec, event file and scenario file errors.
 
 Messages follow the seed's ``#[error(...)]`` texts; every field is also an attribute.
 """
@@ -12,6 +13,7 @@ from aura_kit.jsonl import JsonlFormatError
 
 if TYPE_CHECKING:
     from aura_kit.ownership import LinkBoundary, Scope, SessionId
+    from aura_kit.protocol.types import Sort
 
 
 class SessionStartFailureReason(StrEnum):
@@ -195,3 +197,62 @@ class EventLogFormatError(JsonlFormatError):
 
     def __init__(self, source: str, line: int, reason: str) -> None:
         super().__init__(source, line, reason)
+
+
+# -- transport and payloads ----------------------------------------------------------------
+
+
+class TransportSendError(ConnectionError):
+    """The network could not accept an envelope; nothing was stored."""
+
+    def __init__(self, authority: object, reason: str) -> None:
+        self.authority = authority
+        self.reason = reason
+        super().__init__(f"cannot deliver to authority {authority}: {reason}")
+
+
+class ReceiveErrorKind(StrEnum):
+    """Why the transport could not hand over a message for a blocked receive."""
+
+    NO_MESSAGE = "no_message"
+    CANCELLED = "cancelled"
+    MISSING_PEER = "missing_peer"
+
+
+class TransportReceiveError(Exception):
+    """A receive from the transport failed; the predicate of ``..._until_receive`` sees it."""
+
+    def __init__(self, kind: ReceiveErrorKind, from_role: str, to_role: str, detail: str) -> None:
+        self.kind = kind
+        self.from_role = from_role
+        self.to_role = to_role
+        self.detail = detail
+        super().__init__(f"receive {from_role}->{to_role} failed ({kind.value}): {detail}")
+
+    @property
+    def is_no_message(self) -> bool:
+        """True when nothing from the expected peer has arrived yet."""
+        return self.kind is ReceiveErrorKind.NO_MESSAGE
+
+
+class PayloadCodecError(ValueError):
+    """A payload does not fit the sort it was encoded or decoded for."""
+
+    def __init__(self, sort: Sort, actual: str, expected: str) -> None:
+        self.sort = sort
+        self.actual = actual
+        self.expected = expected
+        super().__init__(f"payload for sort {sort} is {actual}; expected {expected}")
+
+
+# -- scenario files ------------------------------------------------------------------------
+
+
+class ScenarioError(ValueError):
+    """A scenario file is malformed; ``.path`` is the JSON path of the problem."""
+
+    def __init__(self, source: str, path: str, reason: str) -> None:
+        self.source = source
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{source}: scenario field {path}: {reason}")

@@ -41,6 +41,9 @@ BASE_COLUMNS = ("seq", "event", "level", "message")
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
 _LEVELS.update({"error": logging.ERROR})
 _RESERVED_LOG_KEYS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+# A stored event before it is asked for as an ``EventRecord``: (seq, event, level, message, fields).
+RawEvent = tuple[int, str, str, str, tuple[tuple[str, Any], ...]]
 
 
 class RuntimeSessionEvent(StrEnum):
@@ -61,6 +64,8 @@ class RuntimeSessionEvent(StrEnum):
 
 def json_safe(value: Any) -> Any:
     """A JSON-safe copy: enums by value, bytes as hex, other objects as text."""
+    if type(value) in _PLAIN:
+        return value
     if value is None or isinstance(value, (bool, int, float, str)):
         return value.value if isinstance(value, Enum) else value
     if isinstance(value, Enum):
@@ -100,9 +105,12 @@ class EventLog:
 
     def __init__(self, authority: str | None = None) -> None:
         self.authority = authority
-        self._records: list[EventRecord] = []
+        # Hot paths append raw tuples; ``records`` turns them into ``EventRecord``s on demand.
+        self._records: list[EventRecord | RawEvent] = []
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
+        self._built = 0  # records before this index are EventRecords already
+        self._owner_fields: tuple[Any, tuple[tuple[str, Any], ...]] | None = None
 
     def emit(
         self, event: str, level: str, message: str, *, log: bool = True, **fields: Any
@@ -113,21 +121,29 @@ class EventLog:
         clash = set(fields) & set(BASE_COLUMNS)
         if clash:
             raise ValueError(f"event fields may not be named {sorted(clash)}")
-        safe = tuple((k, json_safe(v)) for k, v in fields.items())
+        safe = tuple([(k, json_safe(v)) for k, v in fields.items()])
+        return _as_record(self._store(str(event), level, message, safe, log))
+
+    def _store(
+        self, event: str, level: str, message: str, safe: tuple[tuple[str, Any], ...], log: bool
+    ) -> RawEvent:
+        """Append one already JSON-safe event; log it only when the logger would use it."""
         with self._lock:
-            record = EventRecord(
-                seq=next(self._seq), event=str(event), level=level, message=message, fields=safe
-            )
-            self._records.append(record)
-        if log:
-            _to_logging(record, self.authority)
-        return record
+            raw = (next(self._seq), event, level, message, safe)
+            self._records.append(raw)
+        if log and LOGGER.isEnabledFor(_LEVELS[level]):
+            _to_logging(raw, self.authority)
+        return raw
 
     @property
     def records(self) -> tuple[EventRecord, ...]:
         """All records, oldest first."""
         with self._lock:
-            return tuple(self._records)
+            stored = self._records
+            for i in range(min(self._built, len(stored)), len(stored)):
+                stored[i] = _as_record(stored[i])
+            self._built = len(stored)
+            return tuple(stored)  # type: ignore[arg-type]  # every item is a record now
 
     def events(self, name: str | None = None) -> list[EventRecord]:
         """Records, optionally only those with event name ``name``."""
@@ -143,6 +159,7 @@ class EventLog:
         """Forget every record (sequence numbers keep counting)."""
         with self._lock:
             self._records.clear()
+            self._built = 0
 
     def to_records(self) -> list[dict[str, Any]]:
         """Flat dicts, one per event (plus ``authority`` when the log has one)."""
@@ -207,11 +224,19 @@ class EventLog:
         return log
 
 
-def _to_logging(record: EventRecord, authority: str | None) -> None:
-    extra = {"event": record.event, "authority": authority}
-    for key, value in record.fields:
+def _as_record(raw: RawEvent | EventRecord) -> EventRecord:
+    if type(raw) is not tuple:
+        return raw  # type: ignore[return-value]
+    seq, event, level, message, fields = raw
+    return EventRecord(seq=seq, event=event, level=level, message=message, fields=fields)
+
+
+def _to_logging(raw: RawEvent, authority: str | None) -> None:
+    _seq, event, level, message, fields = raw
+    extra = {"event": event, "authority": authority}
+    for key, value in fields:
         extra[f"aura_{key}" if key in _RESERVED_LOG_KEYS else key] = value
-    LOGGER.log(_LEVELS[record.level], record.message, extra=extra)
+    LOGGER.log(_LEVELS[level], message, extra=extra)
 
 
 def _record(data: dict[str, Any]) -> EventRecord:
@@ -233,6 +258,7 @@ def _record(data: dict[str, Any]) -> EventRecord:
 
 # -- the seed's owner and ingress events ---------------------------------------------------
 _E = RuntimeSessionEvent
+_INGRESS_RECEIVED = str(_E.INGRESS_RECEIVED)
 
 
 def log_session_owner_assigned(
@@ -290,12 +316,37 @@ def log_session_ingress_received(
     from_role: str | None = None, to_role: str | None = None, payload_bytes: int = 0,
 ) -> EventRecord:  # fmt: skip
     """``ingress.received`` (debug)."""
-    return log.emit(
-        _E.INGRESS_RECEIVED, "debug", "Accepted owned session ingress",
-        session_id=owner.session_id, owner_label=owner.owner_label,
-        capability_generation=owner.capability.generation, ingress_kind=ingress_kind,
-        active_role=active_role, from_role=from_role, to_role=to_role,
-        payload_bytes=payload_bytes,
+    raw = note_session_ingress_received(
+        log, owner, ingress_kind, active_role, from_role, to_role, payload_bytes
+    )
+    return _as_record(raw)
+
+
+def note_session_ingress_received(
+    log: EventLog, owner: Any, ingress_kind: str, active_role: str | None = None,
+    from_role: str | None = None, to_role: str | None = None, payload_bytes: int = 0,
+) -> RawEvent:  # fmt: skip
+    """``log_session_ingress_received`` for the per-round hot path (no ``EventRecord`` built)."""
+    cached = log._owner_fields
+    if cached is None or cached[0] is not owner:  # the same owner on every round: reuse
+        cached = log._owner_fields = (owner, _owner_fields(owner))
+    plain = _PLAIN
+    safe = (
+        *cached[1],
+        ("ingress_kind", ingress_kind if type(ingress_kind) in plain else json_safe(ingress_kind)),
+        ("active_role", active_role if type(active_role) in plain else json_safe(active_role)),
+        ("from_role", from_role if type(from_role) in plain else json_safe(from_role)),
+        ("to_role", to_role if type(to_role) in plain else json_safe(to_role)),
+        ("payload_bytes",
+         payload_bytes if type(payload_bytes) in plain else json_safe(payload_bytes)),
+    )  # fmt: skip
+    return log._store(_INGRESS_RECEIVED, "debug", "Accepted owned session ingress", safe, True)
+
+
+def _owner_fields(owner: Any) -> tuple[tuple[str, Any], ...]:
+    return (
+        ("session_id", json_safe(owner.session_id)), ("owner_label", json_safe(owner.owner_label)),
+        ("capability_generation", json_safe(owner.capability.generation)),
     )  # fmt: skip
 
 

@@ -8,13 +8,15 @@ Invariants:
   the active role runs there, every other role is external;
 - a failed open ends the owned session, releases only the fragments that open claimed,
   logs ``owner.rejected`` and raises ``SessionStartError(VM_SESSION_OPEN_FAILED, ...)``;
-- a failed close or transfer leaves the handle and the session as they were.
+- a failed close or transfer leaves the handle and the session as they were;
+- however the owned session ends (close, end, operator cancel), its VM session is closed
+  on its machine, once, and never under a running round or injection (then right after).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import TracebackType
 from typing import Any
 
@@ -72,6 +74,8 @@ class OwnedVmSession:
         self.handler = handler
         self._vm_session_id = vm_session_id
         self.protocol_id = protocol_id
+        self._busy = 0  # rounds and injections running on the machine right now
+        self._ended = False
         own = tuple(r for r in effects.roles_for_session(owner.session_id) if _is_own(r, effects))
         self._ctx = drivers.BridgeContext(
             effects=effects, session_id=owner.session_id, codec=codec, own_roles=own
@@ -125,7 +129,7 @@ class OwnedVmSession:
     # -- rounds ----------------------------------------------------------------------------
     def _admit(self, ingress_kind: str, active_role: str | None, **fields: Any) -> None:
         log = self.effects.event_log
-        ev.log_session_ingress_received(log, self._owner, ingress_kind, active_role, **fields)
+        ev.note_session_ingress_received(log, self._owner, ingress_kind, active_role, **fields)
         try:
             self.effects.assert_owned_choreography_boundary(self._owner, self._routing_boundary)
         except SessionIngressError as error:
@@ -155,10 +159,11 @@ class OwnedVmSession:
         """Like ``advance_round``; a receive error the predicate accepts gives ``DEFERRED``."""
         self._admit(_kind, active_role)
         try:
-            return drivers.advance_round_sync(
-                self._ctx, self.machine, self._vm_session_id, active_role, peer_roles,
-                stop_on_receive_error,
-            )  # fmt: skip
+            with self._using_machine():
+                return drivers.advance_round_sync(
+                    self._ctx, self.machine, self._vm_session_id, active_role, peer_roles,
+                    stop_on_receive_error,
+                )  # fmt: skip
         except drivers.BridgeFailure as failure:
             raise self._round_error(_kind, active_role, str(failure)) from failure
 
@@ -182,10 +187,11 @@ class OwnedVmSession:
         """The asyncio driver's ``advance_round_until_receive``."""
         self._admit(_kind, active_role)
         try:
-            return await drivers.advance_round_waiting(
-                self._ctx, self.machine, self._vm_session_id, active_role, peer_roles,
-                stop_on_receive_error, timeout,
-            )  # fmt: skip
+            with self._using_machine():
+                return await drivers.advance_round_waiting(
+                    self._ctx, self.machine, self._vm_session_id, active_role, peer_roles,
+                    stop_on_receive_error, timeout,
+                )  # fmt: skip
         except drivers.BridgeFailure as failure:
             raise self._round_error(_kind, active_role, str(failure)) from failure
 
@@ -196,15 +202,37 @@ class OwnedVmSession:
             to_role=receive.to_role, payload_bytes=len(receive.payload),
         )  # fmt: skip
         try:
-            value: Any = self._ctx.codec.decode(receive.sort, receive.payload)
-            self.machine.inject(
-                self._vm_session_id, receive.from_role, receive.to_role, receive.label, value
-            )
+            with self._using_machine():
+                value: Any = self._ctx.codec.decode(receive.sort, receive.payload)
+                self.machine.inject(
+                    self._vm_session_id, receive.from_role, receive.to_role, receive.label, value
+                )
         except Exception as error:
             message = f"failed to inject VM message: {error}"
             raise self._round_error("blocked_receive", None, message) from error
 
     # -- lifecycle -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _using_machine(self) -> Iterator[None]:
+        """Mark the machine busy; a session end meanwhile closes the VM session afterwards."""
+        self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            if self._ended and not self._busy:
+                self._close_vm_session()
+
+    def _owned_session_ended(self, _session_id: object) -> None:
+        """End hook (close, end or cancel): close the VM session now or after the round."""
+        self._ended = True
+        if not self._busy:
+            self._close_vm_session()
+
+    def _close_vm_session(self) -> None:
+        if self._vm_session_id in self.machine.sessions():  # already closed: leave it
+            self.machine.close(self._vm_session_id)
+
     def close(self) -> None:
         """Assert the full session, close the VM session, end the owned session."""
         self.effects.assert_owned_choreography_session(self._owner)
@@ -282,11 +310,13 @@ def open_owned_manifest_vm_session_admitted(
     if network is not None:
         network.attach(effects)
         network.watch_session(effects, owner.session_id)
-    return OwnedVmSession(
+    session = OwnedVmSession(
         effects=effects, owner=owner, routing_boundary=LinkBoundary.for_manifest(manifest),
         machine=machine, handler=handler, vm_session_id=vm_sid, codec=codec,
         protocol_id=manifest.protocol_id,
     )  # fmt: skip
+    effects.on_session_end(owner.session_id, session._owned_session_ended)
+    return session
 
 
 class _OpenRefused(Exception):

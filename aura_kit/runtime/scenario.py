@@ -25,6 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aura_kit.jsonpath import ROOT, member_path
+
+from .errors import ScenarioError
+
 ATTACKS = ("stale_handle", "forged_capability", "wrong_task", "wrong_boundary")
 # action -> (required keys, optional keys); "do" and "note" are always allowed.
 ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -47,16 +51,6 @@ _TOP_REQUIRED = frozenset({"name", "protocol", "authorities", "steps"})
 _TOP_OPTIONAL = frozenset(
     {"description", "protocol_id", "session_id", "driver", "link_specs", "manifest"}
 )
-
-
-class ScenarioError(ValueError):
-    """A scenario file is malformed; ``.path`` is the JSON path of the problem."""
-
-    def __init__(self, source: str, path: str, reason: str) -> None:
-        self.source = source
-        self.path = path
-        self.reason = reason
-        super().__init__(f"{source}: scenario field {path}: {reason}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -118,10 +112,10 @@ class _Reader:
         if not isinstance(value, dict):
             raise self.fail(path, f"is {type(value).__name__}; expected an object")
         for key in sorted(required - set(value)):
-            raise self.fail(_join(path, key), "is missing")
+            raise self.fail(member_path(path, key), "is missing")
         for key in sorted(set(value) - required - optional):
             raise self.fail(
-                _join(path, key),
+                member_path(path, str(key)),
                 f"is not a known field; expected one of {sorted(required | optional)}",
             )
         return value
@@ -142,16 +136,12 @@ class _Reader:
         return [self.text(v, f"{path}[{i}]") for i, v in enumerate(value)]
 
 
-def _join(path: str, key: str) -> str:
-    return key if path == "$" else f"{path}.{key}"
-
-
 def parse_scenario(data: Any, *, source: str = "<dict>", base: Path | None = None) -> Scenario:
     """Validate a decoded scenario; raise ``ScenarioError`` at the first problem."""
     r = _Reader(source)
-    top = r.obj(data, "$", _TOP_REQUIRED, _TOP_OPTIONAL)
+    top = r.obj(data, ROOT, _TOP_REQUIRED, _TOP_OPTIONAL)
     authorities = r.mapping(top["authorities"], "authorities")
-    roles = {r.text(role, f"authorities.{name}") for name, role in authorities.items()}
+    roles = {r.text(v, member_path("authorities", k)) for k, v in authorities.items()}
     if len(roles) != len(authorities) or not roles:
         raise r.fail("authorities", "must map each authority to a distinct role")
     driver = top.get("driver", "sync")
@@ -163,7 +153,7 @@ def parse_scenario(data: Any, *, source: str = "<dict>", base: Path | None = Non
     return Scenario(
         name=r.text(top["name"], "name"),
         description=str(top.get("description", "")),
-        protocol_path=_protocol_path(r.text(top["protocol"], "protocol"), base),
+        protocol_path=_protocol_path(r, r.text(top["protocol"], "protocol"), base),
         protocol_id=r.text(top.get("protocol_id", top["name"]), "protocol_id"),
         session_id=top.get("session_id"),
         driver=driver,
@@ -175,12 +165,16 @@ def parse_scenario(data: Any, *, source: str = "<dict>", base: Path | None = Non
     )
 
 
-def _protocol_path(name: str, base: Path | None) -> Path:
+def _protocol_path(r: _Reader, name: str, base: Path | None) -> Path:
     candidates = [Path(name)]
     if base is not None:
         candidates += [base / name, base.parent / "protocols" / name]
     for candidate in candidates:
-        if candidate.is_file():
+        try:
+            found = candidate.is_file()
+        except OSError as error:  # e.g. ENAMETOOLONG: not a usable file name
+            raise r.fail("protocol", f"cannot look up {name[:40]!r}: {error.strerror}") from None
+        if found:
             return candidate
     return candidates[-1]
 
@@ -200,7 +194,7 @@ def _step(r: _Reader, value: Any, index: int, roles: set[str]) -> Step:
     if not isinstance(value, dict) or "do" not in value:
         raise r.fail(path, "expected an object with a 'do' action")
     do = value["do"]
-    if do not in ACTIONS:
+    if not isinstance(do, str) or do not in ACTIONS:
         raise r.fail(f"{path}.do", f"is {do!r}; expected one of {sorted(ACTIONS)}")
     required, optional = ACTIONS[do]
     r.obj(value, path, required | {"do"}, optional | {"note", "expect"})
@@ -213,7 +207,8 @@ def _step(r: _Reader, value: Any, index: int, roles: set[str]) -> Step:
 
 
 def _check_args(r: _Reader, path: str, args: dict[str, Any], roles: set[str]) -> None:
-    if "role" in args and args["role"] not in roles:
+    role = args.get("role")
+    if "role" in args and (not isinstance(role, str) or role not in roles):
         raise r.fail(f"{path}.role", f"is {args['role']!r}; expected one of {sorted(roles)}")
     for key in ("choices", "keys", "complete"):
         if key in args:
@@ -260,8 +255,12 @@ def load_scenario(path: str | Path) -> Scenario:
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except OSError as error:
-        raise ScenarioError(str(p), "$", f"cannot read the file: {error.strerror}") from None
+        raise ScenarioError(str(p), ROOT, f"cannot read the file: {error.strerror}") from None
     except json.JSONDecodeError as error:
         reason = f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
-        raise ScenarioError(str(p), "$", reason) from None
+        raise ScenarioError(str(p), ROOT, reason) from None
+    except UnicodeDecodeError:
+        raise ScenarioError(str(p), ROOT, "the file is not UTF-8 text") from None
+    except RecursionError:
+        raise ScenarioError(str(p), ROOT, "invalid JSON: it nests too deeply") from None
     return parse_scenario(data, source=str(p), base=p.parent)

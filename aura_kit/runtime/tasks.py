@@ -17,19 +17,24 @@ from collections.abc import Hashable
 from contextvars import ContextVar
 from types import TracebackType
 
+_get_running_loop = asyncio.events._get_running_loop
+_current_thread = threading.current_thread
 _ENTERED: ContextVar[tuple[HostTask, ...]] = ContextVar("aura_kit_host_tasks", default=())
 
 
 class HostTask:
     """A named execution context owned by one effect system (see ``EffectSystem.task``)."""
 
-    __slots__ = ("__weakref__", "_owner", "name")
+    __slots__ = ("__weakref__", "_owner", "name", "passed")
 
     def __init__(self, name: str, owner: object) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"host task name must be a non-empty string, got {name!r}")
         self.name = name
         self._owner = owner
+        # The owning effect system's memo of the last boundary check that passed in this
+        # task, ``(owner, boundary)``; only that effect system sets and clears it.
+        self.passed: tuple[object, object] | None = None
 
     def belongs_to(self, owner: object) -> bool:
         """Whether this handle was made by ``owner``."""
@@ -71,18 +76,22 @@ def entered_host_tasks() -> tuple[HostTask, ...]:
     return _ENTERED.get()
 
 
+def innermost_task() -> HostTask | None:
+    """The innermost entered handle in the current context (of any effect system), or None."""
+    entered = _ENTERED.get()
+    return entered[-1] if entered else None
+
+
 def current_context(owner: object) -> Hashable:
     """The execution context a call on ``owner`` (an effect system) runs in."""
     for task in reversed(_ENTERED.get()):
-        if task.belongs_to(owner):
+        if task._owner is owner:
             return task
-    try:
+    if _get_running_loop() is not None:  # no loop: skip current_task's raise and catch
         running = asyncio.current_task()
-    except RuntimeError:
-        running = None
-    if running is not None:
-        return running
-    return threading.current_thread()
+        if running is not None:
+            return running
+    return _current_thread()
 
 
 def describe_context(context: Hashable) -> str:

@@ -4,6 +4,8 @@ Invariants:
 - an envelope is addressed to a ``ChoreographicRole`` (authority + role index) and lands
   in the receiving authority's inbox for its session; inboxes are FIFO;
 - an envelope for a session that has not started at the receiver is kept until it does;
+  one for a session that already ended there (generation > 0, not active) raises
+  ``TransportSendError`` and stores nothing, so no inbox outlives its session;
 - a receive takes the *first* envelope of that session from the expected peer (and to the
   expected role when that is known) and leaves every other envelope in order;
 - sending to an authority that is not on the network raises ``TransportSendError`` and
@@ -24,14 +26,7 @@ from typing import Any
 
 from aura_kit.protocol.types import Sort
 
-
-class TransportSendError(ConnectionError):
-    """The network could not accept an envelope; nothing was stored."""
-
-    def __init__(self, authority: object, reason: str) -> None:
-        self.authority = authority
-        self.reason = reason
-        super().__init__(f"cannot deliver to authority {authority}: {reason}")
+from .errors import TransportSendError
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,8 +104,11 @@ class Network:
     ) -> Envelope:
         """Queue one envelope in the receiver's inbox for ``session_id``."""
         authority = _authority_of(receiver)
-        if authority not in self._systems:
+        system = self._systems.get(authority)
+        if system is None:
             raise TransportSendError(authority, "not attached to this network")
+        if not system.is_active(session_id) and system.generation(session_id) > 0:
+            raise TransportSendError(authority, f"session {session_id} already ended there")
         envelope = Envelope(
             seq=next(self._seq),
             session_id=session_id,
@@ -139,6 +137,10 @@ class Network:
                 del inbox[index]
                 return envelope
         return None
+
+    def has_mail(self, authority: Hashable, session_id: Any) -> bool:
+        """Whether any envelope waits at ``authority`` for ``session_id`` (no copy made)."""
+        return bool(self._inboxes.get((authority, session_id)))
 
     def inbox(self, authority: Hashable, session_id: Any) -> tuple[Envelope, ...]:
         """The envelopes waiting at ``authority`` for ``session_id``, oldest first."""

@@ -101,6 +101,15 @@ def _next_scope(current: Scope, rng: random.Random) -> Scope:
     return Scope.fragments(sorted(current.keys)[:1])
 
 
+def _items(live: dict[uuid.UUID, object]) -> list[tuple[uuid.UUID, object]]:
+    """A snapshot of ``live`` while other threads add and remove sessions (retry on a race)."""
+    while True:
+        try:
+            return list(live.items())
+        except RuntimeError:  # "changed size during iteration": another thread won; retry
+            continue
+
+
 def _cross_checks(
     effects: EffectSystem,
     others: Mapping[str, EffectSystem],
@@ -109,7 +118,7 @@ def _cross_checks(
     live: dict[uuid.UUID, object],
     tally: Tally,
 ) -> None:
-    foreign = next((o for s, o in list(live.items()) if s != sid), None)
+    foreign = next((o for s, o in _items(live) if s != sid), None)
     if foreign is not None and effects.is_active(foreign.session_id):  # type: ignore[attr-defined]
         with pytest.raises(InvalidIngressRouting) as caught:
             effects.assert_owned_choreography_session(foreign)  # type: ignore[arg-type]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,38 +40,6 @@ def scratch() -> Iterator[Path]:
         yield Path(name)
 
 
-def _known_defect(data: Any) -> bool:
-    """Inputs that hit the open defects below (unhashable ``do`` / ``role`` in a step).
-
-    Remove this tolerance together with the xfail markers once scenario.py is fixed.
-    """
-    steps = data.get("steps") if isinstance(data, dict) else None
-    if not isinstance(steps, list):
-        return False
-    for step in steps:
-        if isinstance(step, dict):
-            for key in ("do", "role"):
-                if isinstance(step.get(key), (list, dict)):
-                    return True
-    return False
-
-
-def _decoded(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
-
-
-def _has_empty_key(value: Any) -> bool:
-    """Whether an object anywhere in ``value`` has the key ``""`` (open defect: empty path)."""
-    if isinstance(value, dict):
-        return "" in value or any(_has_empty_key(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_empty_key(v) for v in value)
-    return False
-
-
 def _check_error(error: ScenarioError, source: str) -> None:
     assert error.source == source
     assert isinstance(error.path, str) and error.path
@@ -87,15 +54,7 @@ def test_fuzz_scenario_parse_only_scenario_errors(data: Any) -> None:
     try:
         scenario = parse_scenario(data, source="fuzz", base=BASE)
     except ScenarioError as error:
-        if error.path == "" and _has_empty_key(data):
-            summary.record("fuzz inputs: parse_scenario hitting the open defect")
-            return
         _check_error(error, "fuzz")
-        return
-    except TypeError:
-        if not _known_defect(data):
-            raise
-        summary.record("fuzz inputs: parse_scenario hitting the open defect")
         return
     assert len(scenario.steps) == len(data["steps"])
 
@@ -112,14 +71,7 @@ def test_fuzz_scenario_load_only_scenario_errors(scratch: Path) -> None:
         try:
             load_scenario(path)
         except ScenarioError as error:
-            if error.path == "" and _has_empty_key(_decoded(text)):
-                summary.record("fuzz inputs: load_scenario hitting the open defect")
-                return
             _check_error(error, str(path))
-        except TypeError:
-            if not _known_defect(_decoded(text)):
-                raise
-            summary.record("fuzz inputs: load_scenario hitting the open defect")
         finally:
             path.unlink()
 
@@ -135,11 +87,6 @@ def test_fuzz_scenario_real_files_load() -> None:
 _MINIMAL = {"name": "x", "protocol": "ping_pong.choreo", "authorities": {"a": "Client"}}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="open defect: scenario.py _step tests `do not in ACTIONS` on an unhashable value",
-)
 def test_fuzz_scenario_unhashable_action_refused() -> None:
     """A list as a step's action is a ScenarioError at ``steps[0].do``."""
     with pytest.raises(ScenarioError) as caught:
@@ -147,11 +94,6 @@ def test_fuzz_scenario_unhashable_action_refused() -> None:
     assert caught.value.path == "steps[0].do"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="open defect: scenario.py _check_args tests `role not in roles` on an unhashable value",
-)
 def test_fuzz_scenario_unhashable_role_refused() -> None:
     """A list as a step's role is a ScenarioError at ``steps[0].role``."""
     with pytest.raises(ScenarioError) as caught:
@@ -159,11 +101,6 @@ def test_fuzz_scenario_unhashable_role_refused() -> None:
     assert caught.value.path == "steps[0].role"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=OSError,
-    reason="open defect: scenario.py _protocol_path lets Path.is_file raise ENAMETOOLONG",
-)
 def test_fuzz_scenario_overlong_protocol_name_refused() -> None:
     """A 300-character protocol file name is a ScenarioError at ``protocol`` or loads lazily."""
     try:
@@ -172,13 +109,19 @@ def test_fuzz_scenario_overlong_protocol_name_refused() -> None:
         assert error.path == "protocol"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason='open defect: scenario.py _join gives the path "" for the key ""',
-)
 def test_fuzz_scenario_empty_key_has_a_path() -> None:
-    """An unknown empty key is reported at a non-empty path (e.g. ``$[""]``)."""
+    """An unknown empty key is reported at a non-empty path (``$[""]``)."""
     with pytest.raises(ScenarioError) as caught:
         parse_scenario({**_MINIMAL, "steps": [{"do": "open"}], "": 1}, base=BASE)
-    assert caught.value.path
+    assert caught.value.path == '$[""]'
+
+
+def test_fuzz_scenario_odd_keys_are_quoted_in_paths() -> None:
+    """Keys that are not identifiers are written ``path["key"]`` at every depth."""
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario({**_MINIMAL, "steps": [{"do": "open", "a b": 1}]}, base=BASE)
+    assert caught.value.path == 'steps[0]["a b"]'
+    authorities = {"a": "Client", "": 5}
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario({**_MINIMAL, "authorities": authorities, "steps": [{"do": "open"}]})
+    assert caught.value.path == 'authorities[""]'

@@ -16,6 +16,7 @@ from aura_kit.runtime import (
     RoundError,
     SessionIngressError,
     SessionStartError,
+    TransportSendError,
     World,
     open_owned_manifest_vm_session_admitted,
 )
@@ -183,25 +184,18 @@ def test_leaks_cancel_removes_everything() -> None:
     assert_clean(world.effects("Client"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open defect: transport.Network.send keeps envelopes for a session that already "
-    "ended at the receiver (generation > 0, no record), so its inbox is never dropped",
-)
 def test_leaks_send_after_receiver_ended_is_not_kept() -> None:
-    """An envelope for a session that has ended at the receiver does not linger in an inbox."""
+    """An envelope for a session that has ended at the receiver is refused, not kept."""
     world = _world()
     world.cancel("Server")
     world.queue("Client", [1])
-    world.round("Client")
+    with pytest.raises(RoundError, match="already ended") as caught:
+        world.round("Client")
+    assert isinstance(caught.value.__cause__.__cause__, TransportSendError)
     assert world.network.inbox("bob", world.session_id) == ()
+    assert world.network.history == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open defect: a cancelled OwnedVmSession keeps its VM session loaded in its machine "
-    "(no on_session_end hook closes it)",
-)
 def test_leaks_cancel_closes_the_vm_session() -> None:
     """After an operator cancel, the cancelled role's machine holds no VM session."""
     world = _world()

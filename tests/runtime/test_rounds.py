@@ -103,7 +103,7 @@ class _CancellingCodec:
 
 
 def test_rounds_session_ended_during_sync_round_gives_cancelled() -> None:
-    """A session cancelled while its round runs ends the receive wait as CANCELLED."""
+    """A session cancelled while its round runs: CANCELLED, and its VM session closed after."""
     protocol = parse_protocol("protocol P(A, B) { A -> B: Ask(str)\n B -> A: Answer(int) }")
     network = Network()
     effects = EffectSystem("a", network=network)
@@ -119,6 +119,7 @@ def test_rounds_session_ended_during_sync_round_gives_cancelled() -> None:
         result = session.advance_round("A", peers)
     assert result.host_wait_status is VmHostWaitStatus.CANCELLED
     assert not effects.is_active(SID)
+    assert session.machine.sessions() == ()  # closed once the round had returned
 
 
 def test_rounds_two_authorities_complete_with_a_delegation_in_the_middle() -> None:

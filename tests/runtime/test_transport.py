@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 
 import pytest
 from hypothesis import given
@@ -12,6 +13,7 @@ from aura_kit.ownership.values import ChoreographicRole
 from aura_kit.protocol.types import Sort
 from aura_kit.runtime.bridge import SchedulerSignals
 from aura_kit.runtime.codec import DEFAULT_CODEC, PayloadCodecError
+from aura_kit.runtime.effects import EffectSystem
 from aura_kit.runtime.transport import Network, TransportSendError
 
 A = ChoreographicRole("alice", 0)
@@ -20,16 +22,24 @@ C = ChoreographicRole("carol", 0)
 
 
 class _Member:
-    """The smallest thing a network can attach: an authority and an end hook."""
+    """The smallest thing a network can attach: an authority, session state and an end hook."""
 
     def __init__(self, authority: str) -> None:
         self.authority = authority
         self.enders: dict[object, list] = {}
+        self.ended: set[object] = set()
+
+    def generation(self, session_id: object) -> int:
+        return 1 if session_id in self.ended else 0
+
+    def is_active(self, session_id: object) -> bool:
+        return False
 
     def on_session_end(self, session_id: object, callback) -> None:
         self.enders.setdefault(session_id, []).append(callback)
 
     def end(self, session_id: object) -> None:
+        self.ended.add(session_id)
         for callback in self.enders.pop(session_id, []):
             callback(session_id)
 
@@ -92,6 +102,22 @@ def test_transport_drops_inbox_when_session_ends() -> None:
     _send(net, A, B, "pending")
     members["bob"].end("s")
     assert net.inbox("bob", "s") == ()
+
+
+def test_transport_refuses_sessions_that_ended_at_the_receiver() -> None:
+    """An envelope for a session the receiver already ended raises and leaves no trace."""
+    net = Network()
+    bob = EffectSystem("bob", network=net)
+    with bob.task("t"):
+        owner = bob.start_owned_choreography_session("b", uuid.uuid4(), [B])
+        _send(net, A, B, "kept", sid=owner.session_id)
+        bob.end_owned_choreography_session(owner)
+    net.drop_session("bob", owner.session_id)
+    before = list(net.history)
+    with pytest.raises(TransportSendError) as info:
+        _send(net, A, B, "late", sid=owner.session_id)
+    assert info.value.authority == "bob" and "already ended" in info.value.reason
+    assert net.inbox("bob", owner.session_id) == () and net.history == before
 
 
 def test_transport_refuses_a_second_system_for_one_authority() -> None:
