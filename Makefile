@@ -7,6 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 APT    := DEBIAN_FRONTEND=noninteractive apt-get
 PYTEST := $(BIN)/python -m pytest
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL  := --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg --nbval-current-env
 
 .PHONY: lab test test-unit test-notebooks test-browser test-long lint bench app system-dot system-browser clean help
@@ -15,7 +16,7 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
 
 lab: system-dot $(STAMP)  ## install everything and open JupyterLab on notebooks/
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: system-dot system-browser $(STAMP)  ## install everything and run every test
 	$(MAKE) --no-print-directory lint test-unit test-notebooks test-browser
