@@ -1,0 +1,240 @@
+"""The in-memory ``EventLog`` store, the ``aura_kit`` logger, and JSON Lines save/load.
+
+Invariants:
+- every emitted event goes to logger ``aura_kit`` (fields in ``extra``, only when the logger
+  is enabled for its level) and to the log, in sequence order;
+- field values are stored JSON-safe (ids and scopes as text), so a saved log loads back equal;
+- a JSON Lines file starts with a header carrying the schema version; a damaged file is
+  refused with its line number and nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from aura_kit.jsonl import (
+    JsonlDocument,
+    JsonlFormatError,
+    parse_jsonl,
+    read_jsonl,
+    render_jsonl,
+    write_jsonl,
+)
+
+from .errors import EventLogFormatError
+
+if TYPE_CHECKING:
+    import pandas
+
+LOGGER = logging.getLogger("aura_kit")
+LOGGER.addHandler(logging.NullHandler())  # a library stays quiet until the app configures logging
+SCHEMA = "aura_kit.event_log"
+SCHEMA_VERSION = 1
+BASE_COLUMNS = ("seq", "event", "level", "message")
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
+_LEVELS.update({"error": logging.ERROR})
+_RESERVED_LOG_KEYS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+# A stored event before it is asked for as an ``EventRecord``: (seq, event, level, message, fields).
+RawEvent = tuple[int, str, str, str, tuple[tuple[str, Any], ...]]
+
+
+def json_safe(value: Any) -> Any:
+    """A JSON-safe copy: enums by value, bytes as hex, other objects as text."""
+    if type(value) in _PLAIN:
+        return value
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value.value if isinstance(value, Enum) else value
+    if isinstance(value, Enum):
+        return json_safe(value.value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventRecord:
+    """One recorded event; ``fields`` are JSON-safe ``(name, value)`` pairs in emit order."""
+
+    seq: int
+    event: str
+    level: str
+    message: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def field(self, name: str, default: Any = None) -> Any:
+        """One field's value."""
+        return dict(self.fields).get(name, default)
+
+    def as_dict(self) -> dict[str, Any]:
+        """A flat record: the base columns, then the fields."""
+        out: dict[str, Any] = dict(self.fields)
+        out.update(seq=self.seq, event=self.event, level=self.level, message=self.message)
+        return {k: out[k] for k in (*BASE_COLUMNS, *dict(self.fields))}
+
+
+class EventLog:
+    """An in-memory, thread-safe, append-only list of events for one effect system."""
+
+    def __init__(self, authority: str | None = None) -> None:
+        self.authority = authority
+        # Hot paths append raw tuples; ``records`` turns them into ``EventRecord``s on demand.
+        self._records: list[EventRecord | RawEvent] = []
+        self._seq = itertools.count(1)
+        self._lock = threading.Lock()
+        self._built = 0  # records before this index are EventRecords already
+        self._owner_fields: tuple[Any, tuple[tuple[str, Any], ...]] | None = None
+
+    def emit(
+        self, event: str, level: str, message: str, *, log: bool = True, **fields: Any
+    ) -> EventRecord:
+        """Record an event and (unless ``log=False``) send it to logger ``aura_kit``."""
+        if level not in _LEVELS:
+            raise ValueError(f"event level must be one of {sorted(_LEVELS)}, got {level!r}")
+        clash = set(fields) & set(BASE_COLUMNS)
+        if clash:
+            raise ValueError(f"event fields may not be named {sorted(clash)}")
+        safe = tuple([(k, json_safe(v)) for k, v in fields.items()])
+        return _as_record(self._store(str(event), level, message, safe, log))
+
+    def _store(
+        self, event: str, level: str, message: str, safe: tuple[tuple[str, Any], ...], log: bool
+    ) -> RawEvent:
+        """Append one already JSON-safe event; log it only when the logger would use it."""
+        with self._lock:
+            raw = (next(self._seq), event, level, message, safe)
+            self._records.append(raw)
+        if log and LOGGER.isEnabledFor(_LEVELS[level]):
+            _to_logging(raw, self.authority)
+        return raw
+
+    @property
+    def records(self) -> tuple[EventRecord, ...]:
+        """All records, oldest first."""
+        with self._lock:
+            stored = self._records
+            for i in range(min(self._built, len(stored)), len(stored)):
+                stored[i] = _as_record(stored[i])
+            self._built = len(stored)
+            return tuple(stored)  # type: ignore[arg-type]  # every item is a record now
+
+    def events(self, name: str | None = None) -> list[EventRecord]:
+        """Records, optionally only those with event name ``name``."""
+        return [r for r in self.records if name is None or r.event == name]
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __iter__(self) -> Iterator[EventRecord]:
+        return iter(self.records)
+
+    def clear(self) -> None:
+        """Forget every record (sequence numbers keep counting)."""
+        with self._lock:
+            self._records.clear()
+            self._built = 0
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Flat dicts, one per event (plus ``authority`` when the log has one)."""
+        rows = [r.as_dict() for r in self.records]
+        if self.authority is not None:
+            rows = [{"authority": self.authority, **row} for row in rows]
+        return rows
+
+    def to_dataframe(self) -> pandas.DataFrame:
+        """The records as a pandas DataFrame (pandas is imported only here)."""
+        import pandas as pd
+
+        rows = self.to_records()
+        base = (["authority"] if self.authority is not None else []) + list(BASE_COLUMNS)
+        extra = list(dict.fromkeys(k for row in rows for k in row if k not in base))
+        return pd.DataFrame.from_records(rows, columns=base + extra)
+
+    # -- JSON Lines ----------------------------------------------------------------------
+    def _rows(self) -> list[dict[str, Any]]:
+        return [
+            {"seq": r.seq, "event": r.event, "level": r.level, "message": r.message,
+             "fields": dict(r.fields)}
+            for r in self.records
+        ]  # fmt: skip
+
+    def to_jsonl(self) -> str:
+        """Header line then one JSON object per event (what ``save_jsonl`` writes)."""
+        return render_jsonl(SCHEMA, self._rows(), SCHEMA_VERSION, {"authority": self.authority})
+
+    def save_jsonl(self, path: str | Path) -> None:
+        """Write the log to ``path`` atomically (temp file, fsync, ``os.replace``)."""
+        write_jsonl(
+            path, SCHEMA, self._rows(), SCHEMA_VERSION, header={"authority": self.authority}
+        )
+
+    @classmethod
+    def from_jsonl(cls, text: str, *, source: str = "<jsonl>") -> EventLog:
+        """Parse a JSON Lines event log; refuse a damaged one with its line number."""
+        try:
+            doc = parse_jsonl(text, SCHEMA, source=source, version=SCHEMA_VERSION, parse=_record)
+        except JsonlFormatError as error:
+            raise EventLogFormatError(error.path, error.line, error.reason) from None
+        return cls._from_document(doc, source)
+
+    @classmethod
+    def load_jsonl(cls, path: str | Path) -> EventLog:
+        """Read a file written by ``save_jsonl``; a damaged one loads nothing."""
+        try:
+            doc = read_jsonl(path, SCHEMA, version=SCHEMA_VERSION, parse=_record)
+        except JsonlFormatError as error:
+            raise EventLogFormatError(error.path, error.line, error.reason) from None
+        return cls._from_document(doc, str(path))
+
+    @classmethod
+    def _from_document(cls, doc: JsonlDocument[EventRecord], source: str) -> EventLog:
+        authority = doc.header.get("authority")
+        if authority is not None and not isinstance(authority, str):
+            raise EventLogFormatError(source, 1, f"authority must be a string, got {authority!r}")
+        log = cls(authority=authority)
+        log._records = list(doc.records)
+        log._seq = itertools.count(max((r.seq for r in doc.records), default=0) + 1)
+        return log
+
+
+def _as_record(raw: RawEvent | EventRecord) -> EventRecord:
+    if type(raw) is not tuple:
+        return raw  # type: ignore[return-value]
+    seq, event, level, message, fields = raw
+    return EventRecord(seq=seq, event=event, level=level, message=message, fields=fields)
+
+
+def _to_logging(raw: RawEvent, authority: str | None) -> None:
+    _seq, event, level, message, fields = raw
+    extra = {"event": event, "authority": authority}
+    for key, value in fields:
+        extra[f"aura_{key}" if key in _RESERVED_LOG_KEYS else key] = value
+    LOGGER.log(_LEVELS[level], message, extra=extra)
+
+
+def _record(data: dict[str, Any]) -> EventRecord:
+    """One event line (raises ``ValueError`` for a damaged one)."""
+    expected = {"seq": int, "event": str, "level": str, "message": str, "fields": dict}
+    for key, kind in expected.items():
+        if not isinstance(data.get(key), kind) or isinstance(data.get(key), bool):
+            raise ValueError(f"field {key!r} must be a {kind.__name__}")
+    if data["level"] not in _LEVELS:
+        raise ValueError(f"unknown level {data['level']!r}")
+    return EventRecord(
+        seq=data["seq"],
+        event=data["event"],
+        level=data["level"],
+        message=data["message"],
+        fields=tuple(data["fields"].items()),
+    )
