@@ -6,7 +6,7 @@ Invariants:
   ``stale`` counts its other (older) entries, which are skipped, never run: acting outside the
   scheduler (``step_session``), closing or faulting adds one for each entry it invalidates;
 - a receive on an empty edge is BLOCKED_RECV, a send on a full edge is BLOCKED_SEND; the action
-  that changes that edge wakes the blocked coroutine;
+  that changes that edge wakes the blocked coroutine (found through ``wait``, see ``session``);
 - a fault marks the coroutine and its session FAULTED, records a ``faulted`` event and raises
   ``ProtocolViolation``; the session's other coroutines never run again; other sessions go on;
 - ``_live`` counts coroutines that are not DONE in RUNNING sessions.
@@ -14,14 +14,26 @@ Invariants:
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any, NoReturn
 
 from aura_kit.machine.automaton import ActionKind, LocalState
 from aura_kit.machine.errors import ProtocolViolation
-from aura_kit.machine.handler import EffectHandler
-from aura_kit.machine.image import CodeImage
 from aura_kit.machine.scheduler import RoundRobin, Scheduler
+from aura_kit.machine.session import (
+    K_BRANCHED,
+    K_CLOSED,
+    K_FAULTED,
+    K_HALTED,
+    K_OPENED,
+    K_RECEIVED,
+    K_SELECTED,
+    K_SENT,
+    K_STUCK,
+    Coroutine,
+    Queue,
+    RawEvent,
+    VmSession,
+)
 from aura_kit.machine.values import (
     CoroutineStatus,
     Payload,
@@ -30,6 +42,8 @@ from aura_kit.machine.values import (
     StepResult,
     describe,
 )
+
+__all__ = ["K_CLOSED", "K_OPENED", "RUNNING", "MachineCore", "VmSession"]
 
 READY = CoroutineStatus.READY
 BLOCKED_RECV = CoroutineStatus.BLOCKED_RECV
@@ -42,93 +56,7 @@ RUNNING = SessionStatus.RUNNING
 CONTINUE = StepResult.CONTINUE
 ALL_DONE = StepResult.ALL_DONE
 STUCK = StepResult.STUCK
-
 NONE_TYPE = type(None)
-# raw events hold plain strings (not enum members) so the GC can untrack them
-K_OPENED, K_SENT, K_RECEIVED, K_SELECTED, K_BRANCHED = (
-    "opened",
-    "sent",
-    "received",
-    "selected",
-    "branched",
-)
-K_HALTED, K_STUCK, K_FAULTED, K_CLOSED = "halted", "stuck", "faulted", "closed"
-RawEvent = tuple[str, int, int, Any, Any, Any, Payload, str]
-
-
-class Coroutine:
-    """One local role of one session (internal; see ``CoroutineView`` for drawing).
-
-    ``out[peer]`` is (buffer to peer or None when peer is external, peer's coroutine or None);
-    ``inn[peer]`` is (buffer from peer, peer's coroutine or None).
-    """
-
-    __slots__ = (
-        "edge",
-        "fault",
-        "handler",
-        "inn",
-        "out",
-        "role",
-        "sess",
-        "sid",
-        "since",
-        "stale",
-        "state",
-        "states",
-        "status",
-    )  # fmt: skip
-
-    def __init__(self, sess: VmSession, role: str, image: CodeImage) -> None:
-        self.sess = sess
-        self.sid = sess.sid
-        self.handler = sess.handler
-        self.role = role
-        self.states: tuple[LocalState, ...] = image.automata[role].states
-        self.state = 0
-        self.status = READY
-        self.edge: tuple[str, str] | None = None
-        self.stale = 0
-        self.since = 0
-        self.fault: str | None = None
-        self.inn: dict[str, tuple[Queue, Coroutine | None]] = {}
-        self.out: dict[str, tuple[Queue | None, Coroutine | None]] = {}
-
-
-Queue = deque[tuple[str, Payload]]
-
-
-class VmSession:
-    """One loaded image: coroutines, buffers and pending sends (internal)."""
-
-    __slots__ = (
-        "buffers", "cos", "external", "handler", "image", "live", "order", "pending",
-        "pending_count", "sid", "status", "stuck_reported",
-    )  # fmt: skip
-
-    def __init__(self, sid: int, image: CodeImage, local: tuple[str, ...], handler: Any) -> None:
-        self.sid = sid
-        self.image = image
-        self.handler: EffectHandler = handler
-        self.external = frozenset(r for r in image.roles if r not in local)
-        self.cos = {r: Coroutine(self, r, image) for r in local}
-        self.order = tuple(self.cos.values())
-        self.pending: deque[PendingSend] = deque()
-        self.pending_count = {(a, b): 0 for a in local for b in self.external}
-        self.status = RUNNING
-        self.live = len(self.order)
-        self.stuck_reported = False
-        self.buffers: dict[tuple[str, str], Queue] = {
-            (peer, co.role): deque() for co in self.order for peer in image.roles if peer != co.role
-        }
-        for co in self.order:
-            for peer in image.roles:
-                if peer != co.role:
-                    other = self.cos.get(peer)
-                    co.inn[peer] = (self.buffers[(peer, co.role)], other)
-                    co.out[peer] = (
-                        (None, None) if other is None else (self.buffers[(co.role, peer)], other)
-                    )
 
 
 class MachineCore:
@@ -228,29 +156,31 @@ class MachineCore:
                     st.sorts[idx].value,
                     describe(payload),
                 )
-        q, rc = co.out[partner]
+        q, rc, edge = co.links[co.state]  # type: ignore[misc]
         if q is None:
-            self._send_external(co, partner, label, st.sorts[idx], payload)
+            self._send_external(co, edge, label, st.sorts[idx], payload)
         else:
             q.append((label, payload))
-            if rc.status is BLOCKED_RECV and rc.edge[0] == co.role:  # type: ignore[union-attr,index]
+            if rc.wait is q:  # type: ignore[union-attr]
                 self._wake(rc)  # type: ignore[arg-type]
         self._raw.append((kind, self._tick, co.sid, co.role, partner, label, payload, ""))
         co.state = st.nexts[idx]
         self._settle(co)
 
     def _send_external(
-        self, co: Coroutine, to: str, label: str, sort: Any, payload: Payload
+        self, co: Coroutine, edge: tuple[str, str], label: str, sort: Any, payload: Payload
     ) -> None:
         sess = co.sess
         sess.pending.append(
-            PendingSend(from_role=co.role, to_role=to, label=label, sort=sort, payload=payload)
+            PendingSend(from_role=co.role, to_role=edge[1], label=label, sort=sort, payload=payload)
         )
-        sess.pending_count[(co.role, to)] += 1
+        sess.pending_count[edge] += 1
 
     def _recv(self, co: Coroutine, st: LocalState) -> None:
         partner = st.partner
-        q, sc = co.inn[partner]
+        q: Queue
+        sc: Coroutine | None
+        q, sc, _ = co.links[co.state]  # type: ignore[misc,assignment]
         label, payload = q[0]
         entry = st.table.get(label)
         if entry is None:
@@ -268,7 +198,7 @@ class MachineCore:
         self._raw.append((kind, self._tick, co.sid, co.role, partner, label, payload, ""))
         co.state = entry[1]
         self._settle(co)
-        if sc is not None and sc.status is BLOCKED_SEND and sc.edge[1] == co.role:  # type: ignore[index]
+        if sc is not None and sc.wait is q:
             self._wake(sc)
 
     def _halt(self, co: Coroutine) -> None:
@@ -295,22 +225,25 @@ class MachineCore:
         st = co.states[co.state]
         kind = st.kind
         if kind is RECV:
-            if not co.inn[st.partner][0]:
-                co.status, co.edge = BLOCKED_RECV, (st.partner, co.role)
+            q, _, edge = co.links[co.state]  # type: ignore[misc]
+            if not q:
+                co.status, co.wait, co.edge = BLOCKED_RECV, q, edge
                 return
         elif kind is SEND:
-            q = co.out[st.partner][0]
-            used = len(q) if q is not None else co.sess.pending_count[(co.role, st.partner)]
+            q, _, edge = co.links[co.state]  # type: ignore[misc]
+            used = len(q) if q is not None else co.sess.pending_count[edge]
             if used >= self._capacity:
-                co.status, co.edge = BLOCKED_SEND, (co.role, st.partner)
+                co.status, co.wait, co.edge = BLOCKED_SEND, q, edge
                 return
         co.status = READY
+        co.wait = None
         co.edge = None
         co.since = self._tick
         self._push(co)
 
     def _wake(self, co: Coroutine) -> None:
         co.status = READY
+        co.wait = None
         co.edge = None
         co.since = self._tick
         self._push(co)

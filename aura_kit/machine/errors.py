@@ -67,3 +67,11 @@ class NotReady(MachineError):
         self.session = session
         self.role = role
         self.status = status
+
+
+class NoPendingSend(MachineError, LookupError):
+    """``ack_pending_send`` on a session with nothing pending."""
+
+    def __init__(self, session: int) -> None:
+        super().__init__(f"session {session} has no pending send to acknowledge")
+        self.session = session

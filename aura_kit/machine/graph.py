@@ -10,18 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from aura_kit.machine.explore import (
-    DONE_STATE,
-    FAULT_STATE,
+from aura_kit.machine.explore import DONE_STATE, FAULT_STATE, State, trace_to
+from aura_kit.machine.explore_result import (
     ExploreResult,
     Finding,
     FindingKind,
     GraphEdge,
     GraphNode,
     NodeStatus,
-    State,
     StateGraph,
-    trace_to,
 )
 
 _KIND_OF = {

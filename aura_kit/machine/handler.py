@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
-from typing import Protocol, cast
+from typing import Protocol, TypeVar, cast
 
 from aura_kit.machine.values import DEFAULT_PAYLOADS, Payload
 from aura_kit.protocol.types import Sort
 
 Chooser = Callable[[int, str, str, tuple[str, ...]], "str | None"]
 ReceiveHook = Callable[[int, str, str, str, Payload], None]
+T = TypeVar("T")
 
 
 class EffectHandler(Protocol):
@@ -60,8 +61,9 @@ class QueuedHandler:
         on_receive: ReceiveHook | None = None,
         fallback: bool = False,
     ) -> None:
-        self._payloads: deque[Payload] = deque(payloads)
-        self._choices: deque[str] = deque(choices)
+        # a queue is made on first use: thousands of sessions each hold a handler
+        self._payloads: deque[Payload] | None = _queue(payloads)
+        self._choices: deque[str] | None = _queue(choices)
         self._choose = choose
         self._hook = on_receive
         self._fallback = fallback
@@ -69,21 +71,25 @@ class QueuedHandler:
 
     def push_send(self, value: Payload) -> None:
         """Queue the payload of the next non-unit send."""
+        if self._payloads is None:
+            self._payloads = deque()
         self._payloads.append(value)
 
     def push_choice(self, label: str) -> None:
         """Queue the label of the next select."""
+        if self._choices is None:
+            self._choices = deque()
         self._choices.append(label)
 
     @property
     def queued_payloads(self) -> tuple[Payload, ...]:
         """Payloads not used yet, oldest first."""
-        return tuple(self._payloads)
+        return tuple(self._payloads or ())
 
     @property
     def queued_choices(self) -> tuple[str, ...]:
         """Choice labels not used yet, oldest first."""
-        return tuple(self._choices)
+        return tuple(self._choices or ())
 
     def send_payload(
         self, session: int, role: str, to_role: str, label: str, sort: Sort
@@ -115,15 +121,15 @@ class QueuedHandler:
 
     def snapshot_state(self) -> object:
         """Opaque copy of the queues (used by ``ProtocolMachine.snapshot``)."""
-        return (tuple(self._payloads), tuple(self._choices), len(self.received))
+        return (self.queued_payloads, self.queued_choices, len(self.received))
 
     def restore_state(self, state: object) -> None:
         """Put back what ``snapshot_state`` returned."""
         payloads, choices, n_received = cast(
             tuple[tuple[Payload, ...], tuple[str, ...], int], state
         )
-        self._payloads = deque(payloads)
-        self._choices = deque(choices)
+        self._payloads = _queue(payloads)
+        self._choices = _queue(choices)
         del self.received[n_received:]
 
 
@@ -151,3 +157,8 @@ class DefaultHandler:
 
 
 DEFAULT_HANDLER = DefaultHandler()
+
+
+def _queue(items: Iterable[T]) -> deque[T] | None:
+    queue = deque(items)
+    return queue or None

@@ -11,15 +11,14 @@ Invariants (besides those of ``core``):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from aura_kit._display import Displayable
-from aura_kit.machine.automaton import ActionKind
+from aura_kit.machine.automaton import PAYLOAD_TYPES, ActionKind
 from aura_kit.machine.core import K_CLOSED, K_OPENED, RUNNING, MachineCore, VmSession
 from aura_kit.machine.errors import (
     ImageError,
-    MachineError,
+    NoPendingSend,
     NotReady,
     ProtocolViolation,
     UnknownSession,
@@ -27,6 +26,7 @@ from aura_kit.machine.errors import (
 from aura_kit.machine.handler import DEFAULT_HANDLER, EffectHandler
 from aura_kit.machine.image import CodeImage
 from aura_kit.machine.scheduler import Scheduler
+from aura_kit.machine.snapshot import MachineSnapshot, load_session, save_session
 from aura_kit.machine.values import (
     CoroutineStatus,
     EventKind,
@@ -41,26 +41,7 @@ from aura_kit.machine.values import (
 )
 from aura_kit.machine.views import session_view
 
-
-class NoPendingSend(MachineError, LookupError):
-    """``ack_pending_send`` on a session with nothing pending."""
-
-    def __init__(self, session: int) -> None:
-        super().__init__(f"session {session} has no pending send to acknowledge")
-        self.session = session
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class MachineSnapshot:
-    """Opaque saved state of a whole machine (see ``ProtocolMachine.snapshot``)."""
-
-    tick: int
-    next_sid: int
-    live: int
-    raw: list[Any]
-    n_events: int
-    sessions: tuple[tuple[VmSession, tuple[Any, ...]], ...]
-    scheduler: object
+__all__ = ["MachineSnapshot", "NoPendingSend", "ProtocolMachine"]
 
 
 class ProtocolMachine(MachineCore, Displayable):
@@ -165,7 +146,7 @@ class ProtocolMachine(MachineCore, Displayable):
         sess = self._session(sid)
         if not sess.pending:
             raise NoPendingSend(sid)
-        sent = sess.pending.popleft()
+        sent = sess.pending.pop(0)
         sess.pending_count[(sent.from_role, sent.to_role)] -= 1
         sess.stuck_reported = False
         co = sess.cos[sent.from_role]
@@ -194,7 +175,7 @@ class ProtocolMachine(MachineCore, Displayable):
                 role=to_role, session=sid, expected=expected, actual=actual, reason=reason
             )
         co = sess.cos[to_role]
-        co.inn[from_role][0].append((label, payload))
+        sess.buffers[(from_role, to_role)].append((label, payload))
         sess.stuck_reported = False
         if co.status is CoroutineStatus.BLOCKED_RECV and co.edge == (from_role, to_role):
             self._wake(co)
@@ -211,7 +192,7 @@ class ProtocolMachine(MachineCore, Displayable):
             )
         if sess.status is not RUNNING or co.status is CoroutineStatus.DONE:
             return ("injection into a finished coroutine", "a running coroutine", co.status.value)
-        queue = co.inn[src][0]
+        queue = sess.buffers[(src, dst)]
         if len(queue) >= self._capacity:
             return ("injection into a full buffer", f"< {self._capacity} messages", str(len(queue)))
         st = co.states[co.state]
@@ -224,7 +205,7 @@ class ProtocolMachine(MachineCore, Displayable):
             sorts = co.sess.image.automata[dst].receivable(src, label)
             if not sorts:
                 return ("injected label never received on this edge", f"a label from {src}", label)
-        if not any(type(payload) is _PYTYPES[s.value] for s in sorts):
+        if not any(type(payload) is PAYLOAD_TYPES[s] for s in sorts):
             expected = "|".join(sorted(s.value for s in sorts))
             return (f"injected payload of the wrong sort for {label}", expected, describe(payload))
         return None
@@ -263,7 +244,7 @@ class ProtocolMachine(MachineCore, Displayable):
             live=self._live,
             raw=self._raw,
             n_events=len(self._raw),
-            sessions=tuple((s, _save_session(s)) for s in self._sessions.values()),
+            sessions=tuple((s, save_session(s)) for s in self._sessions.values()),
             scheduler=self._sched.snapshot(),
         )
 
@@ -274,7 +255,7 @@ class ProtocolMachine(MachineCore, Displayable):
         del self._views[snap.n_events :]
         self._sessions = {}
         for sess, saved in snap.sessions:
-            _load_session(sess, saved)
+            load_session(sess, saved)
             self._sessions[sess.sid] = sess
         self._sched.restore(snap.scheduler)
         self._push = self._sched.push
@@ -294,45 +275,9 @@ class ProtocolMachine(MachineCore, Displayable):
         return co
 
 
-_PYTYPES: dict[str, type] = {
-    "unit": type(None), "bool": bool, "int": int, "str": str, "bytes": bytes,
-}  # fmt: skip
-
-
 def _keep_live(co: Any) -> bool:
     """Compaction filter: drop a coroutine's stale entries (oldest first), keep the rest."""
     if co.stale:
         co.stale -= 1
         return False
     return True
-
-
-def _save_session(s: VmSession) -> tuple[Any, ...]:
-    cos = tuple((c.state, c.status, c.edge, c.stale, c.since, c.fault) for c in s.order)
-    bufs = tuple(tuple(q) for q in s.buffers.values())
-    snap_handler = getattr(s.handler, "snapshot_state", None)
-    handler_state = snap_handler() if callable(snap_handler) else None
-    counts = dict(s.pending_count)
-    return (s.status, s.live, s.stuck_reported, cos, bufs, tuple(s.pending), counts, handler_state)
-
-
-def _load_session(s: VmSession, saved: tuple[Any, ...]) -> None:
-    s.status, s.live, s.stuck_reported, cos, bufs, pending, counts, handler_state = saved
-    for c, (state, status, edge, stale, since, fault) in zip(s.order, cos, strict=True):
-        c.state, c.status, c.edge, c.stale, c.since, c.fault = (
-            state,
-            status,
-            edge,
-            stale,
-            since,
-            fault,
-        )
-    for q, items in zip(s.buffers.values(), bufs, strict=True):
-        q.clear()
-        q.extend(items)
-    s.pending.clear()
-    s.pending.extend(pending)
-    s.pending_count = dict(counts)
-    restore_handler = getattr(s.handler, "restore_state", None)
-    if handler_state is not None and callable(restore_handler):
-        restore_handler(handler_state)

@@ -32,7 +32,7 @@ from .errors import (
     SessionStartFailureReason,
     StaleOwner,
 )
-from .tasks import current_context
+from .tasks import HostTask, current_context
 
 Reason = SessionStartFailureReason
 
@@ -54,6 +54,14 @@ class Checks:
     authority: str
     _bindings: dict[Hashable, SessionId]
     _sessions: SessionRegistry
+    _passed: dict[Hashable, tuple[RuntimeSessionOwner, LinkBoundary]]
+
+    def _forget_passed(self) -> None:
+        """Clear every memo of passed checks (called under the lock before any change)."""
+        for context in self._passed:
+            if isinstance(context, HostTask):
+                context.passed = None
+        self._passed.clear()
 
     def _start_problem(
         self, context: Hashable, sid: SessionId, label: object, roles: tuple[Any, ...]

@@ -67,12 +67,25 @@ class BridgeContext:
         return bool(self.effects.current_session_id() == self.session_id)
 
 
-def step_machine(machine: Any, vm_session_id: int, active_role: str) -> Any:
-    """One machine step for the session; a machine error becomes a ``BridgeFailure``."""
+def step_and_flush(
+    ctx: BridgeContext, machine: Any, vm_session_id: int, active_role: str, peer_roles: PeerRoles
+) -> tuple[Any, tuple[str, str] | None]:
+    """The common start of a round: one machine step, the flush, then the blocked edge.
+
+    A machine error becomes a ``BridgeFailure``; the edge is the active role's blocked
+    receive from an external role (names as ``str``), or None.
+    """
     try:
-        return machine.step_session(vm_session_id)
+        step = machine.step_session(vm_session_id)
     except Exception as error:
         raise BridgeFailure(f"{active_role} VM step failed: {error}") from error
+    pending_sends = machine.pending_sends(vm_session_id)  # a snapshot tuple
+    if pending_sends:
+        _flush(ctx, machine, vm_session_id, active_role, peer_roles, pending_sends)
+    edge = machine.blocked_receive_edge(vm_session_id, active_role)
+    if edge is None or (type(edge[0]) is str and type(edge[1]) is str):
+        return step, edge
+    return step, (str(edge[0]), str(edge[1]))
 
 
 def flush_pending_vm_sends(
@@ -82,6 +95,13 @@ def flush_pending_vm_sends(
     pending_sends = machine.pending_sends(vm_session_id)  # a snapshot tuple
     if not pending_sends:
         return 0
+    return _flush(ctx, machine, vm_session_id, active_role, peer_roles, pending_sends)
+
+
+def _flush(
+    ctx: BridgeContext, machine: Any, vm_session_id: int, active_role: str, peer_roles: PeerRoles,
+    pending_sends: tuple[Any, ...],
+) -> int:  # fmt: skip
     sent = 0
     sender = ctx.self_role(active_role, peer_roles)
     for pending in pending_sends:
@@ -117,13 +137,6 @@ def _send_one(ctx: BridgeContext, pending: Any, sender: Any, peer: Any) -> None:
     )
 
 
-def _blocked_edge(machine: Any, vm_session_id: int, active_role: str) -> tuple[str, str] | None:
-    edge = machine.blocked_receive_edge(vm_session_id, active_role)
-    if edge is None or (type(edge[0]) is str and type(edge[1]) is str):
-        return edge
-    return (str(edge[0]), str(edge[1]))
-
-
 def _no_message(from_role: str, to_role: str) -> TransportReceiveError:
     detail = f"no message from {from_role} yet"
     return TransportReceiveError(ReceiveErrorKind.NO_MESSAGE, from_role, to_role, detail)
@@ -146,7 +159,7 @@ def receive_now(
 ) -> BlockedVmReceive | TransportReceiveError | None:
     """``try_receive`` without raising: the receive, the error, or None for no message yet."""
     from_role, to_role = edge
-    if not ctx.still_bound():
+    if ctx.effects.current_session_id() != ctx.session_id:  # ``still_bound``, inline
         detail = "binding changed while waiting for receive"
         return TransportReceiveError(ReceiveErrorKind.CANCELLED, from_role, to_role, detail)
     peer = peer_roles.get(from_role)
@@ -156,7 +169,10 @@ def receive_now(
     network = getattr(ctx.effects, "network", None)
     envelope = None
     if network is not None:
-        receiver = ctx.self_role(active_role, peer_roles)
+        if active_role in peer_roles:  # ``self_role``'s first case, inline
+            receiver = peer_roles[active_role]
+        else:
+            receiver = ctx.self_role(active_role, peer_roles)
         envelope = network.take(ctx.effects.authority, ctx.session_id, peer, receiver)
     if envelope is None:
         return None
@@ -218,18 +234,24 @@ def advance_round_sync(
     stop_on_receive_error: ReceiveErrorPredicate = never_defer,
 ) -> VmBridgeRound:
     """One round with a receive that never waits."""
-    step = step_machine(machine, vm_session_id, active_role)
-    flush_pending_vm_sends(ctx, machine, vm_session_id, active_role, peer_roles)
-    edge = _blocked_edge(machine, vm_session_id, active_role)
-    outcome: BlockedVmReceive | TransportReceiveError | None = None
-    if edge is not None:
+    step, edge = step_and_flush(ctx, machine, vm_session_id, active_role, peer_roles)
+    if edge is None:
+        status = _IDLE
+    else:
         outcome = receive_now(ctx, edge, active_role, peer_roles)
         if outcome is None:
             outcome = ctx.no_message.get(edge)
             if outcome is None:
                 outcome = ctx.no_message[edge] = _no_message(*edge)
-    blocked, status = classify_receive(outcome, stop_on_receive_error, active_role)
-    return make_round(step, blocked, status)
+        elif type(outcome) is BlockedVmReceive:
+            return VmBridgeRound(step=step, blocked_receive=outcome, host_wait_status=_DELIVERED)
+        _, status = classify_receive(outcome, stop_on_receive_error, active_role)
+    made = _ROUNDS.get((step, status))  # the shared round of an outcome without a receive
+    return made if made is not None else make_round(step, None, status)
+
+
+_IDLE = VmHostWaitStatus.IDLE
+_DELIVERED = VmHostWaitStatus.DELIVERED
 
 
 _ROUNDS: dict[tuple[Any, VmHostWaitStatus], VmBridgeRound] = {}
@@ -260,9 +282,7 @@ async def advance_round_waiting(
     timeout: float = 5.0,
 ) -> VmBridgeRound:
     """One round whose receive waits on the transport (asyncio driver)."""
-    step = step_machine(machine, vm_session_id, active_role)
-    flush_pending_vm_sends(ctx, machine, vm_session_id, active_role, peer_roles)
-    edge = _blocked_edge(machine, vm_session_id, active_role)
+    step, edge = step_and_flush(ctx, machine, vm_session_id, active_role, peer_roles)
     outcome: BlockedVmReceive | TransportReceiveError | None = None
     if edge is not None:
         try:

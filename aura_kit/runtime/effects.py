@@ -1,5 +1,7 @@
 """``EffectSystem``: one per authority; task binding, owner records, fragments, events.
 
+The ordered checks live in ``_checks``, transfer and fragment claims in ``_moves``.
+
 Invariants (SPEC 4.2):
 - each execution context (see ``tasks``) is bound to at most one active session; a start
   binds the caller's context; an end or cancel unbinds every context bound to the session;
@@ -28,8 +30,6 @@ from aura_kit._display import Displayable
 from aura_kit.ownership import (
     CapabilitySigner,
     ChoreographicRole,
-    CompositionManifest,
-    FragmentError,
     FragmentId,
     FragmentRecord,
     FragmentRegistry,
@@ -37,28 +37,24 @@ from aura_kit.ownership import (
     OwnerRecord,
     OwnershipPolicy,
     RuntimeSessionOwner,
-    Scope,
     SessionId,
     SessionRegistry,
 )
 
 from . import events as ev
-from ._checks import Checks
+from ._moves import Moves
 from .errors import (
-    MissingTaskBinding,
-    OwnerTransferError,
     SessionCloseError,
-    SessionIngressError,
     SessionStartError,
     SessionStartFailureReason,
 )
-from .tasks import HostTask, current_context, describe_context, innermost_task
+from .tasks import _ENTERED, HostTask, current_context, describe_context
 
 SessionEndCallback = Callable[[SessionId], object]
 Reason = SessionStartFailureReason
 
 
-class EffectSystem(Checks, Displayable):
+class EffectSystem(Moves, Displayable):
     """The owned-session registries of one authority (all methods are synchronous)."""
 
     def __init__(
@@ -243,7 +239,8 @@ class EffectSystem(Checks, Displayable):
         self, owner: RuntimeSessionOwner, boundary: LinkBoundary
     ) -> None:
         """Binding, owner check, then ``boundary.is_allowed_by(scope)``; changes nothing."""
-        task = innermost_task()
+        entered = _ENTERED.get()  # ``innermost_task()``, inline: this runs on every round
+        task = entered[-1] if entered else None
         if task is not None and task._owner is self:
             passed = task.passed  # the memo of the common case: a World or notebook task
             if passed is not None and passed[0] is owner and passed[1] is boundary:

@@ -149,28 +149,29 @@ class SessionStartError(SessionIngressError):
         )
 
 
-class RoundError(SessionIngressError):
+class _OwnerActionError(SessionIngressError):
+    """An owner's action on its session failed: ``failed to <action> ... for <owner>: ...``."""
+
+    action: ClassVar[str]
+
+    def __init__(self, session_id: SessionId, owner_label: str, message: str) -> None:
+        self.owner_label = owner_label
+        self.message = message
+        super().__init__(
+            session_id,
+            f"failed to {self.action} owned runtime session {session_id} for {owner_label}: "
+            f"{message}",
+        )
+
+
+class RoundError(_OwnerActionError):
     error_kind = "round"
-
-    def __init__(self, session_id: SessionId, owner_label: str, message: str) -> None:
-        self.owner_label = owner_label
-        self.message = message
-        super().__init__(
-            session_id,
-            f"failed to advance owned runtime session {session_id} for {owner_label}: {message}",
-        )
+    action = "advance"
 
 
-class SessionCloseError(SessionIngressError):
+class SessionCloseError(_OwnerActionError):
     error_kind = "session_close"
-
-    def __init__(self, session_id: SessionId, owner_label: str, message: str) -> None:
-        self.owner_label = owner_label
-        self.message = message
-        super().__init__(
-            session_id,
-            f"failed to close owned runtime session {session_id} for {owner_label}: {message}",
-        )
+    action = "close"
 
 
 class OwnerTransferError(SessionIngressError):

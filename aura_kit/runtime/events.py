@@ -35,6 +35,9 @@ __all__ = [
     "EventRecord",
     "RawEvent",
     "RuntimeSessionEvent",
+    "INGRESS_RECEIVED_MESSAGE",
+    "INGRESS_RECEIVED_NAME",
+    "ingress_received_fields",
     "json_safe",
     "log_session_ingress_dropped",
     "log_session_ingress_received",
@@ -64,7 +67,8 @@ class RuntimeSessionEvent(StrEnum):
 
 # -- the seed's owner and ingress events ---------------------------------------------------
 _E = RuntimeSessionEvent
-_INGRESS_RECEIVED = str(_E.INGRESS_RECEIVED)
+INGRESS_RECEIVED_NAME = str(_E.INGRESS_RECEIVED)
+INGRESS_RECEIVED_MESSAGE = "Accepted owned session ingress"
 
 
 def log_session_owner_assigned(
@@ -136,9 +140,29 @@ def note_session_ingress_received(
     cached = log._owner_fields
     if cached is None or cached[0] is not owner:  # the same owner on every round: reuse
         cached = log._owner_fields = (owner, _owner_fields(owner))
+    fields = _ingress_fields(
+        cached[1], ingress_kind, active_role, from_role, to_role, payload_bytes
+    )
+    return log._store(INGRESS_RECEIVED_NAME, "debug", INGRESS_RECEIVED_MESSAGE, fields, True)
+
+
+def ingress_received_fields(
+    owner: Any, ingress_kind: str, active_role: str | None = None,
+    from_role: str | None = None, to_role: str | None = None, payload_bytes: int = 0,
+) -> tuple[tuple[str, Any], ...]:  # fmt: skip
+    """The JSON-safe fields of ``ingress.received``, in emit order (callers may reuse them)."""
+    return _ingress_fields(
+        _owner_fields(owner), ingress_kind, active_role, from_role, to_role, payload_bytes
+    )
+
+
+def _ingress_fields(
+    owner_fields: tuple[tuple[str, Any], ...], ingress_kind: str, active_role: str | None,
+    from_role: str | None, to_role: str | None, payload_bytes: int,
+) -> tuple[tuple[str, Any], ...]:  # fmt: skip
     plain = _PLAIN
-    safe = (
-        *cached[1],
+    return (
+        *owner_fields,
         ("ingress_kind", ingress_kind if type(ingress_kind) in plain else json_safe(ingress_kind)),
         ("active_role", active_role if type(active_role) in plain else json_safe(active_role)),
         ("from_role", from_role if type(from_role) in plain else json_safe(from_role)),
@@ -146,7 +170,6 @@ def note_session_ingress_received(
         ("payload_bytes",
          payload_bytes if type(payload_bytes) in plain else json_safe(payload_bytes)),
     )  # fmt: skip
-    return log._store(_INGRESS_RECEIVED, "debug", "Accepted owned session ingress", safe, True)
 
 
 def _owner_fields(owner: Any) -> tuple[tuple[str, Any], ...]:

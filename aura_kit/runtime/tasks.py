@@ -51,6 +51,9 @@ class HostTask:
         tb: TracebackType | None,
     ) -> None:
         stack = _ENTERED.get()
+        if stack and stack[-1] is self:  # the usual case: leave the innermost handle
+            _ENTERED.set(stack[:-1])
+            return
         for i in range(len(stack) - 1, -1, -1):
             if stack[i] is self:
                 _ENTERED.set(stack[:i] + stack[i + 1 :])

@@ -72,3 +72,24 @@ def test_hot_paths_context_without_loop_is_the_thread() -> None:
     worker.join()
     assert seen == [worker]
     assert current_context(effects) is threading.current_thread()
+
+
+def test_hot_paths_round_event_follows_owner_transfer() -> None:
+    """After a transfer a round's ``ingress.received`` names the new owner, as the helper would."""
+    from aura_kit.protocol import load_protocol
+    from aura_kit.runtime import World
+    from tests.conftest import DATA
+
+    protocol = load_protocol(DATA / "protocols" / "ping_pong.choreo")
+    world = World(protocol, {r.lower(): r for r in protocol.roles}, demo_payloads=True)
+    world.open_all()
+    role = protocol.roles[0]
+    world.round(role)
+    world.transfer(role, "carol")
+    world.round(role)
+    log = world.effects(role).event_log
+    first, last = log.events(str(ev.RuntimeSessionEvent.INGRESS_RECEIVED))[-2:]
+    owner = world.sessions[role].owner()
+    expected = ev.ingress_received_fields(owner, "advance_round_until_receive", role)
+    assert last.fields == expected and last.field("owner_label") == "carol"
+    assert first.field("capability_generation") < last.field("capability_generation")

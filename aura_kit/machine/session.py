@@ -1,0 +1,112 @@
+"""Per-session state of the protocol machine: coroutines, buffers, pending sends (internal).
+
+Invariants:
+- a session owns one buffer (a deque) per directed pair of roles with a local receiver;
+- ``co.links[k]`` is ``(buffer, peer coroutine, edge)`` of the action in state ``k`` (None for
+  an END state): the buffer is None when the peer is external, the peer None when external;
+  one link object per partner and direction, so the round never looks up a dict;
+- ``co.wait`` is the buffer a BLOCKED coroutine waits on (None otherwise, and for a send
+  blocked on an external peer, which ``edge`` describes).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+from aura_kit.machine.automaton import ActionKind, LocalState
+from aura_kit.machine.handler import EffectHandler
+from aura_kit.machine.image import CodeImage
+from aura_kit.machine.values import CoroutineStatus, Payload, PendingSend, SessionStatus
+
+# raw events hold plain strings (not enum members) so the GC can untrack them
+K_OPENED, K_SENT, K_RECEIVED, K_SELECTED, K_BRANCHED = (
+    "opened",
+    "sent",
+    "received",
+    "selected",
+    "branched",
+)
+K_HALTED, K_STUCK, K_FAULTED, K_CLOSED = "halted", "stuck", "faulted", "closed"
+RawEvent = tuple[str, int, int, Any, Any, Any, Payload, str]
+
+Queue = deque[tuple[str, Payload]]
+Link = tuple["Queue | None", "Coroutine | None", tuple[str, str]]
+
+
+class Coroutine:
+    """One local role of one session (internal; see ``CoroutineView`` for drawing)."""
+
+    __slots__ = (
+        "edge",
+        "fault",
+        "handler",
+        "links",
+        "role",
+        "sess",
+        "sid",
+        "since",
+        "stale",
+        "state",
+        "states",
+        "status",
+        "wait",
+    )  # fmt: skip
+
+    def __init__(self, sess: VmSession, role: str, image: CodeImage) -> None:
+        self.states: tuple[LocalState, ...] = image.automata[role].states
+        self.state = 0
+        self.links: tuple[Link | None, ...] = ()
+        self.stale = 0
+        self.handler = sess.handler
+        self.sid = sess.sid
+        self.role = role
+        self.status = CoroutineStatus.READY
+        self.wait: Queue | None = None
+        self.edge: tuple[str, str] | None = None
+        self.since = 0
+        self.sess = sess
+        self.fault: str | None = None
+
+
+class VmSession:
+    """One loaded image: coroutines, buffers and pending sends (internal)."""
+
+    __slots__ = (
+        "buffers", "cos", "external", "handler", "image", "live", "order", "pending",
+        "pending_count", "sid", "status", "stuck_reported",
+    )  # fmt: skip
+
+    def __init__(self, sid: int, image: CodeImage, local: tuple[str, ...], handler: Any) -> None:
+        self.sid = sid
+        self.image = image
+        self.handler: EffectHandler = handler
+        self.external = frozenset(r for r in image.roles if r not in local)
+        self.cos = {r: Coroutine(self, r, image) for r in local}
+        self.order = tuple(self.cos.values())
+        self.pending: list[PendingSend] = []
+        self.pending_count = {(a, b): 0 for a in local for b in self.external}
+        self.status = SessionStatus.RUNNING
+        self.live = len(self.order)
+        self.stuck_reported = False
+        self.buffers: dict[tuple[str, str], Queue] = {
+            (peer, co.role): deque() for co in self.order for peer in image.roles if peer != co.role
+        }
+        for co in self.order:
+            co.links = self._links(co)
+
+    def _links(self, co: Coroutine) -> tuple[Link | None, ...]:
+        made: dict[tuple[str, str], Link] = {}
+        links: list[Link | None] = []
+        for st in co.states:
+            if st.kind is ActionKind.END:
+                links.append(None)
+                continue
+            sending = st.kind is ActionKind.SEND
+            edge = (co.role, st.partner) if sending else (st.partner, co.role)
+            if edge not in made:
+                peer = self.cos.get(st.partner)
+                q = None if sending and peer is None else self.buffers[edge]
+                made[edge] = (q, peer, edge)
+            links.append(made[edge])
+        return tuple(links)
