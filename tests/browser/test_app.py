@@ -17,7 +17,7 @@ TIMEOUT_MS = 90_000
 def test_app_serves_the_explorer_and_steps(
     voila_app: Server, browser: Any, artifacts: Path
 ) -> None:
-    """The page shows the explorer; one click on step moves the session to round 1."""
+    """The page shows the explorer; one click on step redraws every panel for round 1."""
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     try:
         page.goto(voila_app.url + "/", timeout=TIMEOUT_MS)
@@ -29,6 +29,13 @@ def test_app_serves_the_explorer_and_steps(
         page.wait_for_function(
             "() => document.querySelector('.aura-explorer .aura-status').innerText"
             ".includes('round 1')",
+            timeout=TIMEOUT_MS,
+        )
+        page.wait_for_function(  # every panel redrawn for round 1, not only the status line
+            "() => (document.querySelector('.aura-explorer .aura-buffers') || {innerText: ''})"
+            ".innerText.includes('Seller[ready]')"
+            " && document.querySelector('.aura-explorer .aura-events table') !== null"
+            " && document.querySelector('.aura-explorer .aura-automata :is(svg, img)') !== null",
             timeout=TIMEOUT_MS,
         )
         page.screenshot(path=str(artifacts / "app.png"), full_page=True)
