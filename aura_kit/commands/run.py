@@ -10,6 +10,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
+from aura_kit.runtime.scenario_report import OUTCOME_WIDTH
+
 if TYPE_CHECKING:
     from aura_kit.runtime.scenario_report import ScenarioReport
 
@@ -17,10 +19,13 @@ HELP = "run a scenario file (data/scenarios/*.json) and print its event table"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """Options: the scenario path, and whether to print every authority's events too."""
+    """Options: the scenario path, every authority's events too, and whole outcomes."""
     parser.add_argument("scenario", help="path of a scenario JSON file")
     parser.add_argument(
         "--events", action="store_true", help="also print each authority's runtime events"
+    )
+    parser.add_argument(
+        "--wide", action="store_true", help="print outcomes whole (default: cut at 120 characters)"
     )
 
 
@@ -30,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if report is None:
         return 1
     print(f"scenario {report.scenario.name}: {report.scenario.description}")
-    print(report.table())
+    print(report.table(outcome_width=None if args.wide else OUTCOME_WIDTH))
     if args.events:
         print("\n".join(report.event_lines()))
     if failed(report):

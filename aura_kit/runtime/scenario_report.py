@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 from .scenario import Scenario
 from .world import World
 
+OUTCOME_WIDTH = 120
+
+
+def _cut(text: str, width: int | None) -> str:
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportRow:
@@ -40,10 +46,14 @@ class ScenarioReport:
         """True when every expectation held."""
         return self.failure is None
 
-    def table(self) -> str:
-        """The rows as an aligned text table."""
+    def table(self, outcome_width: int | None = OUTCOME_WIDTH) -> str:
+        """The rows as an aligned text table; outcomes longer than ``outcome_width`` are cut
+        with an ellipsis (``None`` keeps them whole)."""
         head = ("#", "action", "role", "authority", "outcome", "owner")
-        body = [(str(r.step), r.action, r.role, r.authority, r.outcome, r.owner) for r in self.rows]
+        body = [
+            (str(r.step), r.action, r.role, r.authority, _cut(r.outcome, outcome_width), r.owner)
+            for r in self.rows
+        ]
         widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
         lines = [
             "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()

@@ -120,3 +120,15 @@ def test_scenarios_report_lines_read_the_world() -> None:
     history = report.history_lines()
     assert len(history) == len(report.world.history) and "open" in history[0]
     assert len(report.message_lines()) == len(report.world.network.history)
+
+
+def test_scenarios_table_cuts_long_outcomes_unless_asked_not_to() -> None:
+    """The event table cuts outcomes at the given width with an ellipsis; None keeps them."""
+    report = run_scenario(load_scenario(DATA / "scenarios" / "fragment_delegation.json"))
+    longest = max(len(row.outcome) for row in report.rows)
+    assert longest > 120
+    assert "…" in report.table(outcome_width=120)
+    assert "…" not in report.table(outcome_width=None)
+    cut = max(map(len, report.table(outcome_width=120).splitlines()))
+    whole = max(map(len, report.table(outcome_width=None).splitlines()))
+    assert whole - cut == longest - 120
