@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from aura_kit.machine.errors import ImageError
+from aura_kit.protocol.intern import TypeKeys
 from aura_kit.protocol.types import End, LocalType, Mu, Recv, Send, Sort, Var, unfold
 
 MAX_LOCAL_STATES = 100_000
@@ -68,20 +69,22 @@ class Automaton:
 
 def compile_local(role: str, local: LocalType, roles: frozenset[str]) -> Automaton:
     """Compile ``local`` (the local type of ``role``) into an automaton."""
-    ids: dict[object, int] = {}
+    ids: dict[int, int] = {}  # structural key of an unfolded type -> state
+    keys = TypeKeys()  # linear in the type's size, where hashing every state would be quadratic
     heads: list[object] = []
     work: deque[int] = deque()
 
     def intern(t: object) -> int:
         head = unfold(t)  # type: ignore[arg-type]
-        if head not in ids:
+        key = keys.key(head)
+        if key not in ids:
             _check_head(role, head, roles)
             if len(heads) >= MAX_LOCAL_STATES:
                 raise ImageError(role, f"more than {MAX_LOCAL_STATES} local states")
-            ids[head] = len(heads)
+            ids[key] = len(heads)
             heads.append(head)
-            work.append(ids[head])
-        return ids[head]
+            work.append(ids[key])
+        return ids[key]
 
     intern(local)
     built: dict[int, LocalState] = {}

@@ -1,7 +1,9 @@
 """Field-by-field reading of a manifest JSON object, collecting every problem with its path.
 
 Invariants: the reader never raises on bad data; it appends ``(json_path, reason)`` to
-``problems`` and returns a placeholder, so one pass reports everything. A path is never
+``problems`` and returns a placeholder, so one pass reports everything; link and delegation
+roles are checked against ``role_names`` only when its entries are sound strings, so a bad
+entry is reported once, at its root. A path is never
 empty: a key that is not an identifier is written ``$["key"]`` / ``path["key"]``.
 """
 
@@ -106,8 +108,12 @@ class Reader:
             "protocol_name": self.text(
                 self.required(data, "protocol_name", "protocol_name"), "protocol_name"
             ),
-            "role_names": self.role_names(self.required(data, "role_names", "role_names")),
         }
+        names, sound = self.role_names(self.required(data, "role_names", "role_names"))
+        out["role_names"] = names
+        # Link and delegation roles are checked against role_names only when its entries are
+        # sound strings; otherwise each of them would repeat that one root problem.
+        roles = set(names) if sound else None
         for key in _OPTIONAL_STRS:
             out[key] = self.optional_text(data.get(key), key)
         if "protocol_qualified_name" in data:
@@ -116,7 +122,6 @@ class Reader:
             )
         for key in _STR_LISTS:
             out[key] = self.texts(data.get(key, []), key)
-        roles = set(out["role_names"])
         out["theorem_packs"] = self.theorem_packs(data.get("theorem_packs", []))
         out["link_specs"] = self.link_specs(data.get("link_specs", []), roles)
         out["delegation_constraints"] = self.delegations(
@@ -124,16 +129,19 @@ class Reader:
         )
         return out
 
-    def role_names(self, value: Any) -> tuple[str, ...]:
+    def role_names(self, value: Any) -> tuple[tuple[str, ...], bool]:
+        """The names, and whether every entry is a non-empty string (duplicates allowed)."""
+        before = len(self.problems)
         names = self.texts(value, "role_names")
+        sound = len(self.problems) == before
         if isinstance(value, list) and not value:
             self.fail("role_names", "expected at least one role, got an empty list")
         for i, name in enumerate(names):
             if name and name in names[:i]:
                 self.fail(f"role_names[{i}]", f"duplicate role {name!r}")
-        return names
+        return names, sound
 
-    def role(self, value: Any, path: str, roles: set[str]) -> str:
+    def role(self, value: Any, path: str, roles: set[str] | None) -> str:
         name = self.text(value, path)
         if name and roles and name not in roles:
             self.fail(path, f"role {name!r} is not one of role_names {sorted(roles)}")
@@ -154,7 +162,7 @@ class Reader:
             )
         return tuple(packs)
 
-    def link_specs(self, value: Any, roles: set[str]) -> tuple[LinkSpec, ...]:
+    def link_specs(self, value: Any, roles: set[str] | None) -> tuple[LinkSpec, ...]:
         known = ("role", "bundle_id", "imports", "exports")
         specs = []
         for path, item in self.objects(value, "link_specs"):
@@ -171,7 +179,7 @@ class Reader:
             )
         return tuple(specs)
 
-    def delegations(self, value: Any, roles: set[str]) -> tuple[DelegationConstraint, ...]:
+    def delegations(self, value: Any, roles: set[str] | None) -> tuple[DelegationConstraint, ...]:
         known = ("from_role", "to_role", "required_bundle_id")
         out = []
         for path, item in self.objects(value, "delegation_constraints"):

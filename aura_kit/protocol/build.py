@@ -240,9 +240,12 @@ def _unguarded(t: GlobalType, bound: frozenset[str]) -> bool:
 
 
 def _flatten(tree: PosTree, path: Path, out: dict[Path, tuple[int, int]]) -> None:
-    if tree is None:
-        return
-    line, column, children = tree
-    out[path] = (line, column)
-    for index, child in enumerate(children):
-        _flatten(child, (*path, index), out)
+    """Record every node of ``tree`` by path, in preorder, with a stack."""
+    stack: list[tuple[PosTree, Path]] = [(tree, path)]
+    while stack:
+        node, where = stack.pop()
+        if node is None:
+            continue
+        line, column, children = node
+        out[where] = (line, column)
+        stack.extend((child, (*where, i)) for i, child in reversed(list(enumerate(children))))

@@ -15,6 +15,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from aura_kit.protocol.intern import TypeKeys
 from aura_kit.protocol.local import format_branch
 from aura_kit.protocol.types import End, LocalType, Mu, Recv, Send, Var, free_vars, unfold
 
@@ -61,8 +62,9 @@ def local_fsm(t: LocalType) -> LocalFsm:
     """The endpoint automaton of a closed, guarded local type."""
     if free_vars(t):
         raise ValueError(f"local type is open: free variables {sorted(free_vars(t))}")
+    keys = TypeKeys()  # structural keys: hashing every suffix of a deep type would be quadratic
     types: list[LocalType] = [_state_type(t)]
-    index = {types[0]: 0}
+    index = {keys.key(types[0]): 0}
     transitions: list[Transition] = []
     queue = deque([0])
     while queue:
@@ -73,12 +75,13 @@ def local_fsm(t: LocalType) -> LocalFsm:
         mark = "!" if isinstance(current, Send) else "?"
         for branch in current.branches:
             nxt = _state_type(branch.cont)  # type: ignore[arg-type]
-            if nxt not in index:
-                index[nxt] = len(types)
+            key = keys.key(nxt)
+            if key not in index:
+                index[key] = len(types)
                 types.append(nxt)
-                queue.append(index[nxt])
+                queue.append(index[key])
             action = f"{current.partner}{mark}{format_branch(branch)}"
-            transitions.append(Transition(src, index[nxt], action))
+            transitions.append(Transition(src, index[key], action))
     finals = frozenset(i for i, ty in enumerate(types) if isinstance(ty, End))
     return LocalFsm(
         states=tuple(range(len(types))),

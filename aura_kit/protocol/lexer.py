@@ -17,10 +17,10 @@ from aura_kit.protocol.errors import ProtocolSyntaxError
 
 KEYWORDS = frozenset({"protocol", "choice", "at", "or", "rec", "continue", "end"})
 MAX_NESTING = 64  # nested ``{`` blocks in ``.choreo`` text (see ``limits``)
-MAX_DEPTH = 256  # nested type constructors along one path; every public operation works at
-# this depth under the default recursion limit with ~450 frames to spare (tests/protocol/
-# test_depth_limit.py); the local-type parser and printer, ``well_formed_local`` and the
-# sequence view still recurse once per level and bound it
+MAX_DEPTH = 4096  # nested type constructors along one path; every public operation walks a
+# run of messages in a loop and recurses only at choices and ``rec`` (bounded by
+# ``MAX_NESTING``), so it works at this depth under the default recursion limit
+# (tests/protocol/test_depth_limit.py)
 
 
 class Kind(Enum):

@@ -7,15 +7,31 @@ Invariants:
 - ``parse_local(format_local(t)) == t`` for every local type with identifier names;
 - a unit payload prints without parentheses; ``L()`` and ``L(unit)`` parse as unit;
 - one branch prints without braces, several with braces, in branch order;
-- ``dual`` swaps sends and receives and keeps everything else, so ``dual(dual(t)) == t``.
+- ``dual`` swaps sends and receives and keeps everything else, so ``dual(dual(t)) == t``;
+- every function here walks a type with an explicit stack, so any depth up to ``MAX_DEPTH``
+  works under the default recursion limit; deeper text is a ``ProtocolSyntaxError``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from aura_kit.protocol.errors import ProtocolSyntaxError
-from aura_kit.protocol.lexer import MAX_DEPTH, Kind, TokenStream, tokenize
+from aura_kit.protocol.lexer import MAX_DEPTH, Kind, Token, TokenStream, tokenize
 from aura_kit.protocol.syntax import parse_payload
-from aura_kit.protocol.types import Branch, End, LocalType, Mu, Recv, Send, Sort, Var
+from aura_kit.protocol.types import (
+    AnyType,
+    Branch,
+    End,
+    LocalType,
+    Mu,
+    Recv,
+    Send,
+    Sort,
+    Var,
+    rebuild,
+)
 
 
 def format_branch(branch: Branch) -> str:
@@ -24,83 +40,143 @@ def format_branch(branch: Branch) -> str:
 
 
 def format_local(t: LocalType) -> str:
-    """The notation of a local type."""
-    if isinstance(t, End):
-        return "end"
-    if isinstance(t, Var):
-        return t.var
-    if isinstance(t, Mu):
-        return f"rec {t.var}.{format_local(t.body)}"  # type: ignore[arg-type]
-    mark = "!" if isinstance(t, Send) else "?"
-    parts = [f"{format_branch(b)}.{format_local(b.cont)}" for b in t.branches]  # type: ignore[arg-type]
-    if len(parts) == 1:
-        return f"{t.partner}{mark}{parts[0]}"
-    return f"{t.partner}{mark}{{{', '.join(parts)}}}"
+    """The notation of a local type (written with a stack of pieces, no recursion)."""
+    out: list[str] = []
+    todo: list[LocalType | str] = [t]
+    while todo:
+        x = todo.pop()
+        if isinstance(x, str):
+            out.append(x)
+        elif isinstance(x, End):
+            out.append("end")
+        elif isinstance(x, Var):
+            out.append(x.var)
+        elif isinstance(x, Mu):
+            todo.append(x.body)  # type: ignore[arg-type]
+            out.append(f"rec {x.var}.")
+        else:
+            todo.extend(reversed(_pieces(x)))
+    return "".join(out)
+
+
+def _pieces(t: Send | Recv) -> list[LocalType | str]:
+    """A communication as text pieces and the continuations between them, in order."""
+    head = f"{t.partner}{'!' if isinstance(t, Send) else '?'}"
+    if len(t.branches) == 1:
+        return [f"{head}{format_branch(t.branches[0])}.", t.branches[0].cont]  # type: ignore[list-item]
+    pieces: list[LocalType | str] = [head + "{"]
+    for i, b in enumerate(t.branches):
+        pieces += [f"{', ' if i else ''}{format_branch(b)}.", b.cont]  # type: ignore[list-item]
+    return [*pieces, "}"]
 
 
 def parse_local(text: str, source: str = "<local type>") -> LocalType:
     """A local type from its notation; raises ``ProtocolSyntaxError``."""
     tokens = [t for t in tokenize(text, source) if t.kind is not Kind.NEWLINE]
     stream = TokenStream(tokens, source)
-    result = _local(stream)
+    result = _LocalParser(stream).parse()
     if not stream.at(Kind.EOF):
         raise stream.fail("end of input")
     return result
 
 
-def _local(stream: TokenStream) -> LocalType:
-    stream.enter(MAX_DEPTH, "local types")
-    try:
-        return _local_type(stream)
-    finally:
-        stream.leave()
+@dataclass(slots=True)
+class _Hole:
+    """A type being read whose continuation comes next: a ``rec`` body or a branch's."""
+
+    var: str = ""  # a ``rec`` when set
+    partner: str = ""
+    send: bool = False
+    braced: bool = False
+    branches: list[Branch] = field(default_factory=list)
+    label: Token | None = None
+    sort: Sort = Sort.UNIT
 
 
-def _local_type(stream: TokenStream) -> LocalType:
-    if stream.at(Kind.NAME, "end"):
-        stream.next()
-        return End()
-    if stream.at(Kind.NAME, "rec"):
-        stream.next()
-        var = stream.name("a recursion name").text
-        stream.expect(Kind.DOT)
-        return Mu(var, _local(stream))
-    name = stream.name("'end', 'rec', a recursion name or a role")
-    if not (stream.at(Kind.BANG) or stream.at(Kind.QUERY)):
-        return Var(name.text)
-    send = stream.next().kind is Kind.BANG
-    branches = _branch_set(stream) if stream.at(Kind.LBRACE) else (_branch(stream),)
-    return Send(name.text, branches) if send else Recv(name.text, branches)
+class _LocalParser:
+    """Reads one local type with an explicit stack of holes (any depth, no recursion)."""
 
+    def __init__(self, stream: TokenStream) -> None:
+        self.stream = stream
+        self.holes: list[_Hole] = []
 
-def _branch_set(stream: TokenStream) -> tuple[Branch, ...]:
-    stream.expect(Kind.LBRACE)
-    branches: list[Branch] = []
-    while True:
-        token = stream.peek()
-        branch = _branch(stream)
-        if any(b.label == branch.label for b in branches):
+    def parse(self) -> LocalType:
+        while True:
+            done = self.head()
+            while done is not None:
+                if not self.holes:
+                    return done
+                done = self.fill(self.holes[-1], done)
+
+    def head(self) -> LocalType | None:
+        """Read up to a continuation (open a hole, return None) or a whole leaf type."""
+        stream = self.stream
+        if len(self.holes) >= MAX_DEPTH:
+            stream.depth = len(self.holes)
+            stream.enter(MAX_DEPTH, "local types")
+        if stream.at(Kind.NAME, "end"):
+            stream.next()
+            return End()
+        if stream.at(Kind.NAME, "rec"):
+            stream.next()
+            var = stream.name("a recursion name").text
+            stream.expect(Kind.DOT)
+            self.holes.append(_Hole(var=var))
+            return None
+        name = stream.name("'end', 'rec', a recursion name or a role")
+        if not (stream.at(Kind.BANG) or stream.at(Kind.QUERY)):
+            return Var(name.text)
+        hole = _Hole(partner=name.text, send=stream.next().kind is Kind.BANG)
+        if stream.at(Kind.LBRACE):
+            stream.next()
+            hole.braced = True
+        self.branch_head(hole)
+        self.holes.append(hole)
+        return None
+
+    def branch_head(self, hole: _Hole) -> None:
+        hole.label = self.stream.name("a message label")
+        hole.sort = parse_payload(self.stream)
+        self.stream.expect(Kind.DOT)
+
+    def fill(self, hole: _Hole, cont: LocalType) -> LocalType | None:
+        """Give the innermost hole its continuation; the finished type, or None to read on."""
+        if hole.var:
+            self.holes.pop()
+            return Mu(hole.var, cont)
+        label = hole.label
+        assert label is not None
+        if any(b.label == label.text for b in hole.branches):
             raise ProtocolSyntaxError(
-                f"duplicate label {branch.label!r}",
-                source=stream.source,
-                line=token.line,
-                column=token.column,
-                text=branch.label,
+                f"duplicate label {label.text!r}",
+                source=self.stream.source,
+                line=label.line,
+                column=label.column,
+                text=label.text,
                 expected="distinct labels in one branch set",
             )
-        branches.append(branch)
-        if not stream.at(Kind.COMMA):
-            break
-        stream.next()
-    stream.expect(Kind.RBRACE, "',' or '}'")
-    return tuple(branches)
+        hole.branches.append(Branch(label.text, hole.sort, cont))
+        if hole.braced and self.stream.at(Kind.COMMA):
+            self.stream.next()
+            self.branch_head(hole)
+            return None
+        if hole.braced:
+            self.stream.expect(Kind.RBRACE, "',' or '}'")
+        self.holes.pop()
+        branches = tuple(hole.branches)
+        return Send(hole.partner, branches) if hole.send else Recv(hole.partner, branches)
 
 
-def _branch(stream: TokenStream) -> Branch:
-    label = stream.name("a message label").text
-    sort = parse_payload(stream)
-    stream.expect(Kind.DOT)
-    return Branch(label, sort, _local(stream))
+def _dual_node(role: str | None) -> Callable[[AnyType, tuple[AnyType, ...]], AnyType]:
+    def node(t: AnyType, kids: tuple[AnyType, ...]) -> AnyType:
+        if isinstance(t, Mu):
+            return Mu(t.var, kids[0])
+        assert isinstance(t, (Send, Recv))
+        branches = tuple(Branch(b.label, b.sort, k) for b, k in zip(t.branches, kids, strict=True))
+        partner = role or t.partner
+        return Recv(partner, branches) if isinstance(t, Send) else Send(partner, branches)
+
+    return node
 
 
 def dual(t: LocalType, role: str | None = None) -> LocalType:
@@ -115,22 +191,25 @@ def dual(t: LocalType, role: str | None = None) -> LocalType:
 
 
 def _dual(t: LocalType, role: str | None) -> LocalType:
-    if isinstance(t, Mu):
-        return Mu(t.var, _dual(t.body, role))  # type: ignore[arg-type]
-    if isinstance(t, (Send, Recv)):
-        branches = tuple(Branch(b.label, b.sort, _dual(b.cont, role)) for b in t.branches)  # type: ignore[arg-type]
-        partner = role or t.partner
-        return Recv(partner, branches) if isinstance(t, Send) else Send(partner, branches)
-    return t
+    def leaf(x: AnyType) -> AnyType | None:
+        return None if isinstance(x, (Mu, Send, Recv)) else x
+
+    return rebuild(t, leaf, _dual_node(role))  # type: ignore[return-value]
 
 
 def partners(t: LocalType) -> frozenset[str]:
     """Every role a local type talks to."""
-    if isinstance(t, Mu):
-        return partners(t.body)  # type: ignore[arg-type]
-    if isinstance(t, (Send, Recv)):
-        out = frozenset({t.partner})
-        for b in t.branches:
-            out |= partners(b.cont)  # type: ignore[arg-type]
-        return out
-    return frozenset()
+    out: set[str] = set()
+    stack: list[AnyType] = [t]
+    seen: set[int] = set()
+    while stack:
+        x = stack.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if isinstance(x, Mu):
+            stack.append(x.body)
+        elif isinstance(x, (Send, Recv)):
+            out.add(x.partner)
+            stack.extend(b.cont for b in x.branches)
+    return frozenset(out)

@@ -5,6 +5,7 @@ Invariants:
   of the projected continuations for every other role;
 - ``Mu(X, G)`` is ``end`` when the role occurs nowhere in ``G`` (decided before projecting
   ``G``), else ``Mu(X, project(G))``, or ``end`` when that body has no communication;
+- merges run on a stack of suspended steps (no recursion per level);
 - full merge: equal types; two ``Recv`` from one partner (union of branches, a shared label
   needs one sort and merged continuations); two ``Mu`` on one variable; nothing else;
 - plain merge: all branches project to the same type;
@@ -18,7 +19,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Generator, Mapping
 from enum import StrEnum
 
 from aura_kit.protocol.errors import ProjectionError
@@ -85,31 +86,55 @@ def merge_types(a: LocalType, b: LocalType, merge: Merge | str = Merge.FULL) -> 
 
 
 def _merge(a: LocalType, b: LocalType, full: bool) -> LocalType:
-    if a is b or a == b:
-        return a
-    if not full:
-        raise _NoMerge
-    if isinstance(a, Recv) and isinstance(b, Recv) and a.partner == b.partner:
-        return Recv(a.partner, _merge_branches(a.branches, b.branches))
-    if isinstance(a, Mu) and isinstance(b, Mu) and a.var == b.var:
-        return Mu(a.var, _merge(a.body, b.body, full))  # type: ignore[arg-type]
-    raise _NoMerge
-
-
-def _merge_branches(left: tuple[Branch, ...], right: tuple[Branch, ...]) -> tuple[Branch, ...]:
-    out = list(left)
-    where = {b.label: i for i, b in enumerate(out)}
-    for branch in right:
-        if branch.label not in where:
-            where[branch.label] = len(out)
-            out.append(branch)
+    """Run the merge steps with a stack of suspended steps (no recursion, any depth)."""
+    stack = [_merge_steps(a, b, full)]
+    result: LocalType | None = None
+    while stack:
+        try:
+            pair = stack[-1].send(result)
+        except StopIteration as finished:
+            stack.pop()
+            result = finished.value
             continue
-        old = out[where[branch.label]]
-        if old.sort != branch.sort:
-            raise _NoMerge
-        cont = _merge(old.cont, branch.cont, True)  # type: ignore[arg-type]
-        out[where[branch.label]] = Branch(old.label, old.sort, cont)
-    return tuple(out)
+        stack.append(_merge_steps(*pair, full=True))
+        result = None
+    assert result is not None
+    return result
+
+
+_Steps = Generator[tuple[LocalType, LocalType], LocalType | None, LocalType]
+
+
+def _merge_steps(a: LocalType, b: LocalType, full: bool) -> _Steps:
+    """One merge; yields each pair of continuations to merge and is sent their merge.
+
+    Under full merge, two ``Recv`` from one partner (or two ``Mu`` on one variable) are
+    merged part by part without comparing them whole first: equal ones merge to an equal
+    type, and a run of such pairs stays linear rather than quadratic.
+    """
+    if a is b:
+        return a
+    if full and isinstance(a, Recv) and isinstance(b, Recv) and a.partner == b.partner:
+        out = list(a.branches)
+        where = {br.label: i for i, br in enumerate(out)}
+        for branch in b.branches:
+            if branch.label not in where:
+                where[branch.label] = len(out)
+                out.append(branch)
+                continue
+            old = out[where[branch.label]]
+            if old.sort != branch.sort:
+                raise _NoMerge
+            cont = yield (old.cont, branch.cont)  # type: ignore[misc]
+            assert cont is not None
+            out[where[branch.label]] = Branch(old.label, old.sort, cont)
+        return Recv(a.partner, tuple(out))
+    if full and isinstance(a, Mu) and isinstance(b, Mu) and a.var == b.var:
+        body = yield (a.body, b.body)  # type: ignore[misc]
+        return Mu(a.var, body)  # type: ignore[arg-type]
+    if a == b:
+        return a
+    raise _NoMerge
 
 
 # A path from the root, kept as a linked list while walking: (parent, child index) or ().

@@ -5,13 +5,14 @@ Invariants:
 - branch order is part of a type (source order);
 - ``End``, ``Mu`` and ``Var`` are shared by global and local types;
 - unfolding is by substitution: ``unfold(Mu(X, T)) == T[Mu(X, T)/X]``;
-- ``==`` and ``hash`` walk a type with an explicit stack (not recursion), so a type as deep
-  as the parser's ``MAX_DEPTH`` compares and hashes under the default recursion limit.
+- ``==``, ``hash``, ``substitute``, ``unfold`` and ``free_vars`` walk a type with an explicit
+  stack (not recursion), so a type as deep as the parser's ``MAX_DEPTH`` works under the
+  default recursion limit; ``rebuild`` is that walk for any bottom-up transformation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NamedTuple, TypeAlias
@@ -57,6 +58,9 @@ class Mu:
     def __hash__(self) -> int:
         return _type_hash(self)
 
+    def __repr__(self) -> str:
+        return _type_repr(self)  # the dataclass text, written without recursion
+
 
 class Branch(NamedTuple):
     """One labelled alternative: ``label(sort).cont``."""
@@ -80,6 +84,9 @@ class Comm:
     def __hash__(self) -> int:
         return _type_hash(self)
 
+    def __repr__(self) -> str:
+        return _type_repr(self)  # the dataclass text, written without recursion
+
 
 @dataclass(frozen=True, slots=True)
 class Send:
@@ -94,6 +101,9 @@ class Send:
     def __hash__(self) -> int:
         return _type_hash(self)
 
+    def __repr__(self) -> str:
+        return _type_repr(self)  # the dataclass text, written without recursion
+
 
 @dataclass(frozen=True, slots=True)
 class Recv:
@@ -107,6 +117,9 @@ class Recv:
 
     def __hash__(self) -> int:
         return _type_hash(self)
+
+    def __repr__(self) -> str:
+        return _type_repr(self)  # the dataclass text, written without recursion
 
 
 GlobalType: TypeAlias = End | Comm | Mu | Var
@@ -171,26 +184,99 @@ def _type_hash(t: object) -> int:
     return hash(tuple(parts))
 
 
+def _type_repr(t: object) -> str:
+    """The text the dataclass ``repr`` would give, written with a stack of pieces."""
+    out: list[str] = []
+    todo: list[tuple[bool, object]] = [(False, t)]
+    while todo:
+        literal, x = todo.pop()
+        if literal or type(x) not in _DEEP:
+            out.append(x if literal else repr(x))  # type: ignore[arg-type]
+            continue
+        if type(x) is Mu:
+            pieces: list[tuple[bool, object]] = [
+                (True, f"Mu(var={x.var!r}, body="),
+                (False, x.body),
+            ]
+        else:
+            head = _head(x)
+            fields = (
+                f"sender={head[1]!r}, receiver={head[2]!r}"
+                if head[0] is Comm
+                else f"partner={head[1]!r}"
+            )
+            pieces = [(True, f"{head[0].__qualname__}({fields}, branches=(")]  # type: ignore[attr-defined]
+            for i, b in enumerate(x.branches):  # type: ignore[attr-defined]
+                start = f"{', ' if i else ''}Branch(label={b.label!r}, sort={b.sort!r}, cont="
+                pieces += [(True, start), (False, b.cont), (True, ")")]
+            pieces.append((True, ",)" if len(x.branches) == 1 else ")"))  # type: ignore[attr-defined]
+        pieces.append((True, ")"))
+        todo.extend(reversed(pieces))
+    return "".join(out)
+
+
 LocalType: TypeAlias = End | Send | Recv | Mu | Var
 AnyType: TypeAlias = End | Comm | Send | Recv | Mu | Var
 
 
+def rebuild(
+    t: AnyType,
+    leaf: Callable[[AnyType], AnyType | None],
+    node: Callable[[AnyType, tuple[AnyType, ...]], AnyType],
+) -> AnyType:
+    """Rebuild ``t`` bottom up with an explicit stack (no recursion, any depth).
+
+    ``leaf(x)`` gives the result for ``x`` without looking inside it, or ``None`` to go on
+    into its children (``End`` and ``Var`` must get a result); ``node(x, kids)`` builds the
+    result for ``x`` from its children's results (``Mu`` body first, else branch order). A
+    node shared by several parents is rebuilt once.
+    """
+    done: dict[int, AnyType] = {}
+    stack: list[AnyType] = [t]
+    while stack:
+        x = stack[-1]
+        if id(x) in done:
+            stack.pop()
+            continue
+        result = leaf(x)
+        if result is None:
+            kids: tuple[AnyType, ...] = _children(x)  # type: ignore[assignment]
+            pending = [k for k in kids if id(k) not in done]
+            if pending:
+                stack.extend(reversed(pending))
+                continue
+            result = node(x, tuple(done[id(k)] for k in kids))
+        stack.pop()
+        done[id(x)] = result
+    return done[id(t)]
+
+
+def with_children(t: AnyType, kids: tuple[AnyType, ...]) -> AnyType:
+    """``t`` with its children (``Mu`` body, or branch continuations) replaced; ``t`` if same."""
+    if all(k is c for k, c in zip(kids, _children(t), strict=True)):
+        return t
+    if isinstance(t, Mu):
+        return Mu(t.var, kids[0])
+    branches = tuple(
+        Branch(b.label, b.sort, k)
+        for b, k in zip(t.branches, kids, strict=True)  # type: ignore[union-attr]
+    )
+    if isinstance(t, Comm):
+        return Comm(t.sender, t.receiver, branches)
+    return type(t)(t.partner, branches)  # type: ignore[call-arg, union-attr]
+
+
 def substitute(t: AnyType, var: str, replacement: AnyType) -> AnyType:
     """Return ``t`` with free occurrences of ``var`` replaced by ``replacement``."""
-    if isinstance(t, Var):
-        return replacement if t.var == var else t
-    if isinstance(t, Mu):
-        if t.var == var:
-            return t
-        return Mu(t.var, substitute(t.body, var, replacement))
-    if isinstance(t, (Comm, Send, Recv)):
-        branches = tuple(
-            Branch(b.label, b.sort, substitute(b.cont, var, replacement)) for b in t.branches
-        )
-        if isinstance(t, Comm):
-            return Comm(t.sender, t.receiver, branches)
-        return type(t)(t.partner, branches)
-    return t
+
+    def leaf(x: AnyType) -> AnyType | None:
+        if isinstance(x, Var):
+            return replacement if x.var == var else x
+        if isinstance(x, End) or (isinstance(x, Mu) and x.var == var):
+            return x
+        return None if type(x) in _DEEP else x
+
+    return rebuild(t, leaf, with_children)
 
 
 def unfold(t: AnyType) -> AnyType:
@@ -209,16 +295,22 @@ def unfold(t: AnyType) -> AnyType:
 
 def free_vars(t: AnyType) -> frozenset[str]:
     """Recursion variables that occur in ``t`` outside any binder for them."""
-    if isinstance(t, Var):
-        return frozenset({t.var})
-    if isinstance(t, Mu):
-        return free_vars(t.body) - {t.var}
-    if isinstance(t, (Comm, Send, Recv)):
-        out: frozenset[str] = frozenset()
-        for b in t.branches:
-            out |= free_vars(b.cont)
-        return out
-    return frozenset()
+    out: set[str] = set()
+    stack: list[tuple[AnyType, frozenset[str]]] = [(t, frozenset())]
+    seen: set[tuple[int, frozenset[str]]] = set()
+    while stack:
+        x, bound = stack.pop()
+        if (id(x), bound) in seen:
+            continue
+        seen.add((id(x), bound))
+        if isinstance(x, Var):
+            if x.var not in bound:
+                out.add(x.var)
+        elif isinstance(x, Mu):
+            stack.append((x.body, bound | {x.var}))
+        elif isinstance(x, (Comm, Send, Recv)):
+            stack.extend((b.cont, bound) for b in x.branches)
+    return frozenset(out)
 
 
 def labels(t: Comm | Send | Recv) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 from aura_kit.protocol.errors import ProtocolDefinitionError, ProtocolError
 from aura_kit.protocol.lexer import KEYWORDS
-from aura_kit.protocol.projection import Merge, project
+from aura_kit.protocol.projection import Merge, _Link, _spell, project
 from aura_kit.protocol.types import (
     AnyType,
     Comm,
@@ -42,12 +42,20 @@ def is_name(text: str) -> bool:
 
 def is_guarded(t: AnyType, bound: frozenset[str] = frozenset()) -> bool:
     """No ``Mu`` reaches one of its own variables before a communication."""
-    if isinstance(t, Mu):
-        return is_guarded(t.body, bound | {t.var})
-    if isinstance(t, Var):
-        return t.var not in bound
-    if isinstance(t, (Comm, Send, Recv)):
-        return all(is_guarded(b.cont) for b in t.branches)
+    stack: list[tuple[AnyType, frozenset[str]]] = [(t, bound)]
+    seen: set[tuple[int, frozenset[str]]] = set()
+    while stack:
+        x, inside = stack.pop()
+        if (id(x), inside) in seen:
+            continue
+        seen.add((id(x), inside))
+        if isinstance(x, Mu):
+            stack.append((x.body, inside | {x.var}))
+        elif isinstance(x, Var):
+            if x.var in inside:
+                return False
+        elif isinstance(x, (Comm, Send, Recv)):
+            stack.extend((b.cont, frozenset()) for b in x.branches)
     return True
 
 
@@ -66,8 +74,8 @@ class _Checker:
         self.positions = positions
         self.source = source
 
-    def fail(self, message: str, path: Path, text: str, expected: str) -> ProtocolDefinitionError:
-        line, column = self.positions.get(path, (0, 0))
+    def fail(self, message: str, link: _Link, text: str, expected: str) -> ProtocolDefinitionError:
+        line, column = self.positions.get(_spell(link), (0, 0))
         return ProtocolDefinitionError(
             message, source=self.source, line=line, column=column, text=text, expected=expected
         )
@@ -75,22 +83,33 @@ class _Checker:
     def walk(
         self, t: GlobalType, path: Path, bound: frozenset[str], unguarded: frozenset[str]
     ) -> None:
-        if isinstance(t, Var):
-            if t.var not in bound:
-                raise self.fail(f"unbound variable {t.var!r}", path, t.var, "an enclosing rec")
-            if t.var in unguarded:
-                raise self.fail(f"unguarded recursion on {t.var!r}", path, t.var, "a message first")
-        elif isinstance(t, Mu):
-            if not is_name(t.var):
-                raise self.fail(f"bad recursion name {t.var!r}", path, t.var, "an identifier")
-            body: GlobalType = t.body  # type: ignore[assignment]
-            self.walk(body, (*path, 0), bound | {t.var}, unguarded | {t.var})
-        elif isinstance(t, Comm):
-            self.comm(t, path)
-            for i, b in enumerate(t.branches):
-                self.walk(b.cont, (*path, i), bound, frozenset())  # type: ignore[arg-type]
+        """Check every node in preorder (branches in order) with a stack."""
+        root: _Link = ()
+        for index in path:
+            root = (root, index)
+        stack = [(t, root, bound, unguarded)]
+        while stack:
+            x, link, bound, unguarded = stack.pop()
+            if isinstance(x, Var):
+                self.var(x, link, bound, unguarded)
+            elif isinstance(x, Mu):
+                if not is_name(x.var):
+                    raise self.fail(f"bad recursion name {x.var!r}", link, x.var, "an identifier")
+                body: GlobalType = x.body  # type: ignore[assignment]
+                stack.append((body, (link, 0), bound | {x.var}, unguarded | {x.var}))
+            elif isinstance(x, Comm):
+                self.comm(x, link)
+                for i in reversed(range(len(x.branches))):
+                    cont: GlobalType = x.branches[i].cont  # type: ignore[assignment]
+                    stack.append((cont, (link, i), bound, frozenset()))
 
-    def comm(self, t: Comm, path: Path) -> None:
+    def var(self, t: Var, link: _Link, bound: frozenset[str], unguarded: frozenset[str]) -> None:
+        if t.var not in bound:
+            raise self.fail(f"unbound variable {t.var!r}", link, t.var, "an enclosing rec")
+        if t.var in unguarded:
+            raise self.fail(f"unguarded recursion on {t.var!r}", link, t.var, "a message first")
+
+    def comm(self, t: Comm, path: _Link) -> None:
         for role in (t.sender, t.receiver):
             if not is_name(role):
                 raise self.fail(f"bad role name {role!r}", path, role, "an identifier")

@@ -3,6 +3,9 @@
 Invariants (SPEC 4.2):
 - a transfer checks binding then owner, moves every fragment of the session with the owner,
   atomically, or changes nothing; under the ``narrow`` policy it may not widen the scope;
+- as in the seed, a binding or owner-check failure raises without an event; only a refused
+  registry transfer (``OwnerTransferError``: bad label or scope, widening, a foreign
+  fragment) logs ``owner.transfer_rejected``;
 - fragments are claimed and released only for the session bound to the current context,
   all or none;
 - every change clears the passed-check memo first, under the lock; events are emitted
@@ -27,7 +30,7 @@ from aura_kit.ownership import (
 
 from . import events as ev
 from ._checks import Checks
-from .errors import MissingTaskBinding, OwnerTransferError, SessionIngressError
+from .errors import MissingTaskBinding, OwnerTransferError
 from .tasks import current_context
 
 
@@ -47,7 +50,7 @@ class Moves(Checks):
         try:
             with self._lock:
                 record = self._transfer_locked(owner, next_owner_label, next_scope)
-        except SessionIngressError as error:
+        except OwnerTransferError as error:  # binding and owner failures return early, unlogged
             ev.log_session_owner_transfer_rejected(
                 self.event_log, owner, str(next_owner_label), None, error,
                 "transfer_owned_choreography_session_owner",

@@ -6,7 +6,7 @@ Invariants:
   host wait ended (``VmHostWaitStatus``);
 - a round carries a blocked receive exactly when its wait status is ``DELIVERED``;
 - scheduler pressure signals are basis points, always within ``0..=10000``; contention
-  events are never negative.
+  events are never negative; every signal is an int (never a bool, float or string).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from aura_kit.protocol.types import Sort
 
 from .codec import Codec
 from .errors import ReceiveErrorKind as ReceiveErrorKind  # re-exported: drivers import it here
-from .errors import TransportReceiveError
+from .errors import SchedulerSignalsError, TransportReceiveError
 
 MAX_BPS = 10_000
 MAX_VM_BRIDGE_PAYLOAD_BYTES = 1024 * 1024
@@ -65,8 +65,10 @@ class VmBridgeRound:
     host_wait_status: VmHostWaitStatus
 
 
-def _clamp(value: int, high: int | None) -> int:
-    low_clamped = max(0, int(value))
+def _clamp(field: str, value: object, high: int | None) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise SchedulerSignalsError(field, value)
+    low_clamped = max(0, value)
     return low_clamped if high is None else min(high, low_clamped)
 
 
@@ -74,7 +76,8 @@ def _clamp(value: int, high: int | None) -> int:
 class SchedulerSignals:
     """Host pressure and contention signals for one VM session (the seed's names).
 
-    Construction clamps: pressures to ``0..=10000`` basis points, contention to ``>= 0``.
+    Construction clamps: pressures to ``0..=10000`` basis points, contention to ``>= 0``;
+    a value that is not an int (a bool, float or string) raises ``SchedulerSignalsError``.
     """
 
     guard_contention_events: int = 0
@@ -82,15 +85,12 @@ class SchedulerSignals:
     leakage_budget_pressure_bps: int = 0
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "guard_contention_events", _clamp(self.guard_contention_events, None)
-        )
-        object.__setattr__(
-            self, "flow_budget_pressure_bps", _clamp(self.flow_budget_pressure_bps, MAX_BPS)
-        )
-        object.__setattr__(
-            self, "leakage_budget_pressure_bps", _clamp(self.leakage_budget_pressure_bps, MAX_BPS)
-        )
+        for field, high in (
+            ("guard_contention_events", None),
+            ("flow_budget_pressure_bps", MAX_BPS),
+            ("leakage_budget_pressure_bps", MAX_BPS),
+        ):
+            object.__setattr__(self, field, _clamp(field, getattr(self, field), high))
 
     def normalized(self) -> SchedulerSignals:
         """The same signals (construction already clamps); kept for the seed's name."""

@@ -4,7 +4,9 @@ The ordered checks live in ``_checks``, transfer and fragment claims in ``_moves
 
 Invariants (SPEC 4.2):
 - each execution context (see ``tasks``) is bound to at most one active session; a start
-  binds the caller's context; an end or cancel unbinds every context bound to the session;
+  binds the caller's context; an end or cancel unbinds every context bound to the session,
+  then runs every ``on_any_session_end`` listener (an attached network drops the session's
+  inbox there) and the session's own ``on_session_end`` callbacks;
 - a session is active exactly while it has an owner record;
 - every check runs in this order: binding (``MissingTaskBinding``, ``SessionBindingMismatch``),
   owner (``MissingOwner``, ``StaleOwner``, ``CapabilityRejected`` for another session, for an
@@ -74,6 +76,7 @@ class EffectSystem(Moves, Displayable):
         self._bindings: dict[Hashable, SessionId] = {}
         self._roles: dict[SessionId, tuple[ChoreographicRole, ...]] = {}
         self._end_callbacks: dict[SessionId, list[SessionEndCallback]] = {}
+        self._end_listeners: list[SessionEndCallback] = []
         self._tasks: dict[str, HostTask] = {}
         self._passed: dict[Hashable, tuple[RuntimeSessionOwner, LinkBoundary]] = {}
         if network is not None and hasattr(network, "attach"):
@@ -204,6 +207,11 @@ class EffectSystem(Moves, Displayable):
         with self._lock:
             self._end_callbacks.setdefault(SessionId.coerce(session_id), []).append(callback)
 
+    def on_any_session_end(self, callback: SessionEndCallback) -> None:
+        """Run ``callback(session_id)`` whenever any session here ends or is cancelled."""
+        with self._lock:
+            self._end_listeners.append(callback)
+
     def _teardown(self, sid: SessionId) -> list[SessionEndCallback]:
         self._forget_passed()
         self._sessions.release(sid)
@@ -211,7 +219,7 @@ class EffectSystem(Moves, Displayable):
             del self._bindings[context]
         self._fragments.drop_session(sid)
         self._roles.pop(sid, None)
-        return self._end_callbacks.pop(sid, [])
+        return [*self._end_listeners, *self._end_callbacks.pop(sid, [])]
 
     def _finish_end(
         self,

@@ -1,5 +1,5 @@
 """Runtime errors: the seed's ``SessionIngressError`` and ``RuntimeBoundaryError`` families,
-plus the transport, payload codec, event file and scenario file errors.
+plus the transport, payload codec, scheduler signal, event file and scenario file errors.
 
 Messages follow the seed's ``#[error(...)]`` texts; every field is also an attribute.
 """
@@ -244,6 +244,17 @@ class PayloadCodecError(ValueError):
         self.actual = actual
         self.expected = expected
         super().__init__(f"payload for sort {sort} is {actual}; expected {expected}")
+
+
+class SchedulerSignalsError(TypeError):
+    """A scheduler signal that is not an int (bools, floats and strings are refused)."""
+
+    def __init__(self, field: str, value: object) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(
+            f"scheduler signal {field} is {type(value).__name__} {value!r}; expected an int"
+        )
 
 
 # -- scenario files ------------------------------------------------------------------------

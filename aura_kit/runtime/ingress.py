@@ -9,8 +9,14 @@ Invariants:
   changes nothing;
 - each ``OwnedVmSession`` has its own ``ProtocolMachine`` and ``QueuedBridgeHandler``; only
   the active role runs there, every other role is external;
+- arguments of the wrong type (a manifest that is not a ``CompositionManifest``, local
+  types that are not a mapping) are refused before anything starts, with ``owner.rejected``
+  and ``SessionStartError(VM_SESSION_OPEN_FAILED, ...)``;
 - a failed open ends the owned session, releases only the fragments that open claimed,
   logs ``owner.rejected`` and raises ``SessionStartError(VM_SESSION_OPEN_FAILED, ...)``;
+  its clean-up touches no attribute of unvalidated input;
+- a round whose receive was ``DEFERRED`` is ``CONTINUE`` (``COMPLETE`` when all is done):
+  the caller moves on and comes back; only a non-deferred ``STUCK`` round is an error;
 - a failed close or transfer leaves the handle and the session as they were;
 - however the owned session ends (close, end, operator cancel), its VM session is closed
   on its machine, once, and never under a running round or injection (then right after).
@@ -25,7 +31,7 @@ from typing import Any
 from aura_kit.machine.image import CodeImage
 from aura_kit.machine.machine import ProtocolMachine
 from aura_kit.machine.values import StepResult
-from aura_kit.ownership import LinkBoundary, RuntimeSessionOwner
+from aura_kit.ownership import CompositionManifest, LinkBoundary, RuntimeSessionOwner, SessionId
 from aura_kit.protocol.types import GlobalType, LocalType
 
 from . import events as ev
@@ -65,6 +71,7 @@ def open_owned_manifest_vm_session_admitted(
 ) -> OwnedVmSession:
     """Start the owned session (owner label: the caller's location), admit, claim, load."""
     label = owner_label if owner_label is not None else caller_session_owner_label(2)
+    _refuse_wrong_types(effects, session_uuid, label, manifest, local_types, scheduler_signals)
     owner = effects.start_owned_choreography_session(label, session_uuid, roles)
     claimed: frozenset[str] = frozenset()
     try:
@@ -78,17 +85,16 @@ def open_owned_manifest_vm_session_admitted(
             global_type, role_scoped_local_types(active_role, global_type, local_types)
         )
         vm_sid = machine.load(image, local_roles=(active_role,), handler=handler)
+        network = getattr(effects, "network", None)
+        if network is not None:
+            network.attach(effects)  # idempotent; its hook drops the inbox on every end
+        session = OwnedVmSession(
+            effects=effects, owner=owner, routing_boundary=LinkBoundary.for_manifest(manifest),
+            machine=machine, handler=handler, vm_session_id=vm_sid, codec=codec,
+            protocol_id=manifest.protocol_id,
+        )  # fmt: skip
     except Exception as error:
-        raise _fail_open(effects, owner, manifest, claimed, error) from error
-    network = getattr(effects, "network", None)
-    if network is not None:
-        network.attach(effects)
-        network.watch_session(effects, owner.session_id)
-    session = OwnedVmSession(
-        effects=effects, owner=owner, routing_boundary=LinkBoundary.for_manifest(manifest),
-        machine=machine, handler=handler, vm_session_id=vm_sid, codec=codec,
-        protocol_id=manifest.protocol_id,
-    )  # fmt: skip
+        raise _fail_open(effects, owner, manifest.protocol_id, claimed, error) from error
     effects.on_session_end(owner.session_id, session._owned_session_ended)
     return session
 
@@ -97,16 +103,48 @@ class _OpenRefused(Exception):
     """Admission refused the session (internal; surfaces as ``SessionStartError``)."""
 
 
+def _refuse_wrong_types(
+    effects: Any,
+    session_uuid: Any,
+    label: str,
+    manifest: object,
+    local_types: object,
+    scheduler_signals: object,
+) -> None:
+    """Refuse arguments of the wrong type before anything starts (nothing to undo).
+
+    The refusal is the open's own failure, ``SessionStartError(VM_SESSION_OPEN_FAILED)``
+    with ``owner.rejected`` logged, so callers see one error type for every failed open.
+    """
+    problem = None
+    if not isinstance(manifest, CompositionManifest):
+        problem = f"manifest is {type(manifest).__name__}; expected a CompositionManifest"
+    elif not isinstance(local_types, Mapping):
+        problem = f"local_types is {type(local_types).__name__}; expected a mapping role -> type"
+    elif scheduler_signals is not None and not isinstance(scheduler_signals, SchedulerSignals):
+        kind = type(scheduler_signals).__name__
+        problem = f"scheduler_signals is {kind}; expected SchedulerSignals or None"
+    if problem is None:
+        return
+    sid = SessionId.coerce(session_uuid)
+    ev.log_session_owner_rejected(
+        effects.event_log, sid, str(label), None, "vm_session_open_failed", problem
+    )
+    reason = SessionStartFailureReason.VM_SESSION_OPEN_FAILED
+    raise SessionStartError(sid, str(label), reason, problem)
+
+
 def _fail_open(
     effects: Any,
     owner: RuntimeSessionOwner,
-    manifest: Any,
+    protocol_id: str,
     claimed: frozenset[str],
     error: Exception,
 ) -> SessionStartError:
+    """End the half-open session; touches only values this module made or validated."""
     message = str(error)
     ev.log_session_owner_rejected(
-        effects.event_log, owner.session_id, owner.owner_label, manifest.protocol_id,
+        effects.event_log, owner.session_id, owner.owner_label, protocol_id,
         "vm_session_open_failed", message,
     )  # fmt: skip
     if claimed:
@@ -137,7 +175,7 @@ def handle_owned_vm_round(
         raise RoundError(owner.session_id, owner.owner_label, message)
     if round.step is StepResult.ALL_DONE:
         return VmRoundDisposition.COMPLETE
-    if round.step is StepResult.CONTINUE:
-        return VmRoundDisposition.CONTINUE
+    if round.step is StepResult.CONTINUE or status is VmHostWaitStatus.DEFERRED:
+        return VmRoundDisposition.CONTINUE  # DEFERRED: the caller moves on and comes back
     message = f"{context_label} became stuck without a pending receive"
     raise RoundError(owner.session_id, owner.owner_label, message)

@@ -10,14 +10,17 @@ Invariants:
   expected role when that is known) and leaves every other envelope in order;
 - sending to an authority that is not on the network raises ``TransportSendError`` and
   stores nothing;
-- when a session ends at an authority its inbox there is dropped and every waiter on it
-  is woken (it then sees the session gone: ``CANCELLED``);
+- when a session ends or is cancelled at an attached authority, however it was started, its
+  inbox there is dropped and every waiter on it is woken (it then sees the session gone:
+  ``CANCELLED``); ``attach`` registers that hook once per system (``watch_session`` does it
+  per session for members without ``on_any_session_end``);
 - ``history`` records every accepted envelope in send order (for comparing runs).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 from collections import deque
 from collections.abc import Hashable
@@ -63,10 +66,16 @@ class Network:
     # -- membership -------------------------------------------------------------------
     def attach(self, effects: Any) -> None:
         """Put an effect system on the network under its authority (idempotent)."""
-        current = self._systems.get(effects.authority)
-        if current is not None and current is not effects:
-            raise TransportSendError(effects.authority, "authority already attached")
-        self._systems[effects.authority] = effects
+        authority = effects.authority
+        current = self._systems.get(authority)
+        if current is effects:
+            return
+        if current is not None:
+            raise TransportSendError(authority, "authority already attached")
+        self._systems[authority] = effects
+        listen = getattr(effects, "on_any_session_end", None)
+        if listen is not None:  # every end or cancel there drops that session's inbox here
+            listen(functools.partial(self.drop_session, authority))
 
     def authorities(self) -> tuple[Hashable, ...]:
         """Attached authorities in attachment order."""
@@ -77,7 +86,11 @@ class Network:
         return self._systems[authority]
 
     def watch_session(self, effects: Any, session_id: Any) -> None:
-        """Drop the inbox of ``session_id`` at ``effects`` when that session ends there."""
+        """Drop the inbox of ``session_id`` at ``effects`` when that session ends there.
+
+        Only needed for members without ``on_any_session_end`` (an ``EffectSystem`` has it,
+        so ``attach`` already covers every one of its sessions).
+        """
         key = (effects.authority, session_id)
         if key in self._watched:
             return

@@ -6,13 +6,14 @@ Invariants:
 - every call into a session runs inside that role's ``HostTask``, so any cell or callback
   acts as the same task;
 - ``step_all`` gives every open, unfinished role one round, in protocol role order, and
-  counts one pass; a round whose receive has nothing yet is ``DEFERRED`` and the role is
-  simply visited again later;
+  counts one pass; a round whose receive has nothing yet is ``DEFERRED``, handled as
+  ``CONTINUE``, and the role is simply visited again later;
 - with ``demo_payloads`` a round first queues a demo payload when the role's next send needs
   one and none is queued (see ``demo_payloads``); with ``stuck_is_error=False`` a round that
   ends stuck with nothing to receive (a faulted role) is reported instead of raising;
 - ``history`` records every owner change (open, transfer, attenuate, close, cancel) with
-  the world's step counter, label, generation and scope; every owner handle a transfer or
+  the world's step counter, label, generation and scope, after it succeeded (a refused close
+  or a cancel of an inactive session adds nothing); every owner handle a transfer or
   attenuation superseded is kept in ``stale`` (it must be refused from then on).
 """
 
@@ -145,8 +146,8 @@ class World:
     def close(self, role: str) -> None:
         """Close ``role``'s session (needs the full-session owner)."""
         with self.task(role):
-            self._record(role, "close")
             self.sessions[role].close()
+        self._record(role, "close")  # only after the close succeeded
 
     def close_all(self) -> None:
         """Close every session still active."""
@@ -155,9 +156,9 @@ class World:
                 self.close(role)
 
     def cancel(self, role: str) -> None:
-        """Operator cancel of the session at ``role``'s authority."""
-        self._record(role, "cancel")
-        self.effects(role).cancel_session(self.session_id)
+        """Operator cancel of the session at ``role``'s authority (recorded if it was active)."""
+        if self.effects(role).cancel_session(self.session_id) and role in self.sessions:
+            self._record(role, "cancel")
 
     def is_active(self, role: str) -> bool:
         """Whether ``role``'s authority still has the session."""

@@ -3,8 +3,8 @@
 Invariants:
 - records are frozen values made after the fact; nothing here changes a world or a registry;
 - a round outcome's ``progressed`` is true when the role sent, received or completed;
-- a round is handled (injected, completed or turned into an error) unless its receive was
-  deferred, or it is stuck with nothing to receive and the caller tolerates that;
+- a round is handled (injected, continued, completed or turned into an error) unless it is
+  stuck with nothing to receive and the caller tolerates that;
 - ``payload_bytes`` keeps bytes as they are and writes any other value as JSON (the form the
   default codec decodes).
 """
@@ -70,16 +70,12 @@ class RoundOutcome:
 def needs_handling(result: VmBridgeRound, stuck_is_error: bool = True) -> bool:
     """Whether ``handle_owned_vm_round`` must see the round (it injects, completes or raises).
 
-    A deferred receive is not handled; a stuck round with nothing to receive (a faulted
-    role) is handled, and so raises, only when ``stuck_is_error``.
+    Every round is handled except one stuck with nothing to receive (a faulted role) when
+    the caller tolerates that (``stuck_is_error=False``); a deferred round is handled (and
+    is ``CONTINUE``).
     """
-    if result.blocked_receive is not None:
-        return True
-    status = result.host_wait_status
-    if status is VmHostWaitStatus.DEFERRED:
-        return False
-    stuck = result.step is StepResult.STUCK and status is VmHostWaitStatus.IDLE
-    return stuck_is_error or not stuck
+    faulted = result.step is StepResult.STUCK and result.host_wait_status is VmHostWaitStatus.IDLE
+    return stuck_is_error or not faulted
 
 
 def payload_bytes(value: object) -> bytes:

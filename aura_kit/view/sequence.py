@@ -111,46 +111,66 @@ def protocol_sequence_view(protocol: Protocol, *, limit: int = DEFAULT_ROW_LIMIT
     )
 
 
+# A step of the walk: a type to show at a depth, a deferred closing row, or a message row.
+_Row = tuple[RowKind, tuple[str, ...], str, int]
+_Step = tuple[GlobalType, int] | _Row | tuple[Comm, int, int]
+
+
 def _walk(g: GlobalType, depth: int, acc: _Rows) -> None:
-    if acc.truncated:
-        return
+    """Rows of ``g`` in reading order, with a stack (any depth; stops once truncated)."""
+    stack: list[_Step] = [(g, depth)]
+    while stack and not acc.truncated:
+        step = stack.pop()
+        if len(step) == 4:
+            acc.add(*step)
+        elif len(step) == 3:
+            _message(*step, acc)
+        else:
+            _expand(*step, stack, acc)
+
+
+def _expand(g: GlobalType, depth: int, stack: list[_Step], acc: _Rows) -> None:
     if isinstance(g, End):
         acc.add(RowKind.END, (), "end", depth)
     elif isinstance(g, Var):
         acc.add(RowKind.CONTINUE, (), f"continue {g.var}", depth)
     elif isinstance(g, Mu):
         acc.add(RowKind.LOOP, (), f"rec {g.var}", depth)
-        _walk(g.body, depth + 1, acc)  # type: ignore[arg-type]
-        acc.add(RowKind.END_LOOP, (), f"end rec {g.var}", depth)
+        stack.append((RowKind.END_LOOP, (), f"end rec {g.var}", depth))
+        stack.append((g.body, depth + 1))  # type: ignore[arg-type]
     elif isinstance(g, Comm):
-        _walk_comm(g, depth, acc)
+        _expand_comm(g, depth, stack, acc)
 
 
-def _walk_comm(g: Comm, depth: int, acc: _Rows) -> None:
+def _expand_comm(g: Comm, depth: int, stack: list[_Step], acc: _Rows) -> None:
     choice = len(g.branches) > 1
     inner = depth + 1 if choice else depth
     if choice:
         acc.add(RowKind.CHOICE, (g.sender,), f"choice at {g.sender}", depth)
-    for i, branch in enumerate(g.branches):
+        stack.append((RowKind.END_CHOICE, (g.sender,), "end choice", depth))
+    for i in reversed(range(len(g.branches))):
+        stack.append((g.branches[i].cont, inner))  # type: ignore[arg-type]
+        stack.append((g, i, inner))
         if i > 0:
-            acc.add(RowKind.OR, (g.sender,), "or", depth)
-        text = _message_text(branch.label, str(branch.sort))
-        row = acc.add(RowKind.MESSAGE, (g.sender, g.receiver), text, inner)
-        if row is None:
-            return
-        acc.arrows.append(
-            SequenceArrow(
-                sender=g.sender,
-                receiver=g.receiver,
-                label=branch.label,
-                sort=str(branch.sort),
-                start_row=row,
-                end_row=row,
-            )
+            stack.append((RowKind.OR, (g.sender,), "or", depth))
+
+
+def _message(g: Comm, i: int, depth: int, acc: _Rows) -> None:
+    branch = g.branches[i]
+    text = _message_text(branch.label, str(branch.sort))
+    row = acc.add(RowKind.MESSAGE, (g.sender, g.receiver), text, depth)
+    if row is None:
+        return
+    acc.arrows.append(
+        SequenceArrow(
+            sender=g.sender,
+            receiver=g.receiver,
+            label=branch.label,
+            sort=str(branch.sort),
+            start_row=row,
+            end_row=row,
         )
-        _walk(branch.cont, inner, acc)  # type: ignore[arg-type]
-    if choice:
-        acc.add(RowKind.END_CHOICE, (g.sender,), "end choice", depth)
+    )
 
 
 def _message_text(label: str, sort: str) -> str:

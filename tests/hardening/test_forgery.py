@@ -8,6 +8,7 @@ error with a reference model of SPEC 4.2's owner check.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import uuid
 from collections.abc import Callable
@@ -244,3 +245,24 @@ def test_forgery_bool_generation_cannot_be_built() -> None:
     cap = WORLD.targets[0][2].capability
     with pytest.raises(ValueError, match="generation"):
         dataclasses.replace(cap, generation=True)
+
+
+def test_forgery_planted_task_memo_is_not_trusted() -> None:
+    """Writing a 'passed check' onto a HostTask cannot make a forged owner pass the boundary."""
+    effects = EffectSystem("a")
+    boundary = LinkBoundary.for_scope(Scope.SESSION)
+    with effects.task("t") as task:
+        owner = effects.start_owned_choreography_session(
+            "L", uuid.uuid4(), [ChoreographicRole("a", 0)]
+        )
+        forged = dataclasses.replace(
+            owner, capability=dataclasses.replace(owner.capability, generation=99, tag=b"")
+        )
+        with contextlib.suppress(AttributeError):  # the memo is no attribute of the task
+            task.passed = (forged, boundary)  # type: ignore[attr-defined]
+        with pytest.raises(InvalidIngressRouting) as info:
+            effects.assert_owned_choreography_boundary(forged, boundary)
+        assert isinstance(info.value.details, CapabilityRejected)
+        effects.assert_owned_choreography_boundary(owner, boundary)
+        with pytest.raises(InvalidIngressRouting):
+            effects.assert_owned_choreography_boundary(forged, boundary)

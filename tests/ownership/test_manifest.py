@@ -122,3 +122,14 @@ def test_manifest_for_protocol_uses_name_and_roles() -> None:
         ("Client", "Server"),
     )
     assert m.link_specs == (LinkSpec("Client", "b"),) and m.protocol_id == "aura.pp"
+
+
+@pytest.mark.parametrize("bad", [[1], [""], [None, "Seller"], "Buyer1"])
+def test_manifest_bad_role_names_report_only_the_root_problem(bad: object) -> None:
+    """Bad role_names entries are reported alone, not again at every link or delegation role."""
+    data = _good()
+    data["role_names"] = bad
+    with pytest.raises(ManifestError) as info:
+        CompositionManifest.from_dict(data)
+    paths = [p for p, _ in info.value.problems]
+    assert paths and all(p.startswith("role_names") for p in paths), paths

@@ -11,7 +11,7 @@ from aura_kit.machine.image import CodeImage
 from aura_kit.machine.machine import ProtocolMachine
 from aura_kit.machine.values import EventKind
 from aura_kit.protocol import load_protocol
-from aura_kit.runtime import RoundError, VmHostWaitStatus, World
+from aura_kit.runtime import RoundError, VmHostWaitStatus, VmRoundDisposition, World
 from tests.conftest import DATA
 
 TWO_BUYER = load_protocol(DATA / "protocols" / "two_buyer.choreo")
@@ -115,8 +115,9 @@ async def test_drivers_async_session_end_cancels_waiting_receive() -> None:
 
 
 def test_drivers_sync_deferred_round_moves_on() -> None:
-    """A sync round with nothing to receive is DEFERRED and handled as no progress."""
+    """A sync round with nothing to receive is DEFERRED, handled as CONTINUE, no progress."""
     world = _world()
     outcome = world.round("Buyer2")
-    assert outcome.wait_status is VmHostWaitStatus.DEFERRED and outcome.disposition is None
+    assert outcome.wait_status is VmHostWaitStatus.DEFERRED
+    assert outcome.disposition is VmRoundDisposition.CONTINUE
     assert not outcome.progressed

@@ -172,3 +172,26 @@ def test_effects_transfer_rejects_bad_label_and_scope_type() -> None:
     with pytest.raises(OwnerTransferError, match="must be a Scope"):
         fx.transfer_owned_choreography_session_owner(owner, "b", "session")  # type: ignore[arg-type]
     assert state(fx) == before
+
+
+def test_effects_transfer_logs_rejection_only_for_registry_refusals() -> None:
+    """Binding and owner-check failures raise without ``owner.transfer_rejected`` (the seed's
+    early return); a refused registry transfer (here: widening) is logged."""
+    fx = EffectSystem("alice")
+    with fx.task("t"):
+        owner = fx.start_owned_choreography_session("a", sid(6), roles_for(fx))
+        moved = fx.transfer_owned_choreography_session_owner(owner, "b", Scope.SESSION)
+        with pytest.raises(SessionIngressError):
+            fx.transfer_owned_choreography_session_owner(owner, "c", Scope.SESSION)  # stale
+        forged = _with_capability(moved, dataclasses.replace(moved.capability, tag=b"x" * 32))
+        with pytest.raises(InvalidIngressRouting):
+            fx.transfer_owned_choreography_session_owner(forged, "c", Scope.SESSION)
+    with pytest.raises(InvalidIngressRouting):  # unbound context
+        fx.transfer_owned_choreography_session_owner(moved, "c", Scope.SESSION)
+    assert fx.event_log.events("runtime.session.owner.transfer_rejected") == []
+    with fx.task("t"):
+        narrow = fx.transfer_owned_choreography_session_owner(moved, "b", Scope.fragments({"k"}))
+        with pytest.raises(OwnerTransferError):
+            fx.transfer_owned_choreography_session_owner(narrow, "b", Scope.SESSION)
+    (rejected,) = fx.event_log.events("runtime.session.owner.transfer_rejected")
+    assert rejected.field("error_kind") == "owner_transfer"

@@ -24,6 +24,7 @@ from aura_kit.runtime import (
     VmRoundDisposition,
     caller_session_owner_label,
     handle_owned_vm_round,
+    is_transport_no_message,
     open_owned_manifest_vm_session_admitted,
 )
 
@@ -203,3 +204,61 @@ def test_ingress_handle_round_maps_outcomes(step, status, outcome) -> None:
         with pytest.raises(RoundError) as info:
             handle_owned_vm_round(session, round_, "ctx")
         assert info.value.message == outcome
+
+
+@pytest.mark.parametrize("bad", [MANIFEST.to_dict(), None, "p"], ids=["dict", "none", "str"])
+def test_ingress_non_manifest_argument_is_refused_cleanly(bad: object) -> None:
+    """A manifest that is not a CompositionManifest is VM_SESSION_OPEN_FAILED; nothing is left."""
+    effects = EffectSystem("a", network=Network())
+    with effects.task("t"):
+        with pytest.raises(SessionStartError) as info:
+            _open(effects, manifest=bad)
+        assert effects.current_session_id() is None
+    assert info.value.reason is SessionStartFailureReason.VM_SESSION_OPEN_FAILED
+    assert "CompositionManifest" in info.value.message and type(bad).__name__ in info.value.message
+    assert effects.active_sessions() == () and effects.bindings() == []
+    assert effects.vm_fragment_snapshot() == [] and effects.generation(SID) == 0
+    rejected = effects.event_log.events("runtime.session.owner.rejected")
+    assert [r.field("reason") for r in rejected] == ["vm_session_open_failed"]
+
+
+def test_ingress_non_mapping_local_types_are_refused_cleanly() -> None:
+    """Local types that are not a mapping are VM_SESSION_OPEN_FAILED; nothing is left."""
+    effects = EffectSystem("a", network=Network())
+    with effects.task("t"), pytest.raises(SessionStartError) as info:
+        _open(effects, local_types=[LOCALS["A"]])
+    assert info.value.reason is SessionStartFailureReason.VM_SESSION_OPEN_FAILED
+    assert "local_types" in info.value.message
+    assert effects.active_sessions() == () and effects.bindings() == []
+
+
+@pytest.mark.parametrize(
+    ("step", "outcome"),
+    [
+        (StepResult.STUCK, VmRoundDisposition.CONTINUE),
+        (StepResult.CONTINUE, VmRoundDisposition.CONTINUE),
+        (StepResult.ALL_DONE, VmRoundDisposition.COMPLETE),
+    ],
+)
+def test_ingress_handle_round_deferred_is_not_stuck(step: StepResult, outcome) -> None:
+    """A DEFERRED round is CONTINUE (come back later), or COMPLETE when all is done."""
+    effects = EffectSystem("a", network=Network())
+    with effects.task("t"):
+        session = _open(effects)
+    round_ = VmBridgeRound(
+        step=step, blocked_receive=None, host_wait_status=VmHostWaitStatus.DEFERRED
+    )
+    assert handle_owned_vm_round(session, round_, "ctx") is outcome
+
+
+def test_ingress_real_deferred_receive_round_continues() -> None:
+    """B waiting for A's Ask with nothing sent yet defers, and handling that round continues."""
+    net = Network()
+    effects = EffectSystem("b", network=net)
+    EffectSystem("a", network=net)
+    with effects.task("B"):
+        session = _open(effects, role="B")
+        round_ = session.advance_round_until_receive("B", PEERS, is_transport_no_message)
+        assert round_.host_wait_status is VmHostWaitStatus.DEFERRED
+        assert round_.step is StepResult.STUCK and round_.blocked_receive is None
+        assert handle_owned_vm_round(session, round_, "B VM") is VmRoundDisposition.CONTINUE

@@ -13,6 +13,7 @@ from aura_kit.ownership.values import ChoreographicRole
 from aura_kit.protocol.types import Sort
 from aura_kit.runtime.bridge import SchedulerSignals
 from aura_kit.runtime.codec import DEFAULT_CODEC, PayloadCodecError
+from aura_kit.runtime.errors import SchedulerSignalsError
 from aura_kit.runtime.effects import EffectSystem
 from aura_kit.runtime.transport import Network, TransportSendError
 
@@ -212,3 +213,55 @@ def test_scheduler_signals_clamp_edges() -> None:
         10_000,
     )
     assert signals.normalized() == signals
+
+
+@pytest.mark.parametrize("how", ["end", "cancel"])
+def test_transport_any_end_drops_the_inbox_before_a_reopen(how: str) -> None:
+    """A plain start's inbox is dropped by its end or cancel; a re-open sees no old message."""
+    net = Network()
+    bob = EffectSystem("bob", network=net)
+    session = uuid.uuid4()
+    with bob.task("plain"):
+        owner = bob.start_owned_choreography_session("plain", session, [B])
+    _send(net, A, B, "stale", sid=owner.session_id)
+    assert len(net.inbox("bob", owner.session_id)) == 1
+    with bob.task("plain"):
+        if how == "end":
+            bob.end_owned_choreography_session(owner)
+        else:
+            assert bob.cancel_session(session)
+    assert net.inbox("bob", owner.session_id) == ()
+    with bob.task("again"):
+        again = bob.start_owned_choreography_session("again", session, [B])
+    assert net.take("bob", again.session_id, A) is None
+
+
+def test_transport_attach_after_construction_still_drops_inboxes() -> None:
+    """A system attached with ``Network.attach`` (not the constructor) has its inboxes dropped."""
+    net = Network()
+    bob = EffectSystem("bob")
+    net.attach(bob)
+    net.attach(bob)  # idempotent: one hook
+    with bob.task("t"):
+        owner = bob.start_owned_choreography_session("b", uuid.uuid4(), [B])
+        _send(net, A, B, "pending", sid=owner.session_id)
+        bob.end_owned_choreography_session(owner)
+    assert net.inbox("bob", owner.session_id) == ()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("flow_budget_pressure_bps", 3.7),
+        ("leakage_budget_pressure_bps", True),
+        ("guard_contention_events", "12"),
+        ("flow_budget_pressure_bps", None),
+    ],
+)
+def test_scheduler_signals_refuse_non_int_values(field: str, value: object) -> None:
+    """A float, bool, string or None is a typed error naming the field; nothing is coerced."""
+    with pytest.raises(SchedulerSignalsError) as info:
+        SchedulerSignals(**{field: value})  # type: ignore[arg-type]
+    assert info.value.field == field and info.value.value == value
+    assert field in str(info.value) and type(value).__name__ in str(info.value)
+    assert isinstance(info.value, TypeError)

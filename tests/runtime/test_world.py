@@ -6,7 +6,14 @@ import pytest
 
 from aura_kit.ownership import Scope
 from aura_kit.protocol import Sort, load_protocol, project_all
-from aura_kit.runtime import OwnerTransferError, RoundError, StaleOwner, World
+from aura_kit.runtime import (
+    InvalidIngressRouting,
+    OwnerTransferError,
+    RoundError,
+    StaleOwner,
+    VmRoundDisposition,
+    World,
+)
 from aura_kit.runtime.demo_payloads import DEMO_PAYLOADS, next_send_sort
 from aura_kit.runtime.world_records import RoundOutcome
 from tests.conftest import DATA
@@ -118,3 +125,34 @@ def test_world_round_outcome_summary() -> None:
     outcome = world.round("Server")
     assert isinstance(outcome, RoundOutcome)
     assert outcome.summary() == "step stuck, wait delivered, continue, received Ping"
+
+
+def test_world_history_records_only_owner_changes_that_happened() -> None:
+    """A refused close and a repeat cancel add no history entry; a real close and cancel do."""
+    world = _world()
+    world.attenuate("Client")
+    before = list(world.history)
+    with pytest.raises(InvalidIngressRouting):
+        world.close("Client")  # a fragment owner may not close the session
+    assert world.history == before and world.is_active("Client")
+    world.cancel("Server")
+    world.cancel("Server")
+    assert [c.action for c in world.history[len(before) :]] == ["cancel"]
+    assert world.history[-1].role == "Server"
+    world.cancel("Client")
+    assert [c.action for c in world.history[len(before) :]] == ["cancel", "cancel"]
+
+
+def test_world_close_records_after_success() -> None:
+    """A successful close adds one 'close' entry."""
+    world = _world()
+    world.close("Client")
+    assert world.history[-1].action == "close" and not world.is_active("Client")
+
+
+def test_world_deferred_round_is_handled_as_continue() -> None:
+    """A round whose receive has nothing yet is DEFERRED and handled as CONTINUE, no progress."""
+    world = _world()
+    outcome = world.round("Server")
+    assert outcome.wait_status.value == "deferred"
+    assert outcome.disposition is VmRoundDisposition.CONTINUE and not outcome.progressed
