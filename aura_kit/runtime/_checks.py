@@ -32,7 +32,7 @@ from .errors import (
     SessionStartFailureReason,
     StaleOwner,
 )
-from .tasks import HostTask, current_context
+from .tasks import current_context
 
 Reason = SessionStartFailureReason
 
@@ -58,9 +58,6 @@ class Checks:
 
     def _forget_passed(self) -> None:
         """Clear every memo of passed checks (called under the lock before any change)."""
-        for context in self._passed:
-            if isinstance(context, HostTask):
-                context.passed = None
         self._passed.clear()
 
     def _start_problem(

@@ -16,8 +16,11 @@ Invariants (SPEC 4.2):
   nothing; under the ``narrow`` policy it may not widen the scope;
 - all state sits behind one lock; events are emitted after it is released;
 - a passed boundary check is remembered per context (the very same owner and boundary
-  objects); every change clears that memo first, under the lock, before it changes anything,
-  so a repeat check that hits the memo is one that would pass (the per-round fast path).
+  objects) in a private dict of this system, written only right after the full check
+  (binding, owner with tag, scope) passed under the lock; nothing outside writes it (a
+  context object carries no memo); every change clears it first, under the lock, before it
+  changes anything, so a repeat check that hits the memo is one that would pass now (the
+  per-round fast path).
 """
 
 from __future__ import annotations
@@ -248,20 +251,21 @@ class EffectSystem(Moves, Displayable):
     ) -> None:
         """Binding, owner check, then ``boundary.is_allowed_by(scope)``; changes nothing."""
         entered = _ENTERED.get()  # ``innermost_task()``, inline: this runs on every round
-        task = entered[-1] if entered else None
-        if task is not None and task._owner is self:
-            passed = task.passed  # the memo of the common case: a World or notebook task
-            if passed is not None and passed[0] is owner and passed[1] is boundary:
-                return  # this very check passed and nothing changed since (see the invariants)
+        if entered:  # the common case (a World or notebook task): no context search needed
+            try:
+                passed = self._passed[entered[-1]]  # only this system's contexts are keys
+            except KeyError:
+                pass
+            else:
+                if passed[0] is owner and passed[1] is boundary:
+                    return  # this check passed and nothing changed since (see the invariants)
         context = current_context(self)
-        passed = self._passed.get(context)
-        if passed is not None and passed[0] is owner and passed[1] is boundary:
+        remembered = self._passed.get(context)
+        if remembered is not None and remembered[0] is owner and remembered[1] is boundary:
             return
         with self._lock:
             self._assert_boundary_locked(owner, boundary, context)
             self._passed[context] = (owner, boundary)
-            if isinstance(context, HostTask):
-                context.passed = (owner, boundary)
 
     def assert_owned_choreography_session(self, owner: RuntimeSessionOwner) -> None:
         """Binding, owner check, then the scope must be SESSION; changes nothing."""

@@ -6,7 +6,9 @@ Invariants:
 - a ``HostTask`` is re-enterable and nestable; entering it again (in a later notebook cell,
   a widget callback, another thread) makes that code act as the same context;
 - entering and leaving only touch a ``ContextVar``, so threads and asyncio tasks that enter
-  the same handle do not disturb each other.
+  the same handle do not disturb each other;
+- a handle carries no check state: whatever an effect system remembers about a context
+  (its passed-check memo) stays private to that effect system.
 """
 
 from __future__ import annotations
@@ -25,16 +27,13 @@ _ENTERED: ContextVar[tuple[HostTask, ...]] = ContextVar("aura_kit_host_tasks", d
 class HostTask:
     """A named execution context owned by one effect system (see ``EffectSystem.task``)."""
 
-    __slots__ = ("__weakref__", "_owner", "name", "passed")
+    __slots__ = ("__weakref__", "_owner", "name")
 
     def __init__(self, name: str, owner: object) -> None:
         if not isinstance(name, str) or not name:
             raise ValueError(f"host task name must be a non-empty string, got {name!r}")
         self.name = name
         self._owner = owner
-        # The owning effect system's memo of the last boundary check that passed in this
-        # task, ``(owner, boundary)``; only that effect system sets and clears it.
-        self.passed: tuple[object, object] | None = None
 
     def belongs_to(self, owner: object) -> bool:
         """Whether this handle was made by ``owner``."""

@@ -13,8 +13,8 @@ from aura_kit.ownership.values import ChoreographicRole
 from aura_kit.protocol.types import Sort
 from aura_kit.runtime.bridge import SchedulerSignals
 from aura_kit.runtime.codec import DEFAULT_CODEC, PayloadCodecError
-from aura_kit.runtime.errors import SchedulerSignalsError
 from aura_kit.runtime.effects import EffectSystem
+from aura_kit.runtime.errors import SchedulerSignalsError
 from aura_kit.runtime.transport import Network, TransportSendError
 
 A = ChoreographicRole("alice", 0)
