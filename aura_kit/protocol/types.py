@@ -33,6 +33,21 @@ class Sort(StrEnum):
         return self.value
 
 
+class _Structural:
+    """Equality, hash and repr for the nested types, walked with a stack, not recursion."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return _type_eq(self, other)
+
+    def __hash__(self) -> int:
+        return _type_hash(self)
+
+    def __repr__(self) -> str:
+        return _type_repr(self)  # the dataclass text
+
+
 @dataclass(frozen=True, slots=True)
 class End:
     """The finished protocol."""
@@ -45,21 +60,12 @@ class Var:
     var: str
 
 
-@dataclass(frozen=True, slots=True)
-class Mu:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Mu(_Structural):
     """``rec var. body``; works for global and local bodies alike."""
 
     var: str
     body: GlobalType | LocalType
-
-    def __eq__(self, other: object) -> bool:
-        return _type_eq(self, other)  # iterative: see the invariants
-
-    def __hash__(self) -> int:
-        return _type_hash(self)
-
-    def __repr__(self) -> str:
-        return _type_repr(self)  # the dataclass text, written without recursion
 
 
 class Branch(NamedTuple):
@@ -70,56 +76,29 @@ class Branch(NamedTuple):
     cont: GlobalType | LocalType
 
 
-@dataclass(frozen=True, slots=True)
-class Comm:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Comm(_Structural):
     """Global message from ``sender`` to ``receiver`` with one or more branches."""
 
     sender: str
     receiver: str
     branches: tuple[Branch, ...]
 
-    def __eq__(self, other: object) -> bool:
-        return _type_eq(self, other)  # iterative: see the invariants
 
-    def __hash__(self) -> int:
-        return _type_hash(self)
-
-    def __repr__(self) -> str:
-        return _type_repr(self)  # the dataclass text, written without recursion
-
-
-@dataclass(frozen=True, slots=True)
-class Send:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Send(_Structural):
     """Local send (one branch) or select (several) towards ``partner``."""
 
     partner: str
     branches: tuple[Branch, ...]
 
-    def __eq__(self, other: object) -> bool:
-        return _type_eq(self, other)  # iterative: see the invariants
 
-    def __hash__(self) -> int:
-        return _type_hash(self)
-
-    def __repr__(self) -> str:
-        return _type_repr(self)  # the dataclass text, written without recursion
-
-
-@dataclass(frozen=True, slots=True)
-class Recv:
+@dataclass(frozen=True, slots=True, eq=False, repr=False)
+class Recv(_Structural):
     """Local receive (one branch) or branch (several) from ``partner``."""
 
     partner: str
     branches: tuple[Branch, ...]
-
-    def __eq__(self, other: object) -> bool:
-        return _type_eq(self, other)  # iterative: see the invariants
-
-    def __hash__(self) -> int:
-        return _type_hash(self)
-
-    def __repr__(self) -> str:
-        return _type_repr(self)  # the dataclass text, written without recursion
 
 
 GlobalType: TypeAlias = End | Comm | Mu | Var
