@@ -218,11 +218,18 @@ class OwnedVmSession:
             raise self._round_error(_kind, active_role, str(failure)) from failure
 
     def inject_blocked_receive(self, receive: BlockedVmReceive) -> None:
-        """Check the boundary, decode the payload for its sort and put it into the machine."""
+        """Check the boundary and that the role waits on this edge, decode, put it into the VM.
+
+        A receive injected twice, or for a role that is not blocked on its edge, is a
+        ``RoundError`` and changes nothing.
+        """
         self._admit_receive(receive)
         try:
             self._busy += 1
             try:
+                edge = (receive.from_role, receive.to_role)
+                if self.machine.blocked_receive_edge(self._vm_session_id, receive.to_role) != edge:
+                    raise ValueError(f"{receive.to_role} is not waiting on {'->'.join(edge)}")
                 value: Any = self._ctx.codec.decode(receive.sort, receive.payload)
                 self.machine.inject(
                     self._vm_session_id, receive.from_role, receive.to_role, receive.label, value

@@ -159,3 +159,23 @@ def test_rounds_attenuated_owner_keeps_running_but_cannot_close() -> None:
     assert world.session("Seller").owner().capability.scope == Scope.fragments(
         ["protocol:TwoBuyer"]
     )
+
+
+def test_rounds_blocked_receive_injected_twice_is_refused_without_change() -> None:
+    """A delivered receive goes into the VM once; a second injection is a RoundError, no orphan."""
+    world = _two_buyer_world()
+    world.round("Buyer1")  # Buyer1 -> Seller: Title
+    seller = world.session("Seller")
+    with world.task("Seller"):
+        delivered = seller.advance_round_until_receive(
+            "Seller", world.peer_roles, lambda _error: False
+        ).blocked_receive
+        assert delivered is not None and delivered.label == "Title"
+        seller.inject_blocked_receive(delivered)
+        before = seller.machine.view(seller.vm_session_id())
+        with pytest.raises(RoundError, match="not waiting on Buyer1->Seller"):
+            seller.inject_blocked_receive(delivered)
+        assert seller.machine.view(seller.vm_session_id()) == before
+    world.queue("Buyer2", ["5 Main St"], ["Accept"])
+    world.run()
+    assert world.complete == {"Buyer1", "Buyer2", "Seller"}
