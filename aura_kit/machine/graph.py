@@ -3,7 +3,10 @@
 Invariants:
 - findings are listed in breadth-first order, so each one's trace is a shortest one;
 - one overflow finding per directed edge (the first state where a send on it was blocked);
-- node and edge data are plain strings, ints and tuples.
+- node and edge data are plain strings, ints and tuples;
+- a role's local-state text shows at most ``LABEL_NODES`` constructors of its type (in
+  notation order), then ``…``; building it looks at no more of the type than that, so the
+  graph of a long straight-line protocol costs linear, not quadratic, time.
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ from aura_kit.machine.explore_result import (
     NodeStatus,
     StateGraph,
 )
+from aura_kit.protocol.types import End, LocalType, Mu, Var, with_children
+
+LABEL_NODES = 16
+_MORE = Var("…")  # stands for the cut-off rest of a local type in its text
 
 _KIND_OF = {
     NodeStatus.DEADLOCK: FindingKind.DEADLOCK,
@@ -116,5 +123,21 @@ class _LocalText:
         if key not in self.cache:
             from aura_kit.protocol import format_local
 
-            self.cache[key] = format_local(self.space.autos[i].states[k].local_type)
+            local = self.space.autos[i].states[k].local_type
+            self.cache[key] = format_local(_cut(local, [LABEL_NODES]))
         return self.cache[key]
+
+
+def _cut(t: LocalType, budget: list[int]) -> LocalType:
+    """``t`` up to its first ``budget[0]`` constructors in pre-order, the rest ``_MORE``.
+
+    Recursion here is at most ``LABEL_NODES`` deep: every level spends one of the budget.
+    """
+    if budget[0] <= 0:
+        return _MORE
+    budget[0] -= 1
+    if isinstance(t, (End, Var)):
+        return t
+    kids = (t.body,) if isinstance(t, Mu) else tuple(b.cont for b in t.branches)
+    cut = tuple(_cut(k, budget) for k in kids)  # type: ignore[arg-type]
+    return with_children(t, cut)  # type: ignore[return-value]

@@ -7,7 +7,8 @@ Invariants:
 - unfolding is by substitution: ``unfold(Mu(X, T)) == T[Mu(X, T)/X]``;
 - ``==``, ``hash``, ``substitute``, ``unfold`` and ``free_vars`` walk a type with an explicit
   stack (not recursion), so a type as deep as the parser's ``MAX_DEPTH`` works under the
-  default recursion limit; ``rebuild`` is that walk for any bottom-up transformation.
+  default recursion limit; ``rebuild`` is that walk for any bottom-up transformation;
+- the structural ``==``, ``hash`` and ``repr`` walks live in ``walk`` (the ``Node`` base).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NamedTuple, TypeAlias
+from typing import ClassVar, NamedTuple, TypeAlias
 
 from aura_kit._display import Displayable
+from aura_kit.protocol.walk import Node, Shape, children
 
 
 class Sort(StrEnum):
@@ -33,21 +35,6 @@ class Sort(StrEnum):
         return self.value
 
 
-class _Structural:
-    """Equality, hash and repr for the nested types, walked with a stack, not recursion."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        return _type_eq(self, other)
-
-    def __hash__(self) -> int:
-        return _type_hash(self)
-
-    def __repr__(self) -> str:
-        return _type_repr(self)  # the dataclass text
-
-
 @dataclass(frozen=True, slots=True)
 class End:
     """The finished protocol."""
@@ -61,8 +48,10 @@ class Var:
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Mu(_Structural):
+class Mu(Node):
     """``rec var. body``; works for global and local bodies alike."""
+
+    shape: ClassVar[Shape] = Shape.MU
 
     var: str
     body: GlobalType | LocalType
@@ -77,8 +66,10 @@ class Branch(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Comm(_Structural):
+class Comm(Node):
     """Global message from ``sender`` to ``receiver`` with one or more branches."""
+
+    shape: ClassVar[Shape] = Shape.COMM
 
     sender: str
     receiver: str
@@ -86,16 +77,20 @@ class Comm(_Structural):
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Send(_Structural):
+class Send(Node):
     """Local send (one branch) or select (several) towards ``partner``."""
+
+    shape: ClassVar[Shape] = Shape.PEER
 
     partner: str
     branches: tuple[Branch, ...]
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
-class Recv(_Structural):
+class Recv(Node):
     """Local receive (one branch) or branch (several) from ``partner``."""
+
+    shape: ClassVar[Shape] = Shape.PEER
 
     partner: str
     branches: tuple[Branch, ...]
@@ -103,97 +98,6 @@ class Recv(_Structural):
 
 GlobalType: TypeAlias = End | Comm | Mu | Var
 Path: TypeAlias = tuple[int, ...]
-_DEEP = frozenset({Comm, Send, Recv, Mu})
-
-
-def _head(t: object) -> tuple[object, ...]:
-    """The non-recursive fields of a node (its children are handled by the caller)."""
-    if type(t) is Comm:
-        return (Comm, t.sender, t.receiver, len(t.branches))
-    if type(t) is Mu:
-        return (Mu, t.var)
-    return (type(t), t.partner, len(t.branches))  # type: ignore[attr-defined]
-
-
-def _children(t: object) -> tuple[object, ...]:
-    if type(t) is Mu:
-        return (t.body,)
-    return tuple(b.cont for b in t.branches)  # type: ignore[attr-defined]
-
-
-def _type_eq(a: object, b: object) -> bool:
-    """Structural equality of two types, walked with a stack."""
-    if type(a) is not type(b):
-        return NotImplemented
-    stack = [(a, b)]
-    while stack:
-        x, y = stack.pop()
-        if x is y:
-            continue
-        kind = type(x)
-        if kind is not type(y):
-            return False
-        if kind not in _DEEP:
-            if x != y:  # End and Var: flat dataclass equality
-                return False
-            continue
-        if _head(x) != _head(y):
-            return False
-        if kind is not Mu:
-            for bx, by in zip(x.branches, y.branches, strict=True):  # type: ignore[attr-defined]
-                if bx.label != by.label or bx.sort != by.sort:
-                    return False
-        stack.extend(zip(_children(x), _children(y), strict=True))
-    return True
-
-
-def _type_hash(t: object) -> int:
-    """A structural hash (equal types hash equal), walked with a stack."""
-    parts: list[object] = []
-    stack = [t]
-    while stack:
-        x = stack.pop()
-        if type(x) not in _DEEP:
-            parts.append(x)
-            continue
-        parts.append(_head(x))
-        if type(x) is not Mu:
-            parts.extend((b.label, b.sort) for b in x.branches)  # type: ignore[attr-defined]
-        stack.extend(reversed(_children(x)))
-    return hash(tuple(parts))
-
-
-def _type_repr(t: object) -> str:
-    """The text the dataclass ``repr`` would give, written with a stack of pieces."""
-    out: list[str] = []
-    todo: list[tuple[bool, object]] = [(False, t)]
-    while todo:
-        literal, x = todo.pop()
-        if literal or type(x) not in _DEEP:
-            out.append(x if literal else repr(x))  # type: ignore[arg-type]
-            continue
-        if type(x) is Mu:
-            pieces: list[tuple[bool, object]] = [
-                (True, f"Mu(var={x.var!r}, body="),
-                (False, x.body),
-            ]
-        else:
-            head = _head(x)
-            fields = (
-                f"sender={head[1]!r}, receiver={head[2]!r}"
-                if head[0] is Comm
-                else f"partner={head[1]!r}"
-            )
-            pieces = [(True, f"{head[0].__qualname__}({fields}, branches=(")]  # type: ignore[attr-defined]
-            for i, b in enumerate(x.branches):  # type: ignore[attr-defined]
-                start = f"{', ' if i else ''}Branch(label={b.label!r}, sort={b.sort!r}, cont="
-                pieces += [(True, start), (False, b.cont), (True, ")")]
-            pieces.append((True, ",)" if len(x.branches) == 1 else ")"))  # type: ignore[attr-defined]
-        pieces.append((True, ")"))
-        todo.extend(reversed(pieces))
-    return "".join(out)
-
-
 LocalType: TypeAlias = End | Send | Recv | Mu | Var
 AnyType: TypeAlias = End | Comm | Send | Recv | Mu | Var
 
@@ -219,7 +123,7 @@ def rebuild(
             continue
         result = leaf(x)
         if result is None:
-            kids: tuple[AnyType, ...] = _children(x)  # type: ignore[assignment]
+            kids: tuple[AnyType, ...] = children(x)  # type: ignore[assignment]
             pending = [k for k in kids if id(k) not in done]
             if pending:
                 stack.extend(reversed(pending))
@@ -232,7 +136,7 @@ def rebuild(
 
 def with_children(t: AnyType, kids: tuple[AnyType, ...]) -> AnyType:
     """``t`` with its children (``Mu`` body, or branch continuations) replaced; ``t`` if same."""
-    if all(k is c for k, c in zip(kids, _children(t), strict=True)):
+    if all(k is c for k, c in zip(kids, children(t), strict=True)):
         return t
     if isinstance(t, Mu):
         return Mu(t.var, kids[0])
@@ -253,7 +157,7 @@ def substitute(t: AnyType, var: str, replacement: AnyType) -> AnyType:
             return replacement if x.var == var else x
         if isinstance(x, End) or (isinstance(x, Mu) and x.var == var):
             return x
-        return None if type(x) in _DEEP else x
+        return None if isinstance(x, Node) else x
 
     return rebuild(t, leaf, with_children)
 

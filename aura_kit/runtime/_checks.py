@@ -55,9 +55,11 @@ class Checks:
     _bindings: dict[Hashable, SessionId]
     _sessions: SessionRegistry
     _passed: dict[Hashable, tuple[RuntimeSessionOwner, LinkBoundary]]
+    _memo_epoch: int
 
     def _forget_passed(self) -> None:
         """Clear every memo of passed checks (called under the lock before any change)."""
+        self._memo_epoch += 1  # first: every thread-local memo stops hitting
         self._passed.clear()
 
     def _start_problem(

@@ -20,7 +20,11 @@ Invariants (SPEC 4.2):
   (binding, owner with tag, scope) passed under the lock; nothing outside writes it (a
   context object carries no memo); every change clears it first, under the lock, before it
   changes anything, so a repeat check that hits the memo is one that would pass now (the
-  per-round fast path).
+  per-round fast path);
+- a plain thread's memo (no entered handle, no running loop) sits in this system's private
+  ``threading.local`` (dies with its thread, so a reused thread id never inherits it) and
+  carries the memo epoch it was written in; clearing the memos bumps that epoch, so a
+  thread's memo hits only while no change has started since it was written.
 """
 
 from __future__ import annotations
@@ -53,7 +57,15 @@ from .errors import (
     SessionStartError,
     SessionStartFailureReason,
 )
-from .tasks import _ENTERED, HostTask, current_context, describe_context
+from .tasks import (
+    _ENTERED,
+    HostTask,
+    ThreadMemo,
+    _current_thread,
+    _get_running_loop,
+    current_context,
+    describe_context,
+)
 
 SessionEndCallback = Callable[[SessionId], object]
 Reason = SessionStartFailureReason
@@ -82,6 +94,8 @@ class EffectSystem(Moves, Displayable):
         self._end_listeners: list[SessionEndCallback] = []
         self._tasks: dict[str, HostTask] = {}
         self._passed: dict[Hashable, tuple[RuntimeSessionOwner, LinkBoundary]] = {}
+        self._thread_passed = ThreadMemo()
+        self._memo_epoch = 0
         if network is not None and hasattr(network, "attach"):
             network.attach(self)
 
@@ -259,6 +273,15 @@ class EffectSystem(Moves, Displayable):
             else:
                 if passed[0] is owner and passed[1] is boundary:
                     return  # this check passed and nothing changed since (see the invariants)
+        elif _get_running_loop() is None:  # a plain thread: its memo is thread-local
+            memo = self._thread_passed.memo
+            # the epoch is read after the memo: equal means no change started since
+            if memo[1] is owner and memo[2] is boundary and memo[0] == self._memo_epoch:
+                return
+            with self._lock:
+                self._assert_boundary_locked(owner, boundary, _current_thread())
+                self._thread_passed.memo = (self._memo_epoch, owner, boundary)
+            return
         context = current_context(self)
         remembered = self._passed.get(context)
         if remembered is not None and remembered[0] is owner and remembered[1] is boundary:

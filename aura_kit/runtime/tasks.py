@@ -73,6 +73,12 @@ class HostTask:
         return f"HostTask({self.name!r})"
 
 
+class ThreadMemo(threading.local):
+    """Per-thread slot for an effect system's private memo: ``(epoch, owner, boundary)``."""
+
+    memo: tuple[int, object, object] = (-1, None, None)
+
+
 def entered_host_tasks() -> tuple[HostTask, ...]:
     """Handles entered in the current context, outermost first."""
     return _ENTERED.get()

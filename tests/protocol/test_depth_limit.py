@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from aura_kit.machine import CodeImage, ProtocolMachine, StepResult, explore
+from aura_kit.machine.graph import LABEL_NODES
 from aura_kit.protocol import (
     Protocol,
     ProtocolDefinitionError,
@@ -155,11 +156,13 @@ def test_depth_limit_machine_runs_to_completion(deep: Protocol) -> None:
 
 
 def test_depth_limit_explore_and_graph(deep: Protocol) -> None:
-    """Exploring the straight line finds nothing wrong in its first states; the graph builds."""
-    result = explore(CodeImage.from_protocol(deep), max_states=200)
-    assert result.state_count == 200 and not result.complete
+    """Exploring the whole straight line finds nothing wrong; the graph's labels are capped."""
+    result = explore(CodeImage.from_protocol(deep), max_states=20_000)
+    assert result.complete and result.state_count > 2 * AT_LIMIT
     assert not (result.deadlocks or result.orphans or result.overflows or result.faults)
     assert len(result.graph.nodes) == result.state_count
+    first = dict(result.graph.nodes[0].roles)["A"]
+    assert first.endswith(".…") and first.count(".") == LABEL_NODES
 
 
 def test_depth_limit_sequence_view_and_dot(deep: Protocol) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
 import pytest
@@ -86,3 +87,45 @@ def test_effects_fastpath_is_per_context() -> None:
     thread.start()
     thread.join()
     assert len(errors) == 1 and isinstance(errors[0].details, MissingTaskBinding)
+
+
+def test_effects_fastpath_thread_memo_refuses_forged_and_other_threads() -> None:
+    """After a plain-thread check passed, a forged copy and an unbound thread still fail."""
+    fx = EffectSystem("alice")
+    owner = _started(fx)  # this thread: the thread-local memo now holds the check
+    bad = dataclasses.replace(owner.capability, tag=b"x" * 32)
+    with pytest.raises(InvalidIngressRouting) as caught:
+        fx.assert_owned_choreography_boundary(dataclasses.replace(owner, capability=bad), BOUNDARY)
+    assert "tag does not verify" in str(caught.value.details)
+    errors: list[BaseException] = []
+
+    def other() -> None:
+        try:
+            fx.assert_owned_choreography_boundary(owner, BOUNDARY)
+        except InvalidIngressRouting as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert len(errors) == 1 and isinstance(errors[0].details, MissingTaskBinding)
+    fx.assert_owned_choreography_boundary(owner, BOUNDARY)  # this thread still passes
+
+
+def test_effects_fastpath_thread_memo_forgotten_by_every_change() -> None:
+    """Any change clears a thread's memo: a wider boundary after attenuation is refused."""
+    fx = EffectSystem("alice")
+    owner = _started(fx)
+    wide = LinkBoundary.for_protocol("q")
+    fx.assert_owned_choreography_boundary(owner, wide)
+    narrow = fx.transfer_owned_choreography_session_owner(
+        owner, "owner-a", Scope.fragments({"protocol:p"})
+    )
+    fx.assert_owned_choreography_boundary(narrow, BOUNDARY)
+    fx.assert_owned_choreography_boundary(narrow, BOUNDARY)  # memo hit
+    with pytest.raises(InvalidIngressRouting) as caught:
+        fx.assert_owned_choreography_boundary(narrow, wide)
+    assert isinstance(caught.value.details, BoundaryScopeRejected)
+    fx.cancel_session(sid(1))
+    with pytest.raises(InvalidIngressRouting):
+        fx.assert_owned_choreography_boundary(narrow, BOUNDARY)
