@@ -15,16 +15,17 @@ from pathlib import Path
 
 from aura_kit.commands.check import load_or_report
 from aura_kit.machine import CodeImage, explore
-from aura_kit.render import figure_of_view, render_to_file
-from aura_kit.render.figure import Figure
+from aura_kit.protocol import Protocol
+from aura_kit.render import (
+    Figure,
+    automata_figure,
+    ownership_figure,
+    render_to_file,
+    sequence_figure,
+    state_graph_figure,
+)
 from aura_kit.runtime.scenario import load_scenario
 from aura_kit.runtime.scenario_run import run_scenario
-from aura_kit.view import (
-    ownership_view,
-    protocol_automata_view,
-    protocol_sequence_view,
-    state_graph_view,
-)
 
 HELP = "draw a protocol or a scenario's ownership graph to an SVG, PNG, DOT or text file"
 KINDS = ("sequence", "automata", "ownership", "states")
@@ -57,15 +58,9 @@ def _figure(args: argparse.Namespace) -> Figure | None:
     protocols = load_or_report(args.source)
     if protocols is None:
         return None
-    protocol = protocols[0]
-    kind = args.kind or "sequence"
-    if kind == "automata":
-        return figure_of_view(protocol_automata_view(protocol))
-    if kind == "states":
-        return figure_of_view(state_graph_view(explore(CodeImage.from_protocol(protocol))))
-    if kind == "ownership":
+    if args.kind == "ownership":
         raise ValueError("an ownership graph needs a scenario .json, not a protocol")
-    return figure_of_view(protocol_sequence_view(protocol))
+    return _protocol_figure(protocols[0], args.kind or "sequence")
 
 
 def _scenario_figure(path: Path, kind: str) -> Figure:
@@ -73,10 +68,14 @@ def _scenario_figure(path: Path, kind: str) -> Figure:
     world = run_scenario(load_scenario(path)).world
     if kind == "ownership":
         title = f"ownership after {path.name}"
-        view = ownership_view(*world.systems.values(), stale=world.stale_handles(), title=title)
-        return figure_of_view(view)
+        return ownership_figure(*world.systems.values(), stale=world.stale_handles(), title=title)
+    return _protocol_figure(world.protocol, kind)
+
+
+def _protocol_figure(protocol: Protocol, kind: str) -> Figure:
+    """The protocol's ``automata``, explored ``states`` or (otherwise) ``sequence`` picture."""
     if kind == "automata":
-        return figure_of_view(protocol_automata_view(world.protocol))
+        return automata_figure(protocol)
     if kind == "states":
-        return figure_of_view(state_graph_view(explore(CodeImage.from_protocol(world.protocol))))
-    return figure_of_view(protocol_sequence_view(world.protocol))
+        return state_graph_figure(explore(CodeImage.from_protocol(protocol)))
+    return sequence_figure(protocol)

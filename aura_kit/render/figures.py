@@ -141,5 +141,4 @@ def show(obj: object) -> Figure:
 
 def render_to_file(obj: object, path: str | Path) -> Path:
     """Write the picture of ``obj`` to ``path`` (.svg, .png, .dot/.gv or .txt by suffix)."""
-    fig = obj if isinstance(obj, Figure) else _pick(obj)
-    return write_figure(fig, Path(path))
+    return write_figure(_pick(obj), Path(path))

@@ -19,6 +19,7 @@ from aura_kit.view.ownership import (
     SessionState,
     StaleHandleView,
     StepKind,
+    short_id,
 )
 
 WRAP = 10
@@ -152,7 +153,7 @@ def ownership_text(view: OwnershipView) -> str:
     for h in view.stale:
         lines.append(
             f"stale {h.name}: {h.owner_label} gen {h.generation} {h.scope} "
-            f"on {h.session_id[:8]} ({h.reason})"
+            f"on {short_id(h.session_id)} ({h.reason})"
         )
     return "\n".join(lines)
 

@@ -12,7 +12,14 @@ from __future__ import annotations
 import itertools
 
 from aura_kit.render.dot import DotWriter, Html, html_escape, shorten
-from aura_kit.view.sequence import ArrowStatus, RowKind, SequenceArrow, SequenceRow, SequenceView
+from aura_kit.view.sequence import (
+    ArrowStatus,
+    RowKind,
+    SequenceArrow,
+    SequenceRow,
+    SequenceView,
+    message_label,
+)
 
 _GUTTER_KINDS = frozenset(
     {
@@ -140,7 +147,7 @@ def _arrow(out: DotWriter, arrow: SequenceArrow, cols: dict[str, int], n: int) -
 
 def arrow_label(arrow: SequenceArrow) -> str:
     """``Label`` or ``Label(sort)``."""
-    return arrow.label if arrow.sort in ("unit", "") else f"{arrow.label}({arrow.sort})"
+    return message_label(arrow.label, arrow.sort)
 
 
 def sequence_text(view: SequenceView) -> str:

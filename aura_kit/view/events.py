@@ -18,8 +18,8 @@ _KIND_KEYS = ("kind", "event", "name", "type")
 _SENDER_KEYS = ("sender", "from_role", "src")
 _RECEIVER_KEYS = ("receiver", "to_role", "dst")
 _ROLE_KEYS = ("role", "active_role")
-_SEND_KINDS = frozenset({"sent", "selected"})
-_RECV_KINDS = frozenset({"received", "branched"})
+SEND_KINDS = frozenset({"sent", "selected"})
+RECV_KINDS = frozenset({"received", "branched"})
 _DETAIL_KEYS = ("detail", "fault", "reason", "message", "error")
 
 
@@ -87,9 +87,9 @@ def _roles(flat: Mapping[str, object], kind: str) -> tuple[str, str, str]:
     receiver = _first(flat, _RECEIVER_KEYS)
     actor, peer = _first(flat, ("role",)), _first(flat, ("peer",))
     if actor and peer and not (sender or receiver):
-        if kind in _SEND_KINDS:
+        if kind in SEND_KINDS:
             return actor, peer, ""
-        if kind in _RECV_KINDS:
+        if kind in RECV_KINDS:
             return peer, actor, ""
     roles = flat.get("roles")
     if isinstance(roles, tuple | list) and roles:

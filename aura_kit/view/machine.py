@@ -60,15 +60,14 @@ def message_text(label: object, payload: object) -> str:
 def _session_view(source: object, sid: int | None) -> object:
     if hasattr(source, "coroutines") and hasattr(source, "buffers"):
         return source
-    for name in ("session_view", "view"):
-        method = getattr(source, name, None)
-        if callable(method):
-            try:
-                return method(sid)
-            except (KeyError, LookupError, ValueError) as exc:
-                raise ViewError(
-                    "no such VM session", actual=str(sid), expected="a loaded session id"
-                ) from exc
+    view = getattr(source, "view", None)
+    if callable(view):
+        try:
+            return view(sid)
+        except (LookupError, ValueError) as exc:
+            raise ViewError(
+                "no such VM session", actual=str(sid), expected="a loaded session id"
+            ) from exc
     raise ViewError(
         "cannot read machine state",
         actual=type(source).__name__,

@@ -18,11 +18,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aura_kit.runtime.events import RuntimeSessionEvent
 from aura_kit.view._text import text_of
 
-ASSIGNED = "runtime.session.owner.assigned"
-TRANSFERRED = "runtime.session.owner.transferred"
-ENDED = "runtime.session.ended"
+ASSIGNED = RuntimeSessionEvent.OWNER_ASSIGNED
+TRANSFERRED = RuntimeSessionEvent.OWNER_TRANSFERRED
+ENDED = RuntimeSessionEvent.SESSION_ENDED
 
 
 class SessionState(StrEnum):

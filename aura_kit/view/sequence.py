@@ -12,11 +12,11 @@ Invariants:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from aura_kit.protocol.types import Comm, End, GlobalType, Mu, Protocol, Var
-from aura_kit.view.events import EventRecord, event_record
+from aura_kit.view.events import RECV_KINDS, SEND_KINDS, EventRecord, event_record
 
 DEFAULT_ROW_LIMIT = 400
 
@@ -157,7 +157,7 @@ def _expand_comm(g: Comm, depth: int, stack: list[_Step], acc: _Rows) -> None:
 
 def _message(g: Comm, i: int, depth: int, acc: _Rows) -> None:
     branch = g.branches[i]
-    text = _message_text(branch.label, str(branch.sort))
+    text = message_label(branch.label, str(branch.sort))
     row = acc.add(RowKind.MESSAGE, (g.sender, g.receiver), text, depth)
     if row is None:
         return
@@ -173,7 +173,8 @@ def _message(g: Comm, i: int, depth: int, acc: _Rows) -> None:
     )
 
 
-def _message_text(label: str, sort: str) -> str:
+def message_label(label: str, sort: str) -> str:
+    """``Label`` or ``Label(sort)`` (a unit payload is not shown)."""
     return label if sort in ("unit", "") else f"{label}({sort})"
 
 
@@ -208,9 +209,9 @@ def run_sequence_view(
 
 
 def _add_event(rec: EventRecord, acc: _Rows, open_sends: dict[tuple[str, str], list[int]]) -> None:
-    if rec.kind in ("sent", "selected") and rec.sender and rec.receiver:
+    if rec.kind in SEND_KINDS and rec.sender and rec.receiver:
         _add_send(rec, acc, open_sends)
-    elif rec.kind in ("received", "branched") and rec.sender and rec.receiver:
+    elif rec.kind in RECV_KINDS and rec.sender and rec.receiver:
         _add_receive(rec, acc, open_sends)
     elif rec.kind in _FAULT_KINDS or rec.kind.endswith(".faulted"):
         acc.add(RowKind.FAULT, rec.actors, f"faulted: {rec.detail or rec.label}".strip(), 0)
@@ -244,16 +245,7 @@ def _add_receive(
     if row is None or not pending:
         return
     at = pending.pop(0)
-    old = acc.arrows[at]
-    acc.arrows[at] = SequenceArrow(
-        sender=old.sender,
-        receiver=old.receiver,
-        label=old.label,
-        sort=old.sort,
-        start_row=old.start_row,
-        end_row=row,
-        status=ArrowStatus.DELIVERED,
-    )
+    acc.arrows[at] = replace(acc.arrows[at], end_row=row, status=ArrowStatus.DELIVERED)
 
 
 def _event_text(rec: EventRecord) -> str:

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 from aura_kit.view._text import text_of
 from aura_kit.view.errors import ViewError
+from aura_kit.view.events import RECV_KINDS, SEND_KINDS
 
 DEFAULT_NODE_LIMIT = 150
-_SEND = frozenset({"sent", "selected"})
-_RECV = frozenset({"received", "branched"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,20 +65,15 @@ class StateGraphView:
 
 def action_text(role: str, kind: str, peer: str, label: str) -> str:
     """``A → B: L`` for sends, ``B ← A: L`` for receives, ``A ends`` otherwise."""
-    if kind in _SEND:
+    if kind in SEND_KINDS:
         return f"{role} → {peer}: {label}"
-    if kind in _RECV:
+    if kind in RECV_KINDS:
         return f"{role} ← {peer}: {label}"
     return f"{role} {kind}"
 
 
 def _edge_key(e: object) -> tuple[int, str]:
-    kind = text_of(getattr(e, "kind", ""))
-    text = action_text(
-        text_of(getattr(e, "role", "")), kind, text_of(getattr(e, "peer", "")),
-        text_of(getattr(e, "label", "")),
-    )  # fmt: skip
-    return getattr(e, "source", getattr(e, "src", 0)), text
+    return getattr(e, "source", getattr(e, "src", 0)), _event_action(e)
 
 
 def state_graph_view(

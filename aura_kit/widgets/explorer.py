@@ -164,7 +164,7 @@ class Explorer:
         self.status.value = f"<b>{_escape(model.status_line())}</b>{action}"
         self.error.value = _error_html(last)
         _show(self.panels["graph"], model.ownership_figure())
-        _show(self.panels["automata"], *model.automata_figures())
+        _show(self.panels["automata"], model.automata_figure())
         _show(self.panels["buffers"], model.buffers_text())
         _show(self.panels["events"], model.event_table(last=EVENT_ROWS))
 

@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from aura_kit.view.events import RECV_KINDS
+
 if TYPE_CHECKING:
     import pandas
 
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
 
 COLUMNS = ("#", "round", "authority", "source", "event", "detail")
 _RUNTIME_PREFIX = "runtime.session."
-_INCOMING = frozenset({"received", "branched"})
 ROUTINE = "ingress.received"
 _DETAIL_FIELDS = (
     "owner_label",
@@ -60,7 +61,7 @@ def runtime_detail(fields: dict[str, Any]) -> str:
 def machine_detail(event: Any) -> str:
     """``sender->receiver label(payload)`` for a machine event."""
     role = event.role or ""
-    incoming = str(event.kind) in _INCOMING
+    incoming = str(event.kind) in RECV_KINDS
     route = (
         (f"{event.peer}->{role}" if incoming else f"{role}->{event.peer}") if event.peer else role
     )

@@ -255,10 +255,6 @@ class ExplorerModel:
         done = " · complete" if self.complete else ""
         return f"{self.protocol.name} · round {self.rounds} · {roles}{done}"
 
-    def stale_handles(self) -> dict[str, RuntimeSessionOwner]:
-        """Every superseded owner handle, named ``role@label#generation``."""
-        return self.world.stale_handles()
-
     def ownership_figure(self) -> Figure:
         """Authorities, sessions, owners, fragments, transfer history and stale handles."""
         return panels.ownership_figure(self.world)
@@ -266,10 +262,6 @@ class ExplorerModel:
     def automata_figure(self) -> Figure:
         """Every role's endpoint automaton with its current state marked."""
         return panels.automata_figure(self.world)
-
-    def automata_figures(self) -> tuple[Figure, ...]:
-        """The automata picture as a 1-tuple (the widget shows a list of pictures)."""
-        return (self.automata_figure(),)
 
     def buffers_text(self) -> str:
         """Per role: status, queued payloads and choices, and messages waiting in its inbox."""

@@ -9,13 +9,14 @@ Invariants:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aura_kit.runtime.demo_payloads import current_local_type
 
 if TYPE_CHECKING:
     from aura_kit.render.figure import Figure
     from aura_kit.runtime.world import World
+    from aura_kit.view.automaton import AutomataView
 
 
 def role_status(world: World, role: str) -> str:
@@ -55,26 +56,22 @@ def _text(payload: object) -> str:
 
 def ownership_figure(world: World) -> Figure:
     """Authorities, sessions, owners, fragments, transfer history and stale handles."""
-    from aura_kit.render.figure import Figure
-    from aura_kit.render.ownership import ownership_dot, ownership_text
-    from aura_kit.view.ownership import ownership_view
+    from aura_kit.render import figures
 
     title = f"ownership of {world.protocol.name}"
-    view = ownership_view(*world.systems.values(), stale=world.stale_handles(), title=title)
-    return Figure(kind="ownership", title=title, dot=ownership_dot(view), text=ownership_text(view))
+    return figures.ownership_figure(
+        *world.systems.values(), stale=world.stale_handles(), title=title
+    )
 
 
 def automata_figure(world: World) -> Figure:
     """Every role's endpoint automaton with its current state marked."""
-    from aura_kit.render.automaton import automaton_dot, automaton_text
-    from aura_kit.render.figure import Figure
+    from aura_kit.render.figures import figure_of_view
 
-    title = f"automata of {world.protocol.name}"
-    view = _automata_view(world, title)
-    return Figure(kind="automata", title=title, dot=automaton_dot(view), text=automaton_text(view))
+    return figure_of_view(_automata_view(world, f"automata of {world.protocol.name}"))
 
 
-def _automata_view(world: World, title: str) -> Any:
+def _automata_view(world: World, title: str) -> AutomataView:
     from aura_kit.view.automaton import automata_view
     from aura_kit.view.errors import ViewError
 
