@@ -14,6 +14,7 @@ from collections.abc import Callable
 from hypothesis import strategies as st
 
 from aura_kit.protocol import (
+    AnyType,
     Branch,
     Comm,
     End,
@@ -34,19 +35,21 @@ VARIABLES = ("X", "Y", "Loop")
 SORTS = tuple(Sort)
 
 
-def _branches(
-    draw: st.DrawFn, depth: int, bound: tuple[str, ...], cont: Callable[..., object]
-) -> tuple[Branch, ...]:
+Bound = tuple[str, ...]
+# Draws one communication node ``depth`` deep with ``bound`` recursion variables in scope.
+DrawComm = Callable[[st.DrawFn, int, Bound], AnyType]
+
+
+def _branches(draw: st.DrawFn, depth: int, bound: Bound, comm: DrawComm) -> tuple[Branch, ...]:
     picked = draw(st.lists(st.sampled_from(LABELS), min_size=1, max_size=3, unique=True))
     return tuple(
-        Branch(label, draw(st.sampled_from(SORTS)), cont(draw, depth - 1, bound))  # type: ignore[arg-type]
+        Branch(label, draw(st.sampled_from(SORTS)), _type(draw, depth - 1, bound, comm))
         for label in picked
     )
 
 
-def _global(
-    draw: st.DrawFn, depth: int, bound: tuple[str, ...], role_names: tuple[str, ...]
-) -> GlobalType:
+def _type(draw: st.DrawFn, depth: int, bound: Bound, comm: DrawComm) -> AnyType:
+    """``end``, a bound variable, ``rec`` around a communication, or a communication."""
     options = ["end", "comm"] if depth > 0 else ["end"]
     if bound:
         options.append("var")
@@ -59,17 +62,16 @@ def _global(
         return Var(draw(st.sampled_from(bound)))
     if kind == "mu":
         var = draw(st.sampled_from(VARIABLES))
-        return Mu(var, _comm(draw, depth - 1, (*bound, var), role_names))
-    return _comm(draw, depth, bound, role_names)
+        return Mu(var, comm(draw, depth - 1, (*bound, var)))
+    return comm(draw, depth, bound)
 
 
-def _comm(draw: st.DrawFn, depth: int, bound: tuple[str, ...], role_names: tuple[str, ...]) -> Comm:
-    sender, receiver = draw(st.permutations(role_names))[:2]
+def _comm(role_names: tuple[str, ...]) -> DrawComm:
+    def comm(draw: st.DrawFn, depth: int, bound: Bound) -> Comm:
+        sender, receiver = draw(st.permutations(role_names))[:2]
+        return Comm(sender, receiver, _branches(draw, depth, bound, comm))
 
-    def cont(draw: st.DrawFn, d: int, b: tuple[str, ...]) -> GlobalType:
-        return _global(draw, d, b, role_names)
-
-    return Comm(sender, receiver, _branches(draw, depth, bound, cont))
+    return comm
 
 
 @st.composite
@@ -77,7 +79,7 @@ def global_types(
     draw: st.DrawFn, role_names: tuple[str, ...] = ("A", "B", "C"), max_depth: int = 5
 ) -> GlobalType:
     """A closed, guarded global type over ``role_names``."""
-    return _global(draw, max_depth, (), role_names)
+    return _type(draw, max_depth, (), _comm(role_names))  # type: ignore[return-value]
 
 
 def well_formed_global_types(max_depth: int = 5) -> st.SearchStrategy[GlobalType]:
@@ -95,34 +97,13 @@ def protocols(draw: st.DrawFn, max_depth: int = 5) -> Protocol:
     return Protocol(name="Random", roles=declared or ("A",), global_type=g)
 
 
-def _local(
-    draw: st.DrawFn, depth: int, bound: tuple[str, ...], partners: tuple[str, ...]
-) -> LocalType:
-    options = ["end", "comm"] if depth > 0 else ["end"]
-    if bound:
-        options.append("var")
-    if depth > 1:
-        options.append("mu")
-    kind = draw(st.sampled_from(options))
-    if kind == "end":
-        return End()
-    if kind == "var":
-        return Var(draw(st.sampled_from(bound)))
-    if kind == "mu":
-        var = draw(st.sampled_from(VARIABLES))
-        return Mu(var, _local_comm(draw, depth - 1, (*bound, var), partners))
-    return _local_comm(draw, depth, bound, partners)
+def _local_comm(partners: tuple[str, ...]) -> DrawComm:
+    def comm(draw: st.DrawFn, depth: int, bound: Bound) -> Send | Recv:
+        partner = draw(st.sampled_from(partners))
+        branches = _branches(draw, depth, bound, comm)
+        return Send(partner, branches) if draw(st.booleans()) else Recv(partner, branches)
 
-
-def _local_comm(
-    draw: st.DrawFn, depth: int, bound: tuple[str, ...], partners: tuple[str, ...]
-) -> Send | Recv:
-    def cont(draw: st.DrawFn, d: int, b: tuple[str, ...]) -> LocalType:
-        return _local(draw, d, b, partners)
-
-    partner = draw(st.sampled_from(partners))
-    branches = _branches(draw, depth, bound, cont)
-    return Send(partner, branches) if draw(st.booleans()) else Recv(partner, branches)
+    return comm
 
 
 @st.composite
@@ -130,4 +111,4 @@ def local_types(
     draw: st.DrawFn, partners: tuple[str, ...] = ("Client", "Server"), max_depth: int = 5
 ) -> LocalType:
     """A closed, guarded local type talking to ``partners``."""
-    return _local(draw, max_depth, (), partners)
+    return _type(draw, max_depth, (), _local_comm(partners))  # type: ignore[return-value]

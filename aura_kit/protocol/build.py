@@ -58,14 +58,7 @@ class Builder:
 
     def error(self, message: str, token: Token, expected: str) -> ProtocolDefinitionError:
         """A definition error at ``token``."""
-        return ProtocolDefinitionError(
-            message,
-            source=self.source,
-            line=token.line,
-            column=token.column,
-            text=token.text,
-            expected=expected,
-        )
+        return ProtocolDefinitionError.at(token, message, source=self.source, expected=expected)
 
     def build(self) -> Protocol:
         """The checked protocol."""

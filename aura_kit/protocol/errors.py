@@ -9,9 +9,10 @@ Invariants:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
+    from aura_kit.protocol.lexer import Token
     from aura_kit.protocol.types import LocalType
 
 
@@ -35,6 +36,18 @@ class ProtocolError(ValueError):
         self.text = text
         self.expected = expected
         super().__init__(f"{self.location}: {message}")
+
+    @classmethod
+    def at(cls, token: Token, message: str, *, source: str, expected: str) -> Self:
+        """An error at ``token``: its line, column and text (not for ``ProjectionError``)."""
+        return cls(
+            message,
+            source=source,
+            line=token.line,
+            column=token.column,
+            text=token.text,
+            expected=expected,
+        )
 
     @property
     def location(self) -> str:

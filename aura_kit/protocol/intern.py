@@ -11,6 +11,7 @@ Invariants:
 from __future__ import annotations
 
 from aura_kit.protocol.types import AnyType, Comm, Mu, Recv, Send, Var
+from aura_kit.protocol.walk import Node, children
 
 
 class TypeKeys:
@@ -31,7 +32,9 @@ class TypeKeys:
             if id(x) in by_id:
                 stack.pop()
                 continue
-            kids = _children(x)
+            kids: tuple[AnyType, ...] = ()
+            if isinstance(x, Node):
+                kids = children(x)  # type: ignore[assignment]
             pending = [k for k in kids if id(k) not in by_id]
             if pending:
                 stack.extend(pending)
@@ -40,14 +43,6 @@ class TypeKeys:
             shape = _shape(x, tuple(by_id[id(k)][1] for k in kids))
             by_id[id(x)] = (x, self._by_shape.setdefault(shape, len(self._by_shape)))
         return by_id[id(t)][1]
-
-
-def _children(t: AnyType) -> tuple[AnyType, ...]:
-    if isinstance(t, Mu):
-        return (t.body,)
-    if isinstance(t, (Comm, Send, Recv)):
-        return tuple(b.cont for b in t.branches)
-    return ()
 
 
 def _shape(t: AnyType, kids: tuple[int, ...]) -> tuple[object, ...]:

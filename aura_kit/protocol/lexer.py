@@ -71,10 +71,17 @@ _PUNCT = {
     "?": Kind.QUERY,
     ".": Kind.DOT,
 }
+_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 _PATTERN = re.compile(
     r"(?P<space>[ \t\r]+)|(?P<comment>//[^\n]*)|(?P<newline>\n)"
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|(?P<punct>->|[:(){},;!?.])"
+    rf"|(?P<name>{_NAME})|(?P<punct>->|[:(){{}},;!?.])"
 )
+_WHOLE_NAME = re.compile(_NAME + r"\Z")
+
+
+def is_name(text: str) -> bool:
+    """Whether ``text`` is an identifier that is not a keyword."""
+    return bool(_WHOLE_NAME.match(text)) and text not in KEYWORDS
 
 
 def tokenize(text: str, source: str = "<string>") -> list[Token]:
@@ -120,13 +127,10 @@ class TokenStream:
         """Go one level deeper; refuse at the current token beyond ``limit`` levels."""
         self.depth += 1
         if self.depth > limit:
-            token = self.peek()
-            raise ProtocolSyntaxError(
+            raise ProtocolSyntaxError.at(
+                self.peek(),
                 f"{what} nest too deeply: more than {limit} levels",
                 source=self.source,
-                line=token.line,
-                column=token.column,
-                text=token.text,
                 expected=f"at most {limit} nested {what}",
             )
 
@@ -158,12 +162,10 @@ class TokenStream:
     def fail(self, expected: str, token: Token | None = None) -> ProtocolSyntaxError:
         """A syntax error at ``token`` (default: the current one)."""
         token = token or self.peek()
-        return ProtocolSyntaxError(
+        return ProtocolSyntaxError.at(
+            token,
             f"expected {expected}, found {token.shown()}",
             source=self.source,
-            line=token.line,
-            column=token.column,
-            text=token.text,
             expected=expected,
         )
 

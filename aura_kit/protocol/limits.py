@@ -40,12 +40,10 @@ def _block(stmts: tuple[Stmt, ...], depth: int, size: int, source: str) -> tuple
         if depth > MAX_DEPTH or size > MAX_SIZE:
             token = first_token(stmt)
             what = f"depth {depth}" if depth > MAX_DEPTH else f"size {size}"
-            raise ProtocolDefinitionError(
+            raise ProtocolDefinitionError.at(
+                token,
                 f"protocol too large: global type reaches {what} here",
                 source=source,
-                line=token.line,
-                column=token.column,
-                text=token.text,
                 expected=f"a type at most {MAX_DEPTH} deep with at most {MAX_SIZE} nodes",
             )
     return depth, size

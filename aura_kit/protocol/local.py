@@ -147,12 +147,10 @@ class _LocalParser:
         label = hole.label
         assert label is not None
         if any(b.label == label.text for b in hole.branches):
-            raise ProtocolSyntaxError(
+            raise ProtocolSyntaxError.at(
+                label,
                 f"duplicate label {label.text!r}",
                 source=self.stream.source,
-                line=label.line,
-                column=label.column,
-                text=label.text,
                 expected="distinct labels in one branch set",
             )
         hole.branches.append(Branch(label.text, hole.sort, cont))

@@ -23,12 +23,10 @@ def parse_protocols(text: str, source: str = "<string>") -> list[Protocol]:
     names: set[str] = set()
     for decl in parse_file(text, source):
         if decl.name.text in names:
-            raise ProtocolDefinitionError(
+            raise ProtocolDefinitionError.at(
+                decl.name,
                 f"duplicate protocol {decl.name.text!r}",
                 source=source,
-                line=decl.name.line,
-                column=decl.name.column,
-                text=decl.name.text,
                 expected="distinct protocol names in one file",
             )
         names.add(decl.name.text)
@@ -40,13 +38,10 @@ def parse_protocol(text: str, source: str = "<string>") -> Protocol:
     """The single protocol in ``text``."""
     decls = parse_file(text, source)
     if len(decls) != 1:
-        second = decls[1].keyword
-        raise ProtocolSyntaxError(
+        raise ProtocolSyntaxError.at(
+            decls[1].keyword,
             f"found {len(decls)} protocols",
             source=source,
-            line=second.line,
-            column=second.column,
-            text=second.text,
             expected="exactly one protocol",
         )
     return Builder(decls[0], source).build()
@@ -72,13 +67,6 @@ def format_protocol(protocol: Protocol) -> str:
     _statements(protocol.global_type, 1, lines)
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def format_global(g: GlobalType) -> list[str]:
-    """The statements of ``g`` as lines without the protocol header."""
-    lines: list[str] = []
-    _statements(g, 0, lines)
-    return lines
 
 
 def _message(sender: str, receiver: str, branch: Branch) -> str:

@@ -16,6 +16,7 @@ from aura_kit.protocol.lexer import MAX_NESTING, Kind, Token, TokenStream, token
 from aura_kit.protocol.types import Sort
 
 SORTS = ", ".join(s.value for s in Sort)
+_SORT_NAMES = frozenset(s.value for s in Sort)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -189,7 +190,7 @@ def parse_payload(stream: TokenStream) -> Sort:
         stream.next()
         return Sort.UNIT
     token = stream.peek()
-    if token.kind is not Kind.NAME or token.text not in {s.value for s in Sort}:
+    if token.kind is not Kind.NAME or token.text not in _SORT_NAMES:
         raise stream.fail(f"a sort ({SORTS}) or ')'")
     stream.next()
     stream.expect(Kind.RPAREN)

@@ -12,12 +12,11 @@ A well-formed local type is closed and guarded.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from aura_kit.protocol.errors import ProtocolDefinitionError, ProtocolError
-from aura_kit.protocol.lexer import KEYWORDS
-from aura_kit.protocol.projection import Merge, _Link, _spell, project
+from aura_kit.protocol.lexer import is_name
+from aura_kit.protocol.projection import Merge, _Link, _spell, project_all
 from aura_kit.protocol.types import (
     AnyType,
     Comm,
@@ -31,13 +30,6 @@ from aura_kit.protocol.types import (
     Var,
     free_vars,
 )
-
-_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-
-
-def is_name(text: str) -> bool:
-    """Whether ``text`` is an identifier that is not a keyword."""
-    return bool(_IDENT.match(text)) and text not in KEYWORDS
 
 
 def is_guarded(t: AnyType, bound: frozenset[str] = frozenset()) -> bool:
@@ -80,14 +72,11 @@ class _Checker:
             message, source=self.source, line=line, column=column, text=text, expected=expected
         )
 
-    def walk(
-        self, t: GlobalType, path: Path, bound: frozenset[str], unguarded: frozenset[str]
-    ) -> None:
+    def walk(self, t: GlobalType) -> None:
         """Check every node in preorder (branches in order) with a stack."""
-        root: _Link = ()
-        for index in path:
-            root = (root, index)
-        stack = [(t, root, bound, unguarded)]
+        stack: list[tuple[GlobalType, _Link, frozenset[str], frozenset[str]]] = [
+            (t, (), frozenset(), frozenset())
+        ]
         while stack:
             x, link, bound, unguarded = stack.pop()
             if isinstance(x, Var):
@@ -130,16 +119,11 @@ class _Checker:
 
 def check_global(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
     """Raise the first broken rule of ``g``; return the projection of every role."""
-    from aura_kit.protocol.projection import roles as roles_of
-
     if isinstance(g, Protocol):
-        checker = _Checker(g.roles, g.positions, g.source)
-        names = g.roles
-        checker.walk(g.global_type, (), frozenset(), frozenset())
+        _Checker(g.roles, g.positions, g.source).walk(g.global_type)
     else:
-        _Checker(None, {}, "<global type>").walk(g, (), frozenset(), frozenset())
-        names = roles_of(g)
-    return {role: project(g, role, merge) for role in names}
+        _Checker(None, {}, "<global type>").walk(g)
+    return project_all(g, merge)
 
 
 def check_protocol(protocol: Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
