@@ -9,9 +9,10 @@ empty: a key that is not an identifier is written ``$["key"]`` / ``path["key"]``
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from aura_kit.jsonpath import member_path
+from aura_kit.jsonpath import ROOT, member_path
 
 from .manifest_parts import DelegationConstraint, LinkSpec, TheoremPack
 
@@ -77,10 +78,13 @@ class Reader:
         if not isinstance(value, dict):
             self.fail(path, f"expected an object, got {_kind(value)}")
             return {}
+        self.unknown_fields(value, path, known)
+        return value
+
+    def unknown_fields(self, value: dict[str, Any], path: str, known: Collection[str]) -> None:
         for key in value:
             if key not in known:
                 self.fail(member_path(path, key), f"unknown field; expected one of {sorted(known)}")
-        return value
 
     def required(self, data: dict[str, Any], key: str, path: str) -> Any:
         if key not in data:
@@ -96,11 +100,9 @@ class Reader:
     def manifest_fields(self, data: Any) -> dict[str, Any]:
         """Every manifest field, converted; problems collected on the way."""
         if not isinstance(data, dict):
-            self.fail("$", f"expected a JSON object, got {_kind(data)}")
+            self.fail(ROOT, f"expected a JSON object, got {_kind(data)}")
             return {}
-        for key in data:
-            if key not in _KNOWN:
-                self.fail(member_path("$", key), f"unknown field; expected one of {sorted(_KNOWN)}")
+        self.unknown_fields(data, ROOT, _KNOWN)
         out: dict[str, Any] = {
             "protocol_id": self.text(
                 self.required(data, "protocol_id", "protocol_id"), "protocol_id"

@@ -12,6 +12,7 @@ Invariants:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -47,10 +48,16 @@ class FragmentRegistry:
         self, session_id: SessionId, owner_label: str, manifest: CompositionManifest
     ) -> frozenset[str]:
         """Claim every fragment of ``manifest``; return the keys that were not held before."""
-        wanted = manifest_fragments(manifest)
-        for frag in wanted:
-            held = self._records.get(FragmentId(session_id, frag.key))
-            if held is not None and held.owner_label != owner_label:
+        fresh: list[tuple[FragmentId, FragmentRecord]] = []
+        for frag in manifest_fragments(manifest):
+            fid = FragmentId(session_id, frag.key)
+            held = self._records.get(fid)
+            if held is None:
+                record = FragmentRecord(
+                    owner_label=owner_label, protocol_id=frag.protocol_id, bundle_id=frag.bundle_id
+                )
+                fresh.append((fid, record))
+            elif held.owner_label != owner_label:
                 raise FragmentError(
                     FragmentErrorKind.CONFLICT,
                     session_id,
@@ -58,16 +65,8 @@ class FragmentRegistry:
                     owner_label=owner_label,
                     existing_owner=held.owner_label,
                 )
-        fresh = frozenset(
-            f.key for f in wanted if FragmentId(session_id, f.key) not in self._records
-        )
-        for frag in wanted:
-            if frag.key in fresh:
-                record = FragmentRecord(
-                    owner_label=owner_label, protocol_id=frag.protocol_id, bundle_id=frag.bundle_id
-                )
-                self._records[FragmentId(session_id, frag.key)] = record
-        return fresh
+        self._records.update(fresh)
+        return frozenset(fid.key for fid, _ in fresh)
 
     def release(self, session_id: SessionId, keys: Iterable[str]) -> frozenset[str]:
         """Free exactly ``keys``; all must be claimed, else nothing is freed."""
@@ -97,9 +96,7 @@ class FragmentRegistry:
         moved = 0
         for fid, record in list(self._records.items()):
             if fid.session_id == session_id:
-                self._records[fid] = FragmentRecord(
-                    owner_label=to_label, protocol_id=record.protocol_id, bundle_id=record.bundle_id
-                )
+                self._records[fid] = dataclasses.replace(record, owner_label=to_label)
                 moved += 1
         return moved
 

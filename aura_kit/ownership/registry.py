@@ -56,8 +56,7 @@ class CapabilitySigner:
     def verify(self, capability: SessionOwnerCapability) -> bool:
         """Whether the capability's tag is the one this signer gives its fields."""
         c = capability
-        expected = self.sign(c.session_id, c.owner_label, c.generation, c.scope)
-        return isinstance(c.tag, bytes) and hmac.compare_digest(expected, c.tag)
+        return _same_tag(self.sign(c.session_id, c.owner_label, c.generation, c.scope), c.tag)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

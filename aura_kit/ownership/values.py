@@ -38,11 +38,6 @@ class SessionId:
         return self._hash
 
     @classmethod
-    def from_uuid(cls, value: uuid.UUID) -> SessionId:
-        """Wrap a UUID."""
-        return cls(value)
-
-    @classmethod
     def new(cls) -> SessionId:
         """A fresh random session id."""
         return cls(uuid.uuid4())

@@ -98,9 +98,9 @@ class Checks:
             raise ingress_error(error, owner) from None
 
     def _assert_boundary_locked(
-        self, owner: RuntimeSessionOwner, boundary: LinkBoundary, context: Hashable = None
+        self, owner: RuntimeSessionOwner, boundary: LinkBoundary, context: Hashable
     ) -> None:
-        self._check_binding(current_context(self) if context is None else context, owner)
+        self._check_binding(context, owner)
         record = self._ensure(owner)
         if not boundary.is_allowed_by(record.scope):
             details = BoundaryScopeRejected(boundary, record.scope)

@@ -264,7 +264,7 @@ class EffectSystem(Moves, Displayable):
         self, owner: RuntimeSessionOwner, boundary: LinkBoundary
     ) -> None:
         """Binding, owner check, then ``boundary.is_allowed_by(scope)``; changes nothing."""
-        entered = _ENTERED.get()  # ``innermost_task()``, inline: this runs on every round
+        entered = _ENTERED.get()  # the entered handles, read inline: this runs every round
         if entered:  # the common case (a World or notebook task): no context search needed
             try:
                 passed = self._passed[entered[-1]]  # only this system's contexts are keys

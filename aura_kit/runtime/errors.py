@@ -196,9 +196,6 @@ class OwnerTransferError(SessionIngressError):
 class EventLogFormatError(JsonlFormatError):
     """A JSON Lines event file is damaged; nothing was loaded (``.source``, ``.line``)."""
 
-    def __init__(self, source: str, line: int, reason: str) -> None:
-        super().__init__(source, line, reason)
-
 
 # -- transport and payloads ----------------------------------------------------------------
 

@@ -38,8 +38,12 @@ LOGGER.addHandler(logging.NullHandler())  # a library stays quiet until the app 
 SCHEMA = "aura_kit.event_log"
 SCHEMA_VERSION = 1
 BASE_COLUMNS = ("seq", "event", "level", "message")
-_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING}
-_LEVELS.update({"error": logging.ERROR})
+_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+}
 _RESERVED_LOG_KEYS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 # A stored event before it is asked for as an ``EventRecord``: (seq, event, level, message, fields).
@@ -50,10 +54,10 @@ def json_safe(value: Any) -> Any:
     """A JSON-safe copy: enums by value, bytes as hex, other objects as text."""
     if type(value) in _PLAIN:
         return value
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value.value if isinstance(value, Enum) else value
     if isinstance(value, Enum):
         return json_safe(value.value)
+    if isinstance(value, (bool, int, float, str)):
+        return value
     if isinstance(value, bytes):
         return value.hex()
     if isinstance(value, (list, tuple)):

@@ -13,32 +13,15 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from .event_log import (
-    _PLAIN,
-    BASE_COLUMNS,
-    LOGGER,
-    SCHEMA,
-    SCHEMA_VERSION,
-    EventLog,
-    EventRecord,
-    RawEvent,
-    _as_record,
-    json_safe,
-)
+from .event_log import _PLAIN, EventLog, EventRecord, RawEvent, _as_record, json_safe
 
 __all__ = [
-    "BASE_COLUMNS",
-    "LOGGER",
-    "SCHEMA",
-    "SCHEMA_VERSION",
     "EventLog",
     "EventRecord",
-    "RawEvent",
     "RuntimeSessionEvent",
     "INGRESS_RECEIVED_MESSAGE",
     "INGRESS_RECEIVED_NAME",
     "ingress_received_fields",
-    "json_safe",
     "log_session_ingress_dropped",
     "log_session_ingress_received",
     "log_session_owner_assigned",

@@ -35,10 +35,6 @@ class HostTask:
         self.name = name
         self._owner = owner
 
-    def belongs_to(self, owner: object) -> bool:
-        """Whether this handle was made by ``owner``."""
-        return self._owner is owner
-
     def __enter__(self) -> HostTask:
         _ENTERED.set((*_ENTERED.get(), self))
         return self
@@ -77,17 +73,6 @@ class ThreadMemo(threading.local):
     """Per-thread slot for an effect system's private memo: ``(epoch, owner, boundary)``."""
 
     memo: tuple[int, object, object] = (-1, None, None)
-
-
-def entered_host_tasks() -> tuple[HostTask, ...]:
-    """Handles entered in the current context, outermost first."""
-    return _ENTERED.get()
-
-
-def innermost_task() -> HostTask | None:
-    """The innermost entered handle in the current context (of any effect system), or None."""
-    entered = _ENTERED.get()
-    return entered[-1] if entered else None
 
 
 def current_context(owner: object) -> Hashable:

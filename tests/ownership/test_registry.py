@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from typing import Any
 
 import pytest
 
@@ -15,7 +14,6 @@ from aura_kit.ownership import (
     FragmentRegistry,
     Scope,
     SessionId,
-    SessionOwnerCapability,
     SessionOwnershipError,
     SessionOwnershipErrorKind,
     SessionRegistry,
@@ -65,20 +63,16 @@ def test_registry_ensure_checks_in_order() -> None:
     reg.claim(S2, "a")
     other = _registry(b"m" * 32).claim(S1, "a").capability
     cases = [
-        (S1, _replace(cap, owner_label="z"), Kind.OWNER_MISMATCH),
+        (S1, dataclasses.replace(cap, owner_label="z"), Kind.OWNER_MISMATCH),
         (S2, cap, Kind.CAPABILITY_SESSION_MISMATCH),
-        (S1, _replace(cap, generation=2), Kind.CAPABILITY_MISMATCH),
-        (S1, _replace(cap, scope=Scope.fragments(["k"])), Kind.CAPABILITY_MISMATCH),
+        (S1, dataclasses.replace(cap, generation=2), Kind.CAPABILITY_MISMATCH),
+        (S1, dataclasses.replace(cap, scope=Scope.fragments(["k"])), Kind.CAPABILITY_MISMATCH),
         (S1, other, Kind.TAG_MISMATCH),
     ]
     for session, presented, kind in cases:
         with pytest.raises(SessionOwnershipError) as info:
             reg.ensure(session, presented)
         assert info.value.kind is kind
-
-
-def _replace(cap: SessionOwnerCapability, **changes: Any) -> SessionOwnerCapability:
-    return dataclasses.replace(cap, **changes)
 
 
 def test_registry_transfer_after_release_fails_clearly() -> None:
@@ -98,7 +92,7 @@ def test_registry_signer_verifies_only_its_own_tags() -> None:
     signer = CapabilitySigner(b"s" * 32)
     cap = signer.issue(S1, "a", 1, Scope.SESSION)
     assert signer.verify(cap)
-    assert not signer.verify(_replace(cap, generation=2))
+    assert not signer.verify(dataclasses.replace(cap, generation=2))
     assert not CapabilitySigner(b"t" * 32).verify(cap)
     with pytest.raises(ValueError):
         CapabilitySigner(b"short")

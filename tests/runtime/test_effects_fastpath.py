@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from aura_kit.ownership import LinkBoundary, Scope
+from aura_kit.ownership import LinkBoundary, RuntimeSessionOwner, Scope
 from aura_kit.runtime import (
     BoundaryScopeRejected,
     EffectSystem,
@@ -21,11 +21,29 @@ from tests.ownership.support import roles_for, sid
 BOUNDARY = LinkBoundary.for_protocol("p")
 
 
-def _started(fx: EffectSystem):  # type: ignore[no-untyped-def]
+def _started(fx: EffectSystem) -> RuntimeSessionOwner:
     owner = fx.start_owned_choreography_session("owner-a", sid(1), roles_for(fx))
     fx.assert_owned_choreography_boundary(owner, BOUNDARY)
     fx.assert_owned_choreography_boundary(owner, BOUNDARY)
     return owner
+
+
+def _check_in_new_thread(
+    fx: EffectSystem, owner: RuntimeSessionOwner
+) -> list[InvalidIngressRouting]:
+    """Run the boundary check in a fresh plain thread; return what it raised."""
+    errors: list[InvalidIngressRouting] = []
+
+    def other() -> None:
+        try:
+            fx.assert_owned_choreography_boundary(owner, BOUNDARY)
+        except InvalidIngressRouting as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    return errors
 
 
 def test_effects_fastpath_transfer_makes_remembered_owner_stale() -> None:
@@ -75,17 +93,7 @@ def test_effects_fastpath_is_per_context() -> None:
     fx = EffectSystem("alice")
     with fx.task("t"):
         owner = _started(fx)
-    errors: list[BaseException] = []
-
-    def other() -> None:
-        try:
-            fx.assert_owned_choreography_boundary(owner, BOUNDARY)
-        except InvalidIngressRouting as error:
-            errors.append(error)
-
-    thread = threading.Thread(target=other)
-    thread.start()
-    thread.join()
+    errors = _check_in_new_thread(fx, owner)
     assert len(errors) == 1 and isinstance(errors[0].details, MissingTaskBinding)
 
 
@@ -97,17 +105,7 @@ def test_effects_fastpath_thread_memo_refuses_forged_and_other_threads() -> None
     with pytest.raises(InvalidIngressRouting) as caught:
         fx.assert_owned_choreography_boundary(dataclasses.replace(owner, capability=bad), BOUNDARY)
     assert "tag does not verify" in str(caught.value.details)
-    errors: list[BaseException] = []
-
-    def other() -> None:
-        try:
-            fx.assert_owned_choreography_boundary(owner, BOUNDARY)
-        except InvalidIngressRouting as error:
-            errors.append(error)
-
-    thread = threading.Thread(target=other)
-    thread.start()
-    thread.join()
+    errors = _check_in_new_thread(fx, owner)
     assert len(errors) == 1 and isinstance(errors[0].details, MissingTaskBinding)
     fx.assert_owned_choreography_boundary(owner, BOUNDARY)  # this thread still passes
 
