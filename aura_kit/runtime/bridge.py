@@ -20,7 +20,6 @@ from aura_kit.machine.handler import QueuedHandler
 from aura_kit.protocol.types import Sort
 
 from .codec import Codec
-from .errors import ReceiveErrorKind as ReceiveErrorKind  # re-exported: drivers import it here
 from .errors import SchedulerSignalsError, TransportReceiveError
 
 MAX_BPS = 10_000

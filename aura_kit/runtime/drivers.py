@@ -24,14 +24,13 @@ from aura_kit.machine.values import StepResult
 
 from .bridge import (
     BlockedVmReceive,
-    ReceiveErrorKind,
     ReceiveErrorPredicate,
-    TransportReceiveError,
     VmBridgeRound,
     VmHostWaitStatus,
     never_defer,
 )
 from .codec import Codec
+from .errors import ReceiveErrorKind, TransportReceiveError
 
 PeerRoles = Mapping[str, Any]
 
@@ -62,10 +61,6 @@ class BridgeContext:
             return peer_roles[active_role]
         return self.own_roles[0] if len(self.own_roles) == 1 else None
 
-    def still_bound(self) -> bool:
-        """True while the current task is bound to this session."""
-        return bool(self.effects.current_session_id() == self.session_id)
-
 
 def step_and_flush(
     ctx: BridgeContext, machine: Any, vm_session_id: int, active_role: str, peer_roles: PeerRoles
@@ -88,21 +83,11 @@ def step_and_flush(
     return step, (str(edge[0]), str(edge[1]))
 
 
-def flush_pending_vm_sends(
-    ctx: BridgeContext, machine: Any, vm_session_id: int, active_role: str, peer_roles: PeerRoles
-) -> int:
-    """Send every pending send in order; returns how many left. Failures keep the send pending."""
-    pending_sends = machine.pending_sends(vm_session_id)  # a snapshot tuple
-    if not pending_sends:
-        return 0
-    return _flush(ctx, machine, vm_session_id, active_role, peer_roles, pending_sends)
-
-
 def _flush(
     ctx: BridgeContext, machine: Any, vm_session_id: int, active_role: str, peer_roles: PeerRoles,
     pending_sends: tuple[Any, ...],
-) -> int:  # fmt: skip
-    sent = 0
+) -> None:  # fmt: skip
+    """Send each pending send in order; a failure stops here and keeps that send pending."""
     sender = ctx.self_role(active_role, peer_roles)
     for pending in pending_sends:
         peer = peer_roles.get(pending.to_role)
@@ -116,8 +101,6 @@ def _flush(
                 f"{pending.label}: {error}"
             ) from error
         machine.ack_pending_send(vm_session_id)
-        sent += 1
-    return sent
 
 
 def _send_one(ctx: BridgeContext, pending: Any, sender: Any, peer: Any) -> None:
@@ -142,24 +125,15 @@ def _no_message(from_role: str, to_role: str) -> TransportReceiveError:
     return TransportReceiveError(ReceiveErrorKind.NO_MESSAGE, from_role, to_role, detail)
 
 
-def try_receive(
-    ctx: BridgeContext, edge: tuple[str, str], active_role: str, peer_roles: PeerRoles
-) -> BlockedVmReceive:
-    """Take the first envelope for ``edge`` now, or raise ``TransportReceiveError``."""
-    outcome = receive_now(ctx, edge, active_role, peer_roles)
-    if outcome is None:
-        raise _no_message(*edge)
-    if isinstance(outcome, TransportReceiveError):
-        raise outcome
-    return outcome
-
-
 def receive_now(
     ctx: BridgeContext, edge: tuple[str, str], active_role: str, peer_roles: PeerRoles
 ) -> BlockedVmReceive | TransportReceiveError | None:
-    """``try_receive`` without raising: the receive, the error, or None for no message yet."""
+    """Take the first envelope for ``edge`` now: the receive, the error, or None (no message yet).
+
+    A task no longer bound to the session is ``CANCELLED``; an unmapped peer ``MISSING_PEER``.
+    """
     from_role, to_role = edge
-    if ctx.effects.current_session_id() != ctx.session_id:  # ``still_bound``, inline
+    if ctx.effects.current_session_id() != ctx.session_id:  # no longer bound: it ended
         detail = "binding changed while waiting for receive"
         return TransportReceiveError(ReceiveErrorKind.CANCELLED, from_role, to_role, detail)
     peer = peer_roles.get(from_role)
@@ -192,18 +166,19 @@ async def receive_async(
     active_role: str,
     peer_roles: PeerRoles,
     timeout: float,
-) -> BlockedVmReceive:
-    """Like ``try_receive`` but wait on the transport up to ``timeout`` seconds."""
+) -> BlockedVmReceive | TransportReceiveError:
+    """Like ``receive_now`` but wait on the transport up to ``timeout`` seconds for a message."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
-        try:
-            return try_receive(ctx, edge, active_role, peer_roles)
-        except TransportReceiveError as error:
-            remaining = deadline - loop.time()
-            if not error.is_no_message or remaining <= 0 or ctx.network is None:
-                raise
-            await ctx.network.wait_for_change(ctx.effects.authority, ctx.session_id, remaining)
+        outcome = receive_now(ctx, edge, active_role, peer_roles)
+        if outcome is not None:
+            return outcome
+        remaining = deadline - loop.time()
+        network = ctx.network
+        if remaining <= 0 or network is None:
+            return _no_message(*edge)
+        await network.wait_for_change(ctx.effects.authority, ctx.session_id, remaining)
 
 
 def classify_receive(
@@ -247,7 +222,7 @@ def advance_round_sync(
             return VmBridgeRound(step=step, blocked_receive=outcome, host_wait_status=_DELIVERED)
         _, status = classify_receive(outcome, stop_on_receive_error, active_role)
     made = _ROUNDS.get((step, status))  # the shared round of an outcome without a receive
-    return made if made is not None else make_round(step, None, status)
+    return made if made is not None else _share_round(step, status)
 
 
 _IDLE = VmHostWaitStatus.IDLE
@@ -257,18 +232,11 @@ _DELIVERED = VmHostWaitStatus.DELIVERED
 _ROUNDS: dict[tuple[Any, VmHostWaitStatus], VmBridgeRound] = {}
 
 
-def make_round(
-    step: Any, blocked: BlockedVmReceive | None, status: VmHostWaitStatus
-) -> VmBridgeRound:
-    """The round value; one shared (immutable) instance per outcome without a receive."""
-    if blocked is not None:
-        return VmBridgeRound(step=step, blocked_receive=blocked, host_wait_status=status)
-    key = (step, status)
-    made = _ROUNDS.get(key)
-    if made is None:
-        made = VmBridgeRound(step=step, blocked_receive=None, host_wait_status=status)
-        if isinstance(step, StepResult):
-            _ROUNDS[key] = made
+def _share_round(step: Any, status: VmHostWaitStatus) -> VmBridgeRound:
+    """A new round without a receive, kept as the shared (immutable) one for a ``StepResult``."""
+    made = VmBridgeRound(step=step, blocked_receive=None, host_wait_status=status)
+    if isinstance(step, StepResult):
+        _ROUNDS[(step, status)] = made
     return made
 
 
@@ -285,9 +253,6 @@ async def advance_round_waiting(
     step, edge = step_and_flush(ctx, machine, vm_session_id, active_role, peer_roles)
     outcome: BlockedVmReceive | TransportReceiveError | None = None
     if edge is not None:
-        try:
-            outcome = await receive_async(ctx, edge, active_role, peer_roles, timeout)
-        except TransportReceiveError as error:
-            outcome = error
+        outcome = await receive_async(ctx, edge, active_role, peer_roles, timeout)
     blocked, status = classify_receive(outcome, stop_on_receive_error, active_role)
     return VmBridgeRound(step=step, blocked_receive=blocked, host_wait_status=status)

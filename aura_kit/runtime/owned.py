@@ -15,7 +15,6 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
@@ -34,9 +33,9 @@ from .bridge import (
     never_defer,
 )
 from .codec import DEFAULT_CODEC, Codec
+from .drivers import PeerRoles
 from .errors import RoundError, SessionCloseError, SessionIngressError
 
-PeerRoles = Mapping[str, Any]
 _RECEIVED = ev.INGRESS_RECEIVED_NAME
 _RECEIVED_MESSAGE = ev.INGRESS_RECEIVED_MESSAGE
 
@@ -113,7 +112,7 @@ class OwnedVmSession:
                 f"queued payload is {len(payload)} bytes; expected at most "
                 f"{MAX_VM_BRIDGE_PAYLOAD_BYTES}"
             )
-        self.handler.push_send_bytes(bytes(payload))
+        self.handler.push_send_bytes(payload)
 
     def queue_choice_label(self, label: str) -> None:
         """Queue the label of the next select."""
@@ -155,8 +154,7 @@ class OwnedVmSession:
 
     def _round_error(self, ingress_kind: str, active_role: str | None, message: str) -> RoundError:
         error = RoundError(self._owner.session_id, self._owner.owner_label, message)
-        log = self.effects.event_log
-        ev.log_session_ingress_dropped(log, self._owner, ingress_kind, error, active_role)
+        ev.log_session_ingress_dropped(self._log, self._owner, ingress_kind, error, active_role)
         return error
 
     def advance_round(self, active_role: str, peer_roles: PeerRoles) -> VmBridgeRound:
@@ -260,13 +258,12 @@ class OwnedVmSession:
     def close(self) -> None:
         """Assert the full session, close the VM session, end the owned session."""
         self.effects.assert_owned_choreography_session(self._owner)
-        if self._vm_session_id in self.machine.sessions():
-            try:
-                self.machine.close(self._vm_session_id)
-            except Exception as error:
-                o = self._owner
-                message = f"failed to close VM session: {error}"
-                raise SessionCloseError(o.session_id, o.owner_label, message) from error
+        try:
+            self._close_vm_session()
+        except Exception as error:
+            o = self._owner
+            message = f"failed to close VM session: {error}"
+            raise SessionCloseError(o.session_id, o.owner_label, message) from error
         self.effects.end_owned_choreography_session(self._owner)
 
     def __enter__(self) -> OwnedVmSession:

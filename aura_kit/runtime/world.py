@@ -42,6 +42,7 @@ from .demo_payloads import queue_demo_payload
 from .effects import EffectSystem
 from .ingress import OwnedVmSession, handle_owned_vm_round, open_owned_manifest_vm_session_admitted
 from .tasks import HostTask
+from .transport import Network
 from .world_records import (
     OwnerChange,
     RoundOutcome,
@@ -66,8 +67,6 @@ class World:
         demo_payloads: bool = False,
         stuck_is_error: bool = True,
     ) -> None:
-        from .transport import Network
-
         self.protocol = protocol
         self.authority_of = {role: authority for authority, role in authorities.items()}
         missing = [r for r in protocol.roles if r not in self.authority_of]
