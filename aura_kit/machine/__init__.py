@@ -27,7 +27,8 @@ from aura_kit.machine.errors import (
     TraceFormatError,
     UnknownSession,
 )
-from aura_kit.machine.explore import (
+from aura_kit.machine.explore import explore
+from aura_kit.machine.explore_result import (
     ExploreResult,
     Finding,
     FindingKind,
@@ -35,7 +36,6 @@ from aura_kit.machine.explore import (
     GraphNode,
     NodeStatus,
     StateGraph,
-    explore,
 )
 from aura_kit.machine.handler import EffectHandler, QueuedHandler
 from aura_kit.machine.image import CodeImage

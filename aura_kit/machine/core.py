@@ -4,7 +4,9 @@ Invariants:
 - one round is exactly one action of one READY coroutine: send, select, receive, branch or halt;
 - scheduler entries are coroutines; a READY coroutine has exactly one live entry, and
   ``stale`` counts its other (older) entries, which are skipped, never run: acting outside the
-  scheduler (``step_session``), closing or faulting adds one for each entry it invalidates;
+  scheduler (``_act``: ``step_session``, ``step_role``), closing or faulting adds one for each
+  entry it invalidates; ``_act`` compacts the scheduler once it has made more than 1,024 stale
+  entries and they could be half of it, so stepping only outside it keeps it bounded;
 - a receive on an empty edge is BLOCKED_RECV, a send on a full edge is BLOCKED_SEND; the action
   that changes that edge wakes the blocked coroutine (found through ``wait``, see ``session``);
 - a fault marks the coroutine and its session FAULTED, records a ``faulted`` event and raises
@@ -122,7 +124,12 @@ class MachineCore:
         return STUCK
 
     def _act(self, co: Coroutine) -> None:
+        """One action of a READY coroutine chosen outside the scheduler (its entry goes stale)."""
         co.stale += 1
+        self._stale += 1
+        if self._stale > 1024 and 2 * self._stale > len(self._sched):
+            self._sched.compact(_keep_live)
+            self._stale = 0
         self._tick += 1
         st = co.states[co.state]
         if st.kind is SEND:
@@ -272,3 +279,11 @@ def _blocked_text(co: Coroutine) -> str:
     if co.edge is None:
         return f"{co.role} {co.status.value}"
     return f"{co.role} {co.status.value} {co.edge[0]}->{co.edge[1]}"
+
+
+def _keep_live(co: Coroutine) -> bool:
+    """Compaction filter: drop a coroutine's stale entries (oldest first), keep the rest."""
+    if co.stale:
+        co.stale -= 1
+        return False
+    return True

@@ -21,15 +21,7 @@ import gc
 from typing import Any, NamedTuple
 
 from aura_kit.machine.automaton import ActionKind, Automaton
-from aura_kit.machine.explore_result import (
-    ExploreResult,
-    Finding,
-    FindingKind,
-    GraphEdge,
-    GraphNode,
-    NodeStatus,
-    StateGraph,
-)
+from aura_kit.machine.explore_result import ExploreResult, NodeStatus
 from aura_kit.machine.image import CodeImage
 from aura_kit.machine.values import DEFAULT_PAYLOADS, EventKind, MachineEvent, payload_size
 from aura_kit.protocol.types import Sort
@@ -37,11 +29,6 @@ from aura_kit.protocol.types import Sort
 DONE_STATE = -1
 FAULT_STATE = -2
 State = tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]
-
-__all__ = [
-    "DONE_STATE", "FAULT_STATE", "ExploreResult", "Finding", "FindingKind", "GraphEdge",
-    "GraphNode", "Move", "NodeStatus", "State", "StateGraph", "explore", "trace_to",
-]  # fmt: skip
 
 
 class Move(NamedTuple):

@@ -25,7 +25,6 @@ from aura_kit.machine.errors import (
 )
 from aura_kit.machine.handler import DEFAULT_HANDLER, EffectHandler
 from aura_kit.machine.image import CodeImage
-from aura_kit.machine.scheduler import Scheduler
 from aura_kit.machine.snapshot import MachineSnapshot, load_session, save_session
 from aura_kit.machine.values import (
     CoroutineStatus,
@@ -52,9 +51,6 @@ class ProtocolMachine(MachineCore, Displayable):
     """
 
     __slots__ = ()
-
-    def __init__(self, scheduler: Scheduler | None = None, buffer_capacity: int = 64) -> None:
-        super().__init__(scheduler, buffer_capacity)
 
     # -- sessions ---------------------------------------------------------------------------
     def load(
@@ -120,10 +116,6 @@ class ProtocolMachine(MachineCore, Displayable):
                 return StepResult.ALL_DONE
             return self._idle((sess,), sess.live) if sess.live else StepResult.STUCK
         co = ready[0] if len(ready) == 1 else self._sched.pick(ready, self._tick)
-        self._stale += 1
-        if self._stale > 1024 and self._stale > len(self._sched):
-            self._sched.compact(_keep_live)
-            self._stale = 0
         self._act(co)
         return StepResult.CONTINUE if sess.live else StepResult.ALL_DONE
 
@@ -132,7 +124,6 @@ class ProtocolMachine(MachineCore, Displayable):
         co = self._coroutine(sid, role)
         if co.status is not CoroutineStatus.READY or co.sess.status is not RUNNING:
             raise NotReady(sid, role, co.status.value)
-        self._stale += 1
         self._act(co)
         return StepResult.CONTINUE if co.sess.live else StepResult.ALL_DONE
 
@@ -222,7 +213,13 @@ class ProtocolMachine(MachineCore, Displayable):
     @property
     def events(self) -> tuple[MachineEvent, ...]:
         """Every event so far, oldest first."""
-        done = self._views
+        return tuple(self._event_list())
+
+    trace = events
+
+    def _event_list(self) -> list[MachineEvent]:
+        """The machine's own list of events, brought up to date (no copy: do not mutate it)."""
+        done: list[MachineEvent] = self._views
         for raw in self._raw[len(done) :]:
             kind, tick, sid, role, peer, label, payload, detail = raw
             done.append(
@@ -231,9 +228,7 @@ class ProtocolMachine(MachineCore, Displayable):
                     payload=payload, payload_size=payload_size(payload), detail=detail,
                 )
             )  # fmt: skip
-        return tuple(done)
-
-    trace = events
+        return done
 
     # -- snapshots --------------------------------------------------------------------------
     def snapshot(self) -> MachineSnapshot:
@@ -273,11 +268,3 @@ class ProtocolMachine(MachineCore, Displayable):
         if co is None:
             raise UnknownSession(sid, role)
         return co
-
-
-def _keep_live(co: Any) -> bool:
-    """Compaction filter: drop a coroutine's stale entries (oldest first), keep the rest."""
-    if co.stale:
-        co.stale -= 1
-        return False
-    return True

@@ -20,14 +20,6 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, cast
 
-
-class Schedulable(Protocol):
-    """What a scheduler may read of a coroutine."""
-
-    role: str
-    since: int
-
-
 Entry = Any
 
 

@@ -1,4 +1,4 @@
-"""Traces as JSON Lines, and replay of a recorded trace against an image.
+"""Traces as JSON Lines files (``replay`` lives in ``replay``).
 
 Invariants:
 - a trace file is an ``aura_kit.jsonl`` file of kind ``aura_kit.trace``, version 1: a header
@@ -6,9 +6,7 @@ Invariants:
   sorted; it is written atomically;
 - ``load_trace`` reads the whole file before returning: any bad line, a truncated file or
   an altered record raises ``TraceFormatError`` with its 1-based line number, and nothing
-  is returned half-loaded;
-- ``replay`` forces the recorded schedule, choices and payloads and reports the first event
-  that differs (kind, role, peer, label or payload); session ids are mapped in order of opening.
+  is returned half-loaded.
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aura_kit.jsonl import JsonlDocument, JsonlFormatError, parse_jsonl, read_jsonl, write_jsonl
+from aura_kit.machine.errors import TraceFormatError
 from aura_kit.machine.values import EventKind, MachineEvent, Payload
 
 KIND = "aura_kit.trace"
@@ -44,12 +43,8 @@ def parse_trace(text: str, source: str = "<string>") -> tuple[MachineEvent, ...]
 
 
 def _events(load: Callable[[], JsonlDocument[MachineEvent]]) -> tuple[MachineEvent, ...]:
-    from aura_kit.machine.errors import TraceFormatError
-
     try:
         return load().records
-    except TraceFormatError:
-        raise
     except JsonlFormatError as error:
         raise TraceFormatError(error.source, error.line, error.reason) from None
 

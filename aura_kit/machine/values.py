@@ -59,9 +59,6 @@ class EventKind(StrEnum):
     CLOSED = "closed"
 
 
-ACTION_KINDS = frozenset(
-    {EventKind.SENT, EventKind.RECEIVED, EventKind.SELECTED, EventKind.BRANCHED, EventKind.HALTED}
-)
 SEND_KINDS = frozenset({EventKind.SENT, EventKind.SELECTED})
 RECV_KINDS = frozenset({EventKind.RECEIVED, EventKind.BRANCHED})
 
@@ -160,19 +157,6 @@ def payload_size(payload: Payload) -> int:
     if isinstance(payload, str):
         return len(payload.encode("utf-8"))
     return len(payload)
-
-
-def sort_matches(sort: Sort, payload: object) -> bool:
-    """Whether ``payload`` has the given sort (int excludes bool)."""
-    if sort is Sort.UNIT:
-        return payload is None
-    if sort is Sort.INT:
-        return type(payload) is int
-    if sort is Sort.BOOL:
-        return type(payload) is bool
-    if sort is Sort.STR:
-        return type(payload) is str
-    return type(payload) is bytes
 
 
 def describe(payload: object) -> str:

@@ -2,13 +2,37 @@
 
 from __future__ import annotations
 
-from aura_kit.machine import CodeImage
+import random
+from pathlib import Path
+
+from aura_kit.machine import (
+    CodeImage,
+    MachineEvent,
+    ProtocolMachine,
+    QueuedHandler,
+    SeededRandom,
+    StepResult,
+)
+from aura_kit.protocol import load_protocol
 from aura_kit.protocol.types import Branch, Comm, End, Mu, Recv, Send, Sort, Var
 
 
 def br(label: str, cont: object, sort: Sort = Sort.UNIT) -> Branch:
     """One branch."""
     return Branch(label, sort, cont)  # type: ignore[arg-type]
+
+
+def seeded_run(
+    path: Path, seed: int, *, sessions: int, max_rounds: int
+) -> tuple[MachineEvent, ...]:
+    """Events of ``sessions`` runs of a protocol file with ``SeededRandom(seed)``, random picks."""
+    image = CodeImage.from_protocol(load_protocol(path))
+    rng = random.Random(seed)
+    m = ProtocolMachine(SeededRandom(seed))
+    for _ in range(sessions):
+        m.load(image, handler=QueuedHandler(fallback=True, choose=lambda *a: rng.choice(a[-1])))
+    assert m.run(max_rounds) is StepResult.ALL_DONE
+    return m.events
 
 
 def ping_pong_loop() -> CodeImage:

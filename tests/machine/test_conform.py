@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import random
 from pathlib import Path
 
 import pytest
 
-from aura_kit.machine import (
-    CodeImage,
-    EventKind,
-    MachineEvent,
-    ProtocolMachine,
-    QueuedHandler,
-    SeededRandom,
-    StepResult,
-    conforms,
-)
+from aura_kit.machine import EventKind, MachineEvent, conforms
 from aura_kit.protocol import load_protocol
 from tests.conftest import DATA
+from tests.machine.builders import seeded_run
 
 PROTOCOLS = sorted((DATA / "protocols").glob("*.choreo"))
 
 
 def _run(path: Path, seed: int) -> tuple[MachineEvent, ...]:
-    image = CodeImage.from_protocol(load_protocol(path))
-    rng = random.Random(seed)
-    m = ProtocolMachine(SeededRandom(seed))
-    for _ in range(2):
-        m.load(image, handler=QueuedHandler(fallback=True, choose=lambda *a: rng.choice(a[-1])))
-    assert m.run(20_000) is StepResult.ALL_DONE
-    return m.events
+    return seeded_run(path, seed, sessions=2, max_rounds=20_000)
 
 
 @pytest.mark.parametrize("path", PROTOCOLS, ids=lambda p: p.stem)

@@ -13,6 +13,7 @@ from aura_kit.machine import (
     ProtocolMachine,
     ProtocolViolation,
     QueuedHandler,
+    RoundRobin,
     StepResult,
     UnknownSession,
 )
@@ -108,6 +109,22 @@ def test_host_step_role_requires_ready() -> None:
     with pytest.raises(NotReady):
         m.step_role(sid, "B")
     assert m.step_role(sid, "A") is StepResult.CONTINUE
+
+
+def test_host_step_role_keeps_scheduler_bounded() -> None:
+    """Stepping only with step_role or step_session compacts the scheduler's stale entries."""
+    sched = RoundRobin()
+    m = ProtocolMachine(sched)
+    sid = m.load(ping_pong_loop(), handler=QueuedHandler(fallback=True))
+    for _ in range(1_000):
+        for role in ("A", "B", "B", "A"):
+            m.step_role(sid, role)
+    assert len(sched) <= 2_100
+    for _ in range(4_000):
+        m.step_session(sid)
+    assert len(sched) <= 2_100
+    assert m.run(8) is StepResult.CONTINUE
+    assert [e.role for e in m.events[-8:]] == ["A", "B", "B", "A"] * 2
 
 
 def test_host_unknown_names_raise() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,22 +12,16 @@ from aura_kit.machine import (
     ProtocolMachine,
     QueuedHandler,
     RoundRobin,
-    SeededRandom,
-    StepResult,
 )
 from aura_kit.protocol import load_protocol
 from tests.conftest import DATA
-from tests.machine.builders import one_shot
+from tests.machine.builders import one_shot, seeded_run
 
 
 def _run(seed: int) -> tuple[object, ...]:
-    image = CodeImage.from_protocol(load_protocol(DATA / "protocols" / "ring_choice.choreo"))
-    rng = random.Random(seed)
-    m = ProtocolMachine(SeededRandom(seed))
-    for _ in range(3):
-        m.load(image, handler=QueuedHandler(fallback=True, choose=lambda *a: rng.choice(a[-1])))
-    assert m.run(10_000) is StepResult.ALL_DONE
-    return m.events
+    return seeded_run(
+        DATA / "protocols" / "ring_choice.choreo", seed, sessions=3, max_rounds=10_000
+    )
 
 
 @given(st.integers(min_value=0, max_value=2**32))
