@@ -49,7 +49,7 @@ test-notebooks: $(STAMP)  ## every notebook through nbval
 test-browser: $(STAMP)  ## JupyterLab + Chromium end to end
 	$(PYTEST) -m browser tests/browser -q
 
-test-long: $(STAMP)  ## the long Hypothesis profile (5,000 stateful examples, 100,000 fuzz inputs)
+test-long: $(STAMP)  ## the long Hypothesis profile (5,000 examples per property, 100,000 fuzz inputs)
 	AURA_PROFILE=long $(PYTEST) -m "not browser" -q
 
 bench: $(STAMP)  ## benchmarks: ratios against baselines measured in the same run

@@ -11,7 +11,7 @@ import gc
 import os
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,24 +26,30 @@ def pin_to_one_core() -> str:
         return f"not pinned ({error.__class__.__name__})"
 
 
-def median_ns(run: Callable[[], int], repeats: int = 7) -> float:
-    """Median over ``repeats`` of ``run()``, which returns elapsed nanoseconds for one repeat."""
-    samples = []
+def alternating_medians(fns: Sequence[Callable[[], float]], repeats: int) -> list[float]:
+    """Median of each zero-argument timing function's result, the functions run in turn.
+
+    Running them in alternation, repeat by repeat, means a burst of load from elsewhere on
+    the machine lands on every side of a ratio.
+    """
+    samples: list[list[float]] = [[] for _ in fns]
     gc.collect()
     for _ in range(repeats):
-        samples.append(run())
-    return statistics.median(samples)
+        for fn, taken in zip(fns, samples, strict=True):
+            taken.append(fn())
+    return [statistics.median(taken) for taken in samples]
 
 
-def per_call_ns(body: Callable[[int], object], n: int, repeats: int = 7) -> float:
-    """Median nanoseconds per iteration of ``body(n)``, a function that loops ``n`` times."""
+def once_ns(fn: Callable[[], object]) -> int:
+    """Elapsed nanoseconds of one call."""
+    start = time.perf_counter_ns()
+    fn()
+    return time.perf_counter_ns() - start
 
-    def run() -> int:
-        start = time.perf_counter_ns()
-        body(n)
-        return time.perf_counter_ns() - start
 
-    return median_ns(run, repeats) / n
+def median_ns(fn: Callable[[], object], repeats: int = 7) -> float:
+    """Median over ``repeats`` of the nanoseconds one call of ``fn()`` takes."""
+    return alternating_medians([lambda: once_ns(fn)], repeats)[0]
 
 
 def paired_per_call_ns(
@@ -52,27 +58,11 @@ def paired_per_call_ns(
     n: int,
     repeats: int = 9,
 ) -> tuple[float, float]:
-    """Median ns per iteration of ``base(n)`` and ``subject(n)``, measured alternately.
-
-    Alternating the two loops repeat by repeat means a burst of load from elsewhere on the
-    machine lands on both sides of the ratio.
-    """
-    base_samples: list[int] = []
-    subject_samples: list[int] = []
-    gc.collect()
-    for _ in range(repeats):
-        for body, samples in ((base, base_samples), (subject, subject_samples)):
-            start = time.perf_counter_ns()
-            body(n)
-            samples.append(time.perf_counter_ns() - start)
-    return statistics.median(base_samples) / n, statistics.median(subject_samples) / n
-
-
-def once_ns(fn: Callable[[], object]) -> int:
-    """Elapsed nanoseconds of one call."""
-    start = time.perf_counter_ns()
-    fn()
-    return time.perf_counter_ns() - start
+    """Median ns per iteration of ``base(n)`` and ``subject(n)``, measured alternately."""
+    base_ns, subject_ns = alternating_medians(
+        [lambda: once_ns(lambda: base(n)), lambda: once_ns(lambda: subject(n))], repeats
+    )
+    return base_ns / n, subject_ns / n
 
 
 @dataclass(slots=True, kw_only=True)

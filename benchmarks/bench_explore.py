@@ -31,6 +31,11 @@ def ring_text(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def ring_image(n: int) -> CodeImage:
+    """The protocol image of the generated ring with ``n`` roles."""
+    return CodeImage.from_protocol(parse_protocol(ring_text(n)))
+
+
 def _timed(image: CodeImage, reduction: bool) -> tuple[int, float, int]:
     start = time.perf_counter_ns()
     result = explore(image, reduction=reduction, max_states=1_000_000)
@@ -44,7 +49,7 @@ def run(quick: bool = False) -> list[Result]:
     """Measure target 5."""
     n = 8 if quick else 10
     repeats = 3
-    image = CodeImage.from_protocol(parse_protocol(ring_text(n)))
+    image = ring_image(n)
     plain = [_timed(image, False) for _ in range(repeats)]
     reduced = [_timed(image, True) for _ in range(repeats)]
     full_states, reduced_states = plain[0][0], reduced[0][0]

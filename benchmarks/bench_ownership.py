@@ -12,8 +12,8 @@ import contextlib
 
 from _timing import Result, paired_per_call_ns, us
 
-from aura_kit.ownership import ChoreographicRole, LinkBoundary, SessionId
-from aura_kit.runtime import EffectSystem
+from aura_kit.ownership import ChoreographicRole, LinkBoundary, RuntimeSessionOwner, SessionId
+from aura_kit.runtime import EffectSystem, HostTask
 
 N = 100_000
 
@@ -27,20 +27,27 @@ def _baseline(n: int) -> None:
             raise AssertionError("baseline mismatch")
 
 
-def _check_ns(in_host_task: bool, n: int) -> tuple[float, float]:
-    """(baseline ns, check ns) for a session bound to a host task or to this thread."""
+def bound_owner(in_host_task: bool) -> tuple[EffectSystem, HostTask, RuntimeSessionOwner]:
+    """An effect system, its task and the owner of a session bound to that task or this thread."""
     effects = EffectSystem("bench")
     task = effects.task("bench")
-    boundary = LinkBoundary.for_protocol("bench")
     role = [ChoreographicRole("bench", 0)]
     with task if in_host_task else contextlib.nullcontext():
         owner = effects.start_owned_choreography_session("bench", SessionId.new(), role)
-        check = effects.assert_owned_choreography_boundary
+    return effects, task, owner
 
-        def subject(k: int) -> None:
-            for _ in range(k):
-                check(owner, boundary)
 
+def _check_ns(in_host_task: bool, n: int) -> tuple[float, float]:
+    """(baseline ns, check ns) for a session bound to a host task or to this thread."""
+    effects, task, owner = bound_owner(in_host_task)
+    boundary = LinkBoundary.for_protocol("bench")
+    check = effects.assert_owned_choreography_boundary
+
+    def subject(k: int) -> None:
+        for _ in range(k):
+            check(owner, boundary)
+
+    with task if in_host_task else contextlib.nullcontext():
         return paired_per_call_ns(_baseline, subject, n)
 
 

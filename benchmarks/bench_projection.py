@@ -22,7 +22,6 @@ import time
 from _timing import Result, median_ns, ms
 
 from aura_kit.protocol import parse_protocol, project_all
-from aura_kit.protocol.types import Protocol
 
 CHOICE_EVERY = 50
 
@@ -57,22 +56,13 @@ def generate(n_roles: int, n_messages: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _project_ns(protocol: Protocol, repeats: int) -> float:
-    def run() -> int:
-        start = time.perf_counter_ns()
-        project_all(protocol)
-        return time.perf_counter_ns() - start
-
-    return median_ns(run, repeats)
-
-
 def measure(n_messages: int, repeats: int) -> dict[str, float]:
     """Parse and projection times for one generated size (nanoseconds)."""
     text = generate(20, n_messages)
     start = time.perf_counter_ns()
     protocol = parse_protocol(text)
     parse_ns = time.perf_counter_ns() - start
-    return {"parse_ns": parse_ns, "project_ns": _project_ns(protocol, repeats)}
+    return {"parse_ns": parse_ns, "project_ns": median_ns(lambda: project_all(protocol), repeats)}
 
 
 def run(quick: bool = False) -> list[Result]:

@@ -10,13 +10,12 @@
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
 import time
 import uuid
 
-from _timing import Result, median_ns, ms
+from _timing import Result, alternating_medians, median_ns, ms
 
 from aura_kit.ownership import ChoreographicRole, Scope
 from aura_kit.render import ownership_dot
@@ -43,18 +42,12 @@ def many_sessions(count: int) -> EffectSystem:
 
 def _dot(count: int, repeats: int) -> dict[str, float]:
     effects = many_sessions(count)
-    view_ns = median_ns(lambda: _once(lambda: ownership_view(effects)), repeats)
+    view_ns = median_ns(lambda: ownership_view(effects), repeats)
     view = ownership_view(effects)
     if view.session_count != count:
         raise AssertionError(f"view has {view.session_count} sessions, expected {count}")
-    dot_ns = median_ns(lambda: _once(lambda: ownership_dot(view)), repeats)
+    dot_ns = median_ns(lambda: ownership_dot(view), repeats)
     return {"view_ns": view_ns, "dot_ns": dot_ns, "dot_chars": len(ownership_dot(view))}
-
-
-def _once(fn: object) -> int:
-    start = time.perf_counter_ns()
-    fn()  # type: ignore[operator]
-    return time.perf_counter_ns() - start
 
 
 def _fresh(code: str) -> tuple[int, str]:
@@ -66,14 +59,10 @@ def _fresh(code: str) -> tuple[int, str]:
 
 
 def _imports(repeats: int) -> dict[str, object]:
-    bare: list[int] = []
-    kit: list[int] = []
-    heavy = ""
-    for _ in range(repeats):
-        bare.append(_fresh("pass")[0])
-        elapsed, heavy = _fresh(CHECK)
-        kit.append(elapsed)
-    bare_ns, kit_ns = statistics.median(bare), statistics.median(kit)
+    heavy = _fresh(CHECK)[1]
+    bare_ns, kit_ns = alternating_medians(
+        [lambda: _fresh("pass")[0], lambda: _fresh(CHECK)[0]], repeats
+    )
     return {"bare_ns": bare_ns, "kit_ns": kit_ns, "import_ns": kit_ns - bare_ns, "heavy": heavy}
 
 

@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Callable
 
-from _timing import Result, us
-from bench_machine import deque_rounds, loop_image, machine_rounds
+from _timing import Result, alternating_medians, us
+from bench_machine import deque_rounds, machine_rounds
 
 from aura_kit.machine import CodeImage, ProtocolMachine
 from aura_kit.protocol import parse_protocol
@@ -36,15 +35,6 @@ protocol Loop(A, B) {
   }
 }
 """
-
-
-def _alternate(fns: list[Callable[[], float]], repeats: int) -> list[float]:
-    """Median of each zero-arg timing function, run in alternation ``repeats`` times."""
-    samples: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeats):
-        for i, fn in enumerate(fns):
-            samples[i].append(fn())
-    return [statistics.median(s) for s in samples]
 
 
 def owned_world() -> World:
@@ -115,13 +105,16 @@ def run(quick: bool = False) -> list[Result]:
     """Measure targets 2 and 3."""
     rounds = 20_000 if quick else 100_000
     repeats = 3 if quick else 5
-    loop_image()  # fail early if the machine engineer's image moved
-    base, one = _alternate(
+    base, one = alternating_medians(
         [lambda: deque_rounds(rounds) * 1e9, lambda: machine_rounds(1, rounds) * 1e9], repeats
     )
-    (many,) = _alternate([lambda: machine_rounds(10_000, rounds) * 1e9], max(3, repeats - 2))
+    (many,) = alternating_medians(
+        [lambda: machine_rounds(10_000, rounds) * 1e9], max(3, repeats - 2)
+    )
     cycles = 2_000 if quick else 5_000
-    bare, owned = _alternate([lambda: bare_cycles(cycles), lambda: owned_cycles(cycles)], repeats)
+    bare, owned = alternating_medians(
+        [lambda: bare_cycles(cycles), lambda: owned_cycles(cycles)], repeats
+    )
     per_cycle = statistics.median(ROUNDS_PER_CYCLE)
     owned_round = owned / per_cycle  # one VM step per owned round
     bare_step = bare / BARE_STEPS_PER_CYCLE

@@ -21,13 +21,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_explore  # noqa: E402
+import bench_ownership  # noqa: E402
 import bench_rounds  # noqa: E402
 from bench_machine import loop_image  # noqa: E402
 
-from aura_kit.machine import CodeImage, ProtocolMachine, QueuedHandler, explore  # noqa: E402
-from aura_kit.ownership import ChoreographicRole, LinkBoundary, SessionId  # noqa: E402
-from aura_kit.protocol import parse_protocol  # noqa: E402
-from aura_kit.runtime import EffectSystem  # noqa: E402
+from aura_kit.machine import ProtocolMachine, QueuedHandler, explore  # noqa: E402
+from aura_kit.ownership import LinkBoundary  # noqa: E402
 
 OUT = HERE / "profiles"
 
@@ -50,18 +49,13 @@ def _machine_10k() -> Callable[[], object]:
 
 
 def _explore_plain() -> Callable[[], object]:
-    image = CodeImage.from_protocol(parse_protocol(bench_explore.ring_text(8)))
+    image = bench_explore.ring_image(8)
     return lambda: explore(image, reduction=False)
 
 
 def _ownership_check() -> Callable[[], object]:
-    effects = EffectSystem("bench")
-    task = effects.task("bench")
+    effects, task, owner = bench_ownership.bound_owner(in_host_task=True)
     boundary = LinkBoundary.for_protocol("bench")
-    with task:
-        owner = effects.start_owned_choreography_session(
-            "bench", SessionId.new(), [ChoreographicRole("bench", 0)]
-        )
 
     def checks() -> None:
         with task:

@@ -3,7 +3,7 @@
 Every figure is a ratio against a baseline (or a budget) measured in the same run; the
 process is pinned to one core. ``make bench`` runs this file; options:
 
-  --quick       smaller sizes and fewer repeats (a smoke run, ~30 s)
+  --quick       smaller sizes and fewer repeats (a smoke run, ~3 s)
   --notebooks   also time the whole nbval run (target 7; slow)
   --profiles    also write the cProfile summaries to ``benchmarks/profiles/``
   --only N ...  only these targets (1-7)

@@ -5,15 +5,15 @@
 - ``mutated(texts, tokens)``: real files damaged by byte flips, deletions, duplications,
   truncation, token swaps and token insertions;
 - ``json_values()``: any JSON value; ``mutated_json(docs)``: JSON documents with one field
-  replaced, deleted or added somewhere inside.
+  replaced, deleted or added somewhere inside;
+- ``json_corpus(pattern)``: real JSON data files as texts, documents, keys and tokens.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -180,11 +180,6 @@ def _mutate_container(draw: st.DrawFn, target: Any, field_names: tuple[str, ...]
         target[key] = draw(odd_json())
 
 
-def load_json_docs(pattern: str) -> list[Any]:
-    """Decoded JSON data files matching ``pattern``."""
-    return [json.loads(text) for text in read_all(pattern)]
-
-
 def json_field_names(docs: list[Any]) -> tuple[str, ...]:
     """Every object key used anywhere in ``docs`` (sorted)."""
     names: set[str] = set()
@@ -203,6 +198,21 @@ def json_field_names(docs: list[Any]) -> tuple[str, ...]:
     return tuple(sorted(names))
 
 
-def data_path(*parts: str) -> Path:
-    """A path under ``data/``."""
-    return DATA.joinpath(*parts)
+JSON_TOKENS = ("{", "}", "[", "]", ",", ":", '"', "null", "true", "1", '"x"', "\\")
+
+
+class JsonCorpus(NamedTuple):
+    """Real JSON files: their texts, the decoded documents, every key, and tokens to insert."""
+
+    texts: list[str]
+    docs: list[Any]
+    fields: tuple[str, ...]
+    tokens: tuple[str, ...]
+
+
+def json_corpus(pattern: str) -> JsonCorpus:
+    """The JSON data files matching ``pattern``; ``tokens`` are JSON syntax plus every key."""
+    texts = read_all(pattern)
+    docs = [json.loads(text) for text in texts]
+    fields = json_field_names(docs)
+    return JsonCorpus(texts, docs, fields, (*JSON_TOKENS, *fields))

@@ -31,6 +31,7 @@ from aura_kit.runtime import (
     open_owned_manifest_vm_session_admitted,
 )
 from tests.conftest import DATA
+from tests.ownership.support import roles_for
 
 PING_PONG = load_protocol(DATA / "protocols" / "ping_pong.choreo")
 PING_PONG_TYPES = project_all(PING_PONG.global_type)
@@ -61,9 +62,7 @@ def owner_script(
     """
     sid = uuid.uuid4()
     auth = effects.authority
-    owner = effects.start_owned_choreography_session(
-        f"{auth}:{sid}:0", sid, [ChoreographicRole(auth, 0)]
-    )
+    owner = effects.start_owned_choreography_session(f"{auth}:{sid}:0", sid, roles_for(effects))
     tally.starts[auth] += 1
     live[sid] = owner
     steps = ["start"]

@@ -11,10 +11,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from aura_kit.runtime import EffectSystem, Network, RuntimeSessionEvent
+from aura_kit.ownership import Scope
+from aura_kit.runtime import (
+    EffectSystem,
+    Network,
+    RuntimeSessionEvent,
+    SessionStartError,
+    SessionStartFailureReason,
+)
 from tests.hardening import summary
 from tests.hardening.load import Tally, make_systems, owner_script, ping_pong_role
-from tests.ownership.support import assert_clean
+from tests.ownership.support import assert_clean, roles_for
 
 AUTHORITIES = ("north", "south", "east")
 
@@ -79,11 +86,7 @@ def test_concurrency_asyncio_tasks_interleave_between_steps() -> None:
     async def one(i: int) -> None:
         effects = systems[AUTHORITIES[i % 3]]
         sid = uuid.uuid4()
-        from aura_kit.ownership import ChoreographicRole, Scope
-
-        owner = effects.start_owned_choreography_session(
-            f"t{i}", sid, [ChoreographicRole(effects.authority, 0)]
-        )
+        owner = effects.start_owned_choreography_session(f"t{i}", sid, roles_for(effects))
         tally.starts[effects.authority] += 1
         for n in range(3):
             await asyncio.sleep(0)
@@ -170,9 +173,6 @@ def test_concurrency_threads() -> None:
 @pytest.mark.usefixtures("eager_switching")
 def test_concurrency_two_concurrent_starts_one_wins() -> None:
     """Many threads start the same session id at once: exactly one wins, others get typed errors."""
-    from aura_kit.ownership import ChoreographicRole
-    from aura_kit.runtime import SessionStartError, SessionStartFailureReason
-
     effects = EffectSystem("solo")
     sid = uuid.uuid4()
     barrier = threading.Barrier(16)
@@ -182,9 +182,7 @@ def test_concurrency_two_concurrent_starts_one_wins() -> None:
         barrier.wait()
         try:
             outcomes.append(
-                effects.start_owned_choreography_session(
-                    f"s{n}", sid, [ChoreographicRole("solo", 0)]
-                )
+                effects.start_owned_choreography_session(f"s{n}", sid, roles_for(effects))
             )
         except SessionStartError as error:
             outcomes.append(error.reason)

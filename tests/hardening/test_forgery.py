@@ -19,7 +19,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aura_kit.ownership import (
-    ChoreographicRole,
     LinkBoundary,
     RuntimeSessionOwner,
     Scope,
@@ -37,7 +36,7 @@ from aura_kit.runtime import (
 )
 from tests.hardening import summary
 from tests.hardening.fuzzing import fuzz_settings
-from tests.ownership.support import state
+from tests.ownership.support import roles_for, state
 
 RECIPES = (
     "random_tag", "empty_tag", "non_bytes_tag", "truncated_tag", "bumped_generation",
@@ -68,8 +67,9 @@ class World:
         self, effects: EffectSystem, task: str, sid: Any, label: str = ""
     ) -> RuntimeSessionOwner:
         with effects.task(task):
-            role = ChoreographicRole(effects.authority, 0)
-            return effects.start_owned_choreography_session(label or f"{task}:1", sid, [role])
+            return effects.start_owned_choreography_session(
+                label or f"{task}:1", sid, roles_for(effects)
+            )
 
     def _open(self, effects: EffectSystem, task: str, variant: int) -> None:
         sid = uuid.uuid4()
@@ -252,9 +252,7 @@ def test_forgery_planted_task_memo_is_not_trusted() -> None:
     effects = EffectSystem("a")
     boundary = LinkBoundary.for_scope(Scope.SESSION)
     with effects.task("t") as task:
-        owner = effects.start_owned_choreography_session(
-            "L", uuid.uuid4(), [ChoreographicRole("a", 0)]
-        )
+        owner = effects.start_owned_choreography_session("L", uuid.uuid4(), roles_for(effects))
         forged = dataclasses.replace(
             owner, capability=dataclasses.replace(owner.capability, generation=99, tag=b"")
         )

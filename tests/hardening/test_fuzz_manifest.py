@@ -5,25 +5,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from aura_kit.ownership import CompositionManifest, ManifestError
 from tests.hardening import summary
-from tests.hardening.fuzzing import (
-    fuzz_settings,
-    json_field_names,
-    json_values,
-    load_json_docs,
-    mutated,
-    mutated_json,
-    read_all,
-)
+from tests.hardening.fuzzing import fuzz_settings, json_corpus, json_values, mutated, mutated_json
 
-TEXTS = read_all("manifests/*.json")
-DOCS = load_json_docs("manifests/*.json")
-FIELDS = json_field_names(DOCS)
-JSON_TOKENS = ("{", "}", "[", "]", ",", ":", '"', "null", "true", "1", '"x"', "\\", *FIELDS)
+TEXTS, DOCS, FIELDS, JSON_TOKENS = json_corpus("manifests/*.json")
 
 
 def _check_error(error: ManifestError, source: str) -> None:
@@ -67,12 +57,9 @@ def test_fuzz_manifest_from_dict_only_manifest_errors(data: Any) -> None:
 def test_fuzz_manifest_deep_json_refused() -> None:
     """JSON nested 100,000 deep is a ManifestError at ``$``, not a RecursionError."""
     for text in ("[" * 100_000, '{"a":' * 100_000):
-        try:
+        with pytest.raises(ManifestError) as caught:
             CompositionManifest.from_json(text, source="deep.json")
-        except ManifestError as error:
-            assert error.path == "$"
-        else:
-            raise AssertionError("expected ManifestError")
+        assert caught.value.path == "$"
 
 
 def test_fuzz_manifest_real_files_load() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -84,50 +85,38 @@ def test_fuzz_parse_local_only_located_syntax_errors(text: str) -> None:
 def test_fuzz_parse_local_deep_nesting_refused() -> None:
     """A local type nested past MAX_DEPTH is a located syntax error, not a RecursionError."""
     text = "A!m." * (MAX_DEPTH + 1) + "end"
-    try:
+    with pytest.raises(ProtocolSyntaxError) as caught:
         parse_local(text, source="deep")
-    except ProtocolSyntaxError as error:
-        _check_error(error, "deep")
-    else:
-        raise AssertionError("expected ProtocolSyntaxError")
+    _check_error(caught.value, "deep")
     assert parse_local("A!m." * (MAX_DEPTH - 1) + "end") is not None
 
 
 def test_fuzz_parse_protocol_deep_blocks_refused() -> None:
     """Blocks nested past MAX_NESTING are a located syntax error, not a RecursionError."""
     text = "protocol P(A, B) {" + "rec X {" * (MAX_NESTING + 5) + "}" * (MAX_NESTING + 6)
-    try:
+    with pytest.raises(ProtocolSyntaxError) as caught:
         parse_protocol(text, source=SOURCE)
-    except ProtocolSyntaxError as error:
-        _check_error(error, SOURCE)
-        assert error.line == 1
-    else:
-        raise AssertionError("expected ProtocolSyntaxError")
+    _check_error(caught.value, SOURCE)
+    assert caught.value.line == 1
 
 
 def test_fuzz_parse_protocol_long_sequence_refused() -> None:
     """Thousands of messages in a row are refused with a located error, not a crash."""
     text = "protocol P(A, B) {\n" + "A -> B: M(int)\n" * 5000 + "}\n"
-    try:
+    with pytest.raises(ProtocolError) as caught:
         parse_protocol(text, source=SOURCE)
-    except ProtocolError as error:
-        _check_error(error, SOURCE)
-        assert "depth" in error.message
-    else:
-        raise AssertionError("expected ProtocolError")
+    _check_error(caught.value, SOURCE)
+    assert "depth" in caught.value.message
 
 
 def test_fuzz_parse_protocol_choice_blowup_refused() -> None:
     """Sequential choices that would copy the rest 2**40 times are refused at once."""
     choice = "choice at A { A -> B: L } or { A -> B: R }\n"
     text = "protocol P(A, B) {\n" + choice * 40 + "}\n"
-    try:
+    with pytest.raises(ProtocolError) as caught:
         parse_protocol(text, source=SOURCE)
-    except ProtocolError as error:
-        _check_error(error, SOURCE)
-        assert "size" in error.message and str(MAX_SIZE) in error.expected
-    else:
-        raise AssertionError("expected ProtocolError")
+    _check_error(caught.value, SOURCE)
+    assert "size" in caught.value.message and str(MAX_SIZE) in caught.value.expected
 
 
 def test_fuzz_parse_protocol_largest_allowed_still_works() -> None:

@@ -13,23 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aura_kit.runtime.scenario import ScenarioError, load_scenario, parse_scenario
+from tests.conftest import DATA
 from tests.hardening import summary
-from tests.hardening.fuzzing import (
-    data_path,
-    fuzz_settings,
-    json_field_names,
-    json_values,
-    load_json_docs,
-    mutated,
-    mutated_json,
-    read_all,
-)
+from tests.hardening.fuzzing import fuzz_settings, json_corpus, json_values, mutated, mutated_json
 
-TEXTS = read_all("scenarios/*.json")
-DOCS = load_json_docs("scenarios/*.json")
-FIELDS = json_field_names(DOCS)
-JSON_TOKENS = ("{", "}", "[", "]", ",", ":", '"', "null", "true", "1", '"x"', *FIELDS)
-BASE = data_path("scenarios")
+TEXTS, DOCS, FIELDS, JSON_TOKENS = json_corpus("scenarios/*.json")
+BASE = DATA / "scenarios"
 _NAMES = itertools.count()
 
 

@@ -21,12 +21,13 @@ from aura_kit.machine import (
     replay,
     save_trace,
 )
-from aura_kit.ownership import ChoreographicRole, Scope
+from aura_kit.ownership import Scope
 from aura_kit.protocol import load_protocol
 from aura_kit.runtime import EffectSystem, EventLog, EventLogFormatError
 from tests.conftest import DATA
 from tests.hardening import summary
 from tests.hardening.fuzzing import fuzz_settings
+from tests.ownership.support import roles_for
 
 RECORDS = [{"n": i, "text": f"line {i}", "nested": {"ok": True}} for i in range(5)]
 
@@ -35,7 +36,7 @@ def _busy_log() -> EventLog:
     effects = EffectSystem("alice")
     with effects.task("cell"):
         owner = effects.start_owned_choreography_session(
-            "alice:1", uuid.uuid4(), [ChoreographicRole("alice", 0)]
+            "alice:1", uuid.uuid4(), roles_for(effects)
         )
         owner = effects.transfer_owned_choreography_session_owner(
             owner, "alice:2", Scope.fragments({"bundle:x"})

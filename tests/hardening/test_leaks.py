@@ -21,7 +21,7 @@ from aura_kit.runtime import (
     open_owned_manifest_vm_session_admitted,
 )
 from tests.hardening.load import PING_PONG, PING_PONG_MANIFEST, PING_PONG_TYPES
-from tests.ownership.support import assert_clean, state
+from tests.ownership.support import assert_clean, roles_for, state
 
 
 def _world() -> World:
@@ -46,7 +46,7 @@ def snapshot(world: World) -> tuple[Any, ...]:
 def test_leaks_failed_starts_change_nothing() -> None:
     """Start refusals (bound task, existing id, no own role, bad label) leave no trace."""
     effects = EffectSystem("alice")
-    role = [ChoreographicRole("alice", 0)]
+    role = roles_for(effects)
     with effects.task("t"):
         owner = effects.start_owned_choreography_session("a", uuid.uuid4(), role)
         before = state(effects)
