@@ -37,7 +37,7 @@ with es.task("t"):
     o = es.transfer_owned_choreography_session_owner(o, "next", Scope.SESSION)
     es.end_owned_choreography_session(o)
 try:
-    from aura_kit.runtime.world import World
+    from aura_kit.lab.world import World
     w = World(p, {"alice": "A", "bob": "B"})
     w.open_all()
     w.queue("A", [7])

@@ -18,9 +18,7 @@ from typing import Any
 
 from aura_kit.machine.values import StepResult
 from aura_kit.ownership import RuntimeSessionOwner, SessionId
-
-from .bridge import VmBridgeRound, VmHostWaitStatus, VmRoundDisposition
-from .effects import EffectSystem
+from aura_kit.runtime import EffectSystem, VmBridgeRound, VmHostWaitStatus, VmRoundDisposition
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
