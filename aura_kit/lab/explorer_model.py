@@ -86,11 +86,14 @@ class ExplorerModel:
 
     def _reset(self) -> None:
         self.world = World(
-            self.protocol, {role.lower(): role for role in self.protocol.roles},
-            manifest=self.manifest, session_id=self.session_id,
+            self.protocol,
+            {role.lower(): role for role in self.protocol.roles},
+            manifest=self.manifest,
+            session_id=self.session_id,
             policy=OwnershipPolicy(attenuation=self.policy),  # type: ignore[arg-type]
-            demo_payloads=True, stuck_is_error=False,
-        )  # fmt: skip
+            demo_payloads=True,
+            stuck_is_error=False,
+        )
         self.journal = Journal()
 
     # -- state -------------------------------------------------------------------------------

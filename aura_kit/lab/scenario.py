@@ -258,10 +258,13 @@ def _expectation(r: _Reader, value: Any, path: str, is_attack: bool) -> Expectat
     if not isinstance(unchanged, bool):
         raise r.fail(f"{path}.unchanged", f"is {unchanged!r}; expected true or false")
     return Expectation(
-        error=data["error"], kind=data.get("kind"), details=data.get("details"),
-        reason=data.get("reason"), message_contains=data.get("message_contains"),
+        error=data["error"],
+        kind=data.get("kind"),
+        details=data.get("details"),
+        reason=data.get("reason"),
+        message_contains=data.get("message_contains"),
         unchanged=unchanged,
-    )  # fmt: skip
+    )
 
 
 def load_scenario(path: str | Path) -> Scenario:

@@ -134,10 +134,16 @@ class World:
         label = owner_label or f"{role}@{self.authority_of[role]}"
         with self.task(role):
             session = open_owned_manifest_vm_session_admitted(
-                self.effects(role), self.session_id, tuple(self.peer_roles.values()),
-                self.manifest, role, self.protocol.global_type, self.local_types,
-                codec=self.codec, owner_label=label,
-            )  # fmt: skip
+                self.effects(role),
+                self.session_id,
+                tuple(self.peer_roles.values()),
+                self.manifest,
+                role,
+                self.protocol.global_type,
+                self.local_types,
+                codec=self.codec,
+                owner_label=label,
+            )
         self.sessions[role] = session
         self._record(role, "open")
         return session
@@ -284,10 +290,15 @@ class World:
         received = result.blocked_receive.label if result.blocked_receive else None
         progressed = received is not None or result.step.value == "continue"
         outcome = RoundOutcome(
-            step=self.clock, authority=self.authority_of[role], role=role,
-            step_result=result.step.value, wait_status=status, disposition=disposition,
-            received=received, progressed=progressed or disposition is VmRoundDisposition.COMPLETE,
-        )  # fmt: skip
+            step=self.clock,
+            authority=self.authority_of[role],
+            role=role,
+            step_result=result.step.value,
+            wait_status=status,
+            disposition=disposition,
+            received=received,
+            progressed=progressed or disposition is VmRoundDisposition.COMPLETE,
+        )
         self.rounds.append(outcome)
         return outcome
 

@@ -40,9 +40,14 @@ class OwnerChange:
         """The entry for ``owner`` right after ``action``."""
         cap = owner.capability
         return cls(
-            step=step, authority=authority, role=role, action=action,
-            owner_label=owner.owner_label, generation=cap.generation, scope=cap.scope.canonical(),
-        )  # fmt: skip
+            step=step,
+            authority=authority,
+            role=role,
+            action=action,
+            owner_label=owner.owner_label,
+            generation=cap.generation,
+            scope=cap.scope.canonical(),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
