@@ -250,7 +250,7 @@ class World:
         owner, task = session.owner(), self.task(role)
         boundary: LinkBoundary | None = session.routing_boundary()
         if kind is AttackKind.STALE_HANDLE:
-            owner = handle or self._last_stale(role)
+            owner = self._last_stale(role) if handle is None else handle
         elif kind is AttackKind.FORGED_CAPABILITY:
             owner = forge(owner)
         elif kind is AttackKind.WRONG_BOUNDARY:
