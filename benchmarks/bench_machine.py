@@ -5,7 +5,7 @@
    record one event tuple); target ratio <= 6x;
 2. per-round cost with 10,000 concurrent sessions vs one session; target within 1.5x;
    (also measured with ``gc.freeze()`` after loading, reported separately);
-3. exploration states/s on the data/protocols, with and without partial-order reduction.
+3. exploration states/s on the bundled protocols, with and without partial-order reduction.
 
 Run: ``.venv/bin/python benchmarks/bench_machine.py``.
 """
@@ -19,6 +19,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
+from aura_kit.data import bundled_names
 from aura_kit.machine import CodeImage, ProtocolMachine, QueuedHandler, explore
 from aura_kit.protocol import load_protocol
 from aura_kit.protocol.types import Branch, Comm, Mu, Recv, Send, Sort, Var
@@ -102,11 +103,8 @@ def best(fn: Any, *args: Any, repeat: int = 3) -> float:
 
 
 def exploration() -> dict[str, Any]:
-    """States/s over every protocol in data/protocols, with and without reduction."""
-    images = [
-        CodeImage.from_protocol(load_protocol(p))
-        for p in sorted((ROOT / "data" / "protocols").glob("*.choreo"))
-    ]
+    """States/s over every bundled protocol, with and without reduction."""
+    images = [CodeImage.from_protocol(load_protocol(p)) for p in bundled_names("protocols")]
     out: dict[str, Any] = {}
     for reduction in (False, True):
         start = time.perf_counter()

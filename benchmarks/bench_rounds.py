@@ -20,11 +20,11 @@ import time
 from _timing import Result, alternating_medians, us
 from bench_machine import deque_rounds, machine_rounds
 
+from aura_kit.lab.world import World
 from aura_kit.machine import CodeImage, ProtocolMachine
 from aura_kit.protocol import parse_protocol
 from aura_kit.runtime.bridge import VmHostWaitStatus, is_transport_no_message
 from aura_kit.runtime.ingress import handle_owned_vm_round
-from aura_kit.runtime.world import World
 
 UNIT_LOOP = """
 protocol Loop(A, B) {

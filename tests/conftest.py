@@ -1,5 +1,7 @@
 """Shared test configuration: Hypothesis profiles and data paths.
 
+``BUNDLED`` is the package data (protocols, manifests, scenarios); ``DATA`` the test fixtures.
+
 Profiles: ``fast`` (default, used by ``make test``) and ``long``
 (``AURA_PROFILE=long make test-long``).
 """
@@ -12,7 +14,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+DATA = ROOT / "data"  # test fixtures (golden files)
+BUNDLED = ROOT / "aura_kit" / "data"  # the data shipped in the package
 
 settings.register_profile(
     "fast", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -1,4 +1,5 @@
-"""Layering: core packages never load pandas, graphviz, ipywidgets or IPython."""
+"""Layering: core packages never load pandas, graphviz, ipywidgets or IPython; the edges
+core <- lab <- view/render <- widgets, commands hold."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ with es.task("t"):
     o = es.transfer_owned_choreography_session_owner(o, "next", Scope.SESSION)
     es.end_owned_choreography_session(o)
 try:
-    from aura_kit.runtime.world import World
+    from aura_kit.lab.world import World
     w = World(p, {"alice": "A", "bob": "B"})
     w.open_all()
     w.queue("A", [7])
@@ -103,3 +104,79 @@ def _imports_of(node: ast.stmt) -> set[str]:
     if isinstance(node, ast.ImportFrom) and node.module:
         return {node.module.split(".")[0]}
     return set()
+
+
+# layer -> the aura_kit packages it must never import (statically, anywhere in a module)
+LAYERS = ("protocol", "machine", "ownership", "runtime")
+NEVER = {
+    **{core: {"lab", "view", "render", "widgets", "commands", "cli"} for core in LAYERS},
+    "data": {"protocol", "machine", "ownership", "runtime", "lab", "view", "render", "widgets"},
+    "lab": {"view", "render", "widgets", "commands", "cli"},
+    "view": {"widgets", "commands", "cli"},
+    "render": {"widgets", "commands", "cli"},
+}
+LAB_FORBIDDEN = {"pandas", "graphviz", "ipywidgets", "IPython"}
+
+
+def _aura_layers(path: Path, package: Path) -> set[str]:
+    """The ``aura_kit`` packages a module imports (absolute and relative imports)."""
+    here = path.relative_to(package).parts
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+        elif isinstance(node, ast.ImportFrom) and node.level > 0:
+            base = ("aura_kit", *here[: len(here) - node.level])
+            names = [".".join((*base, *(node.module or "").split(".")))]
+        for name in names:
+            parts = name.split(".")
+            if parts[0] == "aura_kit" and len(parts) > 1 and parts[1]:
+                found.add(parts[1])
+    return found
+
+
+def test_layering_edges_between_layers() -> None:
+    """The core never imports the lab; the lab never view, render or widgets; and so on up."""
+    package = ROOT / "aura_kit"
+    problems = []
+    for path in sorted(package.rglob("*.py")):
+        layer = path.relative_to(package).parts[0]
+        for name in sorted(_aura_layers(path, package) & NEVER.get(layer, set())):
+            problems.append(f"{path.relative_to(ROOT)} imports aura_kit.{name}")
+    assert problems == []
+
+
+def test_layering_lab_imports_no_display_packages() -> None:
+    """No lab module imports pandas, graphviz, ipywidgets or IPython, even inside a function."""
+    problems = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in sorted((ROOT / "aura_kit" / "lab").rglob("*.py"))
+        for name in sorted(_imports(path) & LAB_FORBIDDEN)
+    ]
+    assert problems == []
+
+
+LAB_SESSION = r"""
+import sys
+from aura_kit.lab import AttackKind, ExplorerModel, load_scenario, run_scenario
+assert run_scenario(load_scenario("two_buyer_delegation")).ok
+m = ExplorerModel.for_name("TwoBuyer"); m.open(); m.play(); m.transfer("Seller")
+m.attack(AttackKind.STALE_HANDLE, "Seller"); m.event_rows(); m.buffers_text(); m.status_line()
+loaded = {n.split(".")[0] for n in sys.modules} | {".".join(n.split(".")[:2]) for n in sys.modules}
+print(",".join(sorted(loaded & %r)))
+"""
+
+
+def test_layering_lab_session_loads_no_upper_layer() -> None:
+    """A scenario run and an explorer session load no upper layer and no display library."""
+    upper = {"aura_kit.view", "aura_kit.render", "aura_kit.widgets", *LAB_FORBIDDEN}
+    code = LAB_SESSION % (upper,)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

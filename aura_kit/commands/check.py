@@ -1,5 +1,7 @@
 """``aura-kit check FILE``: parse, check and project every protocol in a file.
 
+``FILE`` may also name a bundled protocol (``TwoBuyer`` or ``two_buyer``).
+
 Prints one line per role (role, number of automaton states, local type) and exits 0;
 on the first problem prints ``file:line:col: ErrorClass: message`` to stderr and exits 1.
 """
@@ -23,7 +25,7 @@ HELP = "check a .choreo file and summarise each role's local type"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Register the arguments."""
-    parser.add_argument("file", help="a .choreo file")
+    parser.add_argument("file", help="a .choreo file, or a bundled protocol's name (TwoBuyer)")
     parser.add_argument("--merge", choices=("full", "plain"), default="full", help="merge rule")
 
 

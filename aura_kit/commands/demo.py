@@ -7,17 +7,18 @@ history of every authority) and the messages that crossed the network.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from aura_kit.commands.run import failed, load_and_run
+from aura_kit.lab.demo import DEMO_SCENARIO, demo_text
 
 HELP = "run the two-buyer demo with a mid-session delegation and show who owned what"
-DEMO = Path(__file__).resolve().parents[2] / "data" / "scenarios" / "two_buyer_delegation.json"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    """Option: another scenario file to demo."""
-    parser.add_argument("--scenario", default=str(DEMO), help="scenario file (default: demo)")
+    """Option: another scenario (a file or a bundled name) to demo."""
+    parser.add_argument(
+        "--scenario", default=DEMO_SCENARIO, help="scenario file or bundled name (default: demo)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,8 +26,5 @@ def run(args: argparse.Namespace) -> int:
     report = load_and_run(args.scenario)
     if report is None:
         return 1
-    print(f"demo {report.scenario.name}: {report.scenario.description}\n")
-    print(report.table())
-    lines = ["\nwho owned what:", *report.history_lines(), "\nmessages:", *report.message_lines()]
-    print("\n".join(lines))
+    print(demo_text(report))
     return 1 if failed(report) else 0

@@ -17,7 +17,7 @@ HELP = "print the local type of each role (projection of the global type)"
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Register the arguments."""
-    parser.add_argument("file", help="a .choreo file")
+    parser.add_argument("file", help="a .choreo file, or a bundled protocol's name (TwoBuyer)")
     parser.add_argument("--role", help="only this role")
     parser.add_argument("--merge", choices=("full", "plain"), default="full", help="merge rule")
 

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 from aura_kit.commands.check import load_or_report
+from aura_kit.lab.scenario import load_scenario
+from aura_kit.lab.scenario_run import run_scenario
 from aura_kit.machine import CodeImage, explore
 from aura_kit.protocol import Protocol
 from aura_kit.render import (
@@ -24,8 +26,6 @@ from aura_kit.render import (
     sequence_figure,
     state_graph_figure,
 )
-from aura_kit.runtime.scenario import load_scenario
-from aura_kit.runtime.scenario_run import run_scenario
 
 HELP = "draw a protocol or a scenario's ownership graph to an SVG, PNG, DOT or text file"
 KINDS = ("sequence", "automata", "ownership", "states")

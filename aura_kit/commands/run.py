@@ -1,4 +1,6 @@
-"""``aura-kit run SCENARIO``: run a scenario file headless and print its event table.
+"""``aura-kit run SCENARIO``: run a scenario headless and print its event table.
+
+``SCENARIO`` is a file or the name of a bundled scenario (``two_buyer``).
 
 Exit codes: 0 every expectation held; 1 the file was refused (typed error with its JSON
 path on stderr) or an expectation failed.
@@ -10,17 +12,17 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from aura_kit.runtime.scenario_report import OUTCOME_WIDTH
+from aura_kit.lab.scenario_report import OUTCOME_WIDTH
 
 if TYPE_CHECKING:
-    from aura_kit.runtime.scenario_report import ScenarioReport
+    from aura_kit.lab.scenario_report import ScenarioReport
 
-HELP = "run a scenario file (data/scenarios/*.json) and print its event table"
+HELP = "run a scenario (a JSON file or a bundled name such as two_buyer) and print its events"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Options: the scenario path, every authority's events too, and whole outcomes."""
-    parser.add_argument("scenario", help="path of a scenario JSON file")
+    parser.add_argument("scenario", help="a scenario JSON file, or a bundled scenario's name")
     parser.add_argument(
         "--events", action="store_true", help="also print each authority's runtime events"
     )
@@ -45,9 +47,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def load_and_run(path: str) -> ScenarioReport | None:
-    """The report of the scenario file at ``path``; None (error on stderr) when refused."""
-    from aura_kit.runtime.scenario import ScenarioError, load_scenario
-    from aura_kit.runtime.scenario_run import run_scenario
+    """The report of the scenario at ``path`` (or named ``path``); None (error on stderr) when
+    refused."""
+    from aura_kit.lab.scenario import ScenarioError, load_scenario
+    from aura_kit.lab.scenario_run import run_scenario
 
     try:
         return run_scenario(load_scenario(path))

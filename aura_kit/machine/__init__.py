@@ -5,7 +5,7 @@ seeded ``random.Random`` inside ``SeededRandom``.
 
 Typical use::
 
-    image = CodeImage.from_protocol(load_protocol("data/protocols/ping_pong.choreo"))
+    image = CodeImage.from_protocol(load_protocol("ping_pong"))
     machine = ProtocolMachine()                      # RoundRobin(), buffer_capacity=64
     sid = machine.load(image, handler=QueuedHandler([1, 2]))
     machine.run()                                    # StepResult.ALL_DONE

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from aura_kit.data import read_text
+
 from ._manifest_reader import Reader
 from .errors import ManifestError
 from .manifest_parts import DelegationConstraint, LinkSpec, TheoremPack
@@ -94,9 +96,10 @@ class CompositionManifest:
 
     @classmethod
     def load(cls, path: str | Path) -> CompositionManifest:
-        """Read and validate a manifest file."""
-        p = Path(path)
-        return cls.from_json(p.read_text(encoding="utf-8"), source=str(p))
+        """Read and validate a manifest file, or the bundled manifest named ``path``
+        (``two_buyer``; see ``aura_kit.data``)."""
+        text, source, _ = read_text("manifests", path)
+        return cls.from_json(text, source=source)
 
     @classmethod
     def for_protocol(

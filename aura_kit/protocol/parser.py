@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path as FilePath
 
+from aura_kit.data import read_text
 from aura_kit.protocol.build import Builder
 from aura_kit.protocol.errors import ProtocolDefinitionError, ProtocolSyntaxError
 from aura_kit.protocol.syntax import parse_file
@@ -48,17 +49,21 @@ def parse_protocol(text: str, source: str = "<string>") -> Protocol:
 
 
 def load_protocols(path: str | FilePath) -> list[Protocol]:
-    """Every protocol in the file at ``path``."""
-    return parse_protocols(_read(path), source=str(path))
+    """Every protocol in the file at ``path``, or in the bundled file it names (``two_buyer``)."""
+    text, source, _ = read_text("protocols", path)
+    return parse_protocols(text, source=source)
 
 
 def load_protocol(path: str | FilePath) -> Protocol:
-    """The single protocol in the file at ``path``."""
-    return parse_protocol(_read(path), source=str(path))
+    """The single protocol in the file at ``path``, or the bundled protocol it names.
 
-
-def _read(path: str | FilePath) -> str:
-    return FilePath(path).read_text(encoding="utf-8")
+    A name is a bundled file's stem (``two_buyer``) or a declared protocol name (``TwoBuyer``);
+    see ``aura_kit.data`` for the rule.
+    """
+    text, source, declared = read_text("protocols", path)
+    if declared is None:
+        return parse_protocol(text, source=source)
+    return next(p for p in parse_protocols(text, source=source) if p.name == declared)
 
 
 def format_protocol(protocol: Protocol) -> str:

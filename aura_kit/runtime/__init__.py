@@ -1,4 +1,8 @@
-"""Runtime: EffectSystem (one per authority), task binding, errors and structured events."""
+"""Runtime: EffectSystem (one per authority), task binding, errors and structured events.
+
+The teaching harness on top of it (``World``, scenarios, attacks, the explorer's model) is
+``aura_kit.lab``.
+"""
 
 from .bridge import (
     BlockedVmReceive,
@@ -22,6 +26,7 @@ from .errors import (
     OwnerTransferError,
     RoundError,
     RuntimeBoundaryError,
+    ScenarioError,
     SchedulerSignalsError,
     SessionBindingMismatch,
     SessionCloseError,
@@ -47,11 +52,8 @@ from .ingress import (
     handle_owned_vm_round,
     open_owned_manifest_vm_session_admitted,
 )
-from .scenario import Scenario, ScenarioError, load_scenario
-from .scenario_run import ScenarioReport, run_scenario
 from .tasks import HostTask
 from .transport import Envelope, Network, TransportSendError
-from .world import OwnerChange, RoundOutcome, World
 
 __all__ = [
     # effect system and tasks
@@ -84,7 +86,7 @@ __all__ = [
     "log_session_owner_transfer_rejected",
     "log_session_ingress_received",
     "log_session_ingress_dropped",
-    # owned VM sessions, transport, drivers, scenarios
+    # owned VM sessions, transport, drivers
     "OwnedVmSession",
     "open_owned_manifest_vm_session_admitted",
     "handle_owned_vm_round",
@@ -101,13 +103,6 @@ __all__ = [
     "TransportSendError",
     "JsonCodec",
     "PayloadCodecError",
-    "World",
-    "OwnerChange",
-    "RoundOutcome",
-    "Scenario",
     "ScenarioError",
     "SchedulerSignalsError",
-    "ScenarioReport",
-    "load_scenario",
-    "run_scenario",
 ]

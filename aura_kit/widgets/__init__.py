@@ -1,8 +1,8 @@
 """Widgets: the protocol explorer (the only package that imports ipywidgets).
 
-Importing this package is cheap: ``ExplorerModel`` and friends live in
-``aura_kit.widgets.logic`` (no ipywidgets), and ipywidgets is imported only
-when ``explorer()`` or ``Explorer`` is first used.
+The explorer's kernel-free model (``ExplorerModel``, ``AttackKind``, ``ActionResult``) is in
+``aura_kit.lab``. Importing this package is cheap: ipywidgets is imported only when
+``explorer()``, ``Explorer`` or a panel function is first used.
 """
 
 from __future__ import annotations
@@ -10,16 +10,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from aura_kit.widgets.explorer import Explorer
-    from aura_kit.widgets.logic import ActionResult, AttackKind, ExplorerModel
+    from aura_kit.widgets.explorer import (
+        Explorer,
+        automata_figure,
+        event_table,
+        ownership_figure,
+    )
 
-__all__ = ["ActionResult", "AttackKind", "Explorer", "ExplorerModel", "explorer"]
+__all__ = ["Explorer", "automata_figure", "event_table", "explorer", "ownership_figure"]
 
 _LAZY = {
-    "ActionResult": "aura_kit.widgets.logic",
-    "AttackKind": "aura_kit.widgets.logic",
-    "ExplorerModel": "aura_kit.widgets.logic",
     "Explorer": "aura_kit.widgets.explorer",
+    "automata_figure": "aura_kit.widgets.explorer",
+    "event_table": "aura_kit.widgets.explorer",
+    "ownership_figure": "aura_kit.widgets.explorer",
 }
 
 

@@ -1,8 +1,11 @@
-"""The explorer widget: a thin ipywidgets layer over ``ExplorerModel``.
+"""The explorer widget: a thin ipywidgets layer over ``ExplorerModel`` (``aura_kit.lab``).
 
 Invariants:
 - every button calls exactly one model method and then redraws every panel; no logic lives
   here that a test without a kernel could not reach through the model;
+- the panels are drawn from the model's world: the ownership graph and the automata (current
+  state marked; a state the automata view cannot place is left unmarked) through the render
+  layer, the journal as a DataFrame (render, view and pandas are imported when first drawn);
 - panels are redrawn by replacing the outputs of ``Output`` widgets with
   ``append_display_data`` (never ``with out: print``), so nbval sees stable outputs;
 - every control carries a stable CSS class (``aura-step``, ``aura-graph`` ...) for browser tests.
@@ -11,11 +14,18 @@ Invariants:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from aura_kit.widgets.logic import ActionResult, AttackKind, ExplorerModel, bundled_protocols
+from aura_kit.lab import ActionResult, AttackKind, ExplorerModel, bundled_protocols
+from aura_kit.lab.journal import COLUMNS
+from aura_kit.lab.panels import current_local_types
+
+if TYPE_CHECKING:
+    import pandas
+
+    from aura_kit.render.figure import Figure
 
 EVENT_ROWS = 14
 _STYLE = (
@@ -34,6 +44,46 @@ _BUTTONS = (
     ("attenuate", "Attenuate", "narrow the role's capability to its fragments", "compress"),
     ("attack", "Attack", "try the selected attack against the role's session", "bolt"),
 )
+
+
+def ownership_figure(model: ExplorerModel) -> Figure:
+    """Authorities, sessions, owners, fragments, transfer history and stale handles."""
+    from aura_kit.render import figures
+
+    world = model.world
+    title = f"ownership of {world.protocol.name}"
+    return figures.ownership_figure(
+        *world.systems.values(), stale=world.stale_handles(), title=title
+    )
+
+
+def automata_figure(model: ExplorerModel) -> Figure:
+    """Every role's endpoint automaton with its current state marked."""
+    from aura_kit.render.figures import figure_of_view
+    from aura_kit.view.automaton import automata_view
+    from aura_kit.view.errors import ViewError
+
+    world = model.world
+    title, order = f"automata of {world.protocol.name}", world.roles
+    current = current_local_types(world)
+    try:
+        view = automata_view(world.local_types, title=title, order=order, current=current or None)
+    except ViewError:
+        view = automata_view(world.local_types, title=title, order=order)
+    return figure_of_view(view)
+
+
+def event_table(
+    model: ExplorerModel, last: int | None = None, *, routine: bool = False
+) -> pandas.DataFrame:
+    """The journal (runtime and machine events of every authority) as a DataFrame by ``#``.
+
+    ``routine=True`` also lists the accepted ``ingress.received`` of every round.
+    """
+    import pandas as pd
+
+    frame = pd.DataFrame(model.event_rows(last, routine=routine), columns=list(COLUMNS))
+    return frame.set_index("#")
 
 
 def _button(key: str, text: str, tip: str, icon: str) -> w.Button:
@@ -163,10 +213,10 @@ class Explorer:
         action = "" if last is None else f"<br>{_styled(f'{last.action}: {last.message}', last.ok)}"
         self.status.value = f"<b>{_escape(model.status_line())}</b>{action}"
         self.error.value = _error_html(last)
-        _show(self.panels["graph"], model.ownership_figure())
-        _show(self.panels["automata"], model.automata_figure())
+        _show(self.panels["graph"], ownership_figure(model))
+        _show(self.panels["automata"], automata_figure(model))
         _show(self.panels["buffers"], model.buffers_text())
-        _show(self.panels["events"], model.event_table(last=EVENT_ROWS))
+        _show(self.panels["events"], event_table(model, last=EVENT_ROWS))
 
     def _layout(self) -> w.VBox:
         b = self.buttons

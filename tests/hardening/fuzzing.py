@@ -6,7 +6,7 @@
   truncation, token swaps and token insertions;
 - ``json_values()``: any JSON value; ``mutated_json(docs)``: JSON documents with one field
   replaced, deleted or added somewhere inside;
-- ``json_corpus(pattern)``: real JSON data files as texts, documents, keys and tokens.
+- ``json_corpus(pattern)``: real (bundled) JSON data files as texts, documents, keys and tokens.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DATA
+from tests.conftest import BUNDLED, DATA
 
 FUZZ_FACTOR = 20  # fast profile: 100 * 20 = 2,000; long profile: 5,000 * 20 = 100,000
 DEADLINE_MS = 1000
@@ -39,8 +39,10 @@ def fuzz_settings() -> settings:
 
 
 def read_all(pattern: str) -> list[str]:
-    """Texts of the data files matching ``pattern`` (sorted by path)."""
-    return [p.read_text(encoding="utf-8") for p in sorted(DATA.glob(pattern))]
+    """Texts of the bundled data files matching ``pattern`` (sorted by path; never empty)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(BUNDLED.glob(pattern))]
+    assert texts, f"no bundled data file matches {pattern!r}"
+    return texts
 
 
 def read_local_types() -> list[str]:

@@ -30,10 +30,10 @@ from aura_kit.runtime import (
     handle_owned_vm_round,
     open_owned_manifest_vm_session_admitted,
 )
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 from tests.ownership.support import roles_for
 
-PING_PONG = load_protocol(DATA / "protocols" / "ping_pong.choreo")
+PING_PONG = load_protocol(BUNDLED / "protocols" / "ping_pong.choreo")
 PING_PONG_TYPES = project_all(PING_PONG.global_type)
 PING_PONG_MANIFEST = CompositionManifest.for_protocol(PING_PONG, "aura.hardening.ping_pong")
 

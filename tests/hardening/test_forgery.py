@@ -41,7 +41,7 @@ from tests.ownership.support import roles_for, state
 RECIPES = (
     "random_tag", "empty_tag", "non_bytes_tag", "truncated_tag", "bumped_generation",
     "lowered_generation", "other_session_tag", "other_system_tag", "widened_scope",
-    "other_scope", "swapped_label", "other_session_id", "stale_copy", "random_everything",
+    "other_scope", "swapped_label", "other_session_id", "stale_handle", "random_everything",
 )  # fmt: skip
 OPERATIONS = ("assert_session", "assert_boundary", "transfer", "end")
 
@@ -135,7 +135,7 @@ def _forge(draw: st.DrawFn, recipe: str, owner: RuntimeSessionOwner) -> SessionO
         return replace(owner_label=draw(st.sampled_from(labels)))
     if recipe == "other_session_id":
         return draw(st.sampled_from(others)).capability
-    if recipe == "stale_copy":
+    if recipe == "stale_handle":
         return draw(st.sampled_from(WORLD.stale)).capability
     return SessionOwnerCapability(
         session_id=draw(st.sampled_from([SessionId.new(), owner.session_id])),

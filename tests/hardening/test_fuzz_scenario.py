@@ -12,13 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aura_kit.runtime.scenario import ScenarioError, load_scenario, parse_scenario
-from tests.conftest import DATA
+from aura_kit.lab.scenario import ScenarioError, load_scenario, parse_scenario
+from tests.conftest import BUNDLED
 from tests.hardening import summary
 from tests.hardening.fuzzing import fuzz_settings, json_corpus, json_values, mutated, mutated_json
 
 TEXTS, DOCS, FIELDS, JSON_TOKENS = json_corpus("scenarios/*.json")
-BASE = DATA / "scenarios"
+BASE = BUNDLED / "scenarios"
 _NAMES = itertools.count()
 
 

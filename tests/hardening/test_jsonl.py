@@ -24,7 +24,7 @@ from aura_kit.machine import (
 from aura_kit.ownership import Scope
 from aura_kit.protocol import load_protocol
 from aura_kit.runtime import EffectSystem, EventLog, EventLogFormatError
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 from tests.hardening import summary
 from tests.hardening.fuzzing import fuzz_settings
 from tests.ownership.support import roles_for
@@ -186,7 +186,7 @@ def test_jsonl_event_log_save_is_atomic_and_round_trips(tmp_path: Path) -> None:
 
 
 def _run(seed: int) -> tuple[ProtocolMachine, CodeImage]:
-    image = CodeImage.from_protocol(load_protocol(DATA / "protocols" / "two_buyer.choreo"))
+    image = CodeImage.from_protocol(load_protocol(BUNDLED / "protocols" / "two_buyer.choreo"))
     machine = ProtocolMachine(scheduler=SeededRandom(seed))
     handler = QueuedHandler(["War and Peace", 40, 90, 90, "5 Main St", "2025-06-01"], ["Accept"])
     machine.load(image, handler=handler)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from aura_kit.lab import World
 from aura_kit.ownership import ChoreographicRole, Scope
 from aura_kit.runtime import (
     EffectSystem,
@@ -17,7 +18,6 @@ from aura_kit.runtime import (
     SessionIngressError,
     SessionStartError,
     TransportSendError,
-    World,
     open_owned_manifest_vm_session_admitted,
 )
 from tests.hardening.load import PING_PONG, PING_PONG_MANIFEST, PING_PONG_TYPES

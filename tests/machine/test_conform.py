@@ -9,10 +9,10 @@ import pytest
 
 from aura_kit.machine import EventKind, MachineEvent, conforms
 from aura_kit.protocol import load_protocol
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 from tests.machine.builders import seeded_run
 
-PROTOCOLS = sorted((DATA / "protocols").glob("*.choreo"))
+PROTOCOLS = sorted((BUNDLED / "protocols").glob("*.choreo"))
 
 
 def _run(path: Path, seed: int) -> tuple[MachineEvent, ...]:
@@ -29,7 +29,7 @@ def test_conform_every_protocol_many_schedules(path: Path) -> None:
 
 def test_conform_rejects_wrong_label() -> None:
     """A received label that differs from the sent one is rejected at that event."""
-    path = DATA / "protocols" / "two_buyer.choreo"
+    path = BUNDLED / "protocols" / "two_buyer.choreo"
     events = list(_run(path, 0))
     i = next(i for i, e in enumerate(events) if e.kind is EventKind.RECEIVED)
     events[i] = dataclasses.replace(events[i], label="Bogus")
@@ -39,7 +39,7 @@ def test_conform_rejects_wrong_label() -> None:
 
 def test_conform_rejects_reordered_dependent_actions() -> None:
     """Moving a receive before its send is rejected."""
-    path = DATA / "protocols" / "ping_pong.choreo"
+    path = BUNDLED / "protocols" / "ping_pong.choreo"
     events = [e for e in _run(path, 0) if e.session == 1]
     sent = next(i for i, e in enumerate(events) if e.kind is EventKind.SENT)
     events.insert(sent, events.pop(sent + 1))
@@ -48,14 +48,14 @@ def test_conform_rejects_reordered_dependent_actions() -> None:
 
 def test_conform_rejects_early_halt() -> None:
     """A role halting while it still has to act is rejected."""
-    g = load_protocol(DATA / "protocols" / "ring.choreo").global_type
+    g = load_protocol(BUNDLED / "protocols" / "ring.choreo").global_type
     halt = MachineEvent(kind=EventKind.HALTED, tick=1, session=1, role="C")
     assert not conforms(g, [halt])
 
 
 def test_conform_allows_independent_overtaking() -> None:
     """In EpochRotation, Participant2 may receive its Propose before Participant1 does."""
-    g = load_protocol(DATA / "protocols" / "epoch_rotation.choreo").global_type
+    g = load_protocol(BUNDLED / "protocols" / "epoch_rotation.choreo").global_type
 
     def ev(kind: EventKind, role: str, peer: str, label: str) -> MachineEvent:
         return MachineEvent(kind=kind, tick=0, session=1, role=role, peer=peer, label=label)

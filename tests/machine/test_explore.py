@@ -9,16 +9,16 @@ import pytest
 from aura_kit.machine import CodeImage, EventKind, NodeStatus, explore, replay
 from aura_kit.machine.values import StepResult
 from aura_kit.protocol import load_protocol
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 from tests.machine.builders import both_receive_first, flood, orphan_pair, ping_pong_loop
 
-PROTOCOLS = sorted((DATA / "protocols").glob("*.choreo"))
+PROTOCOLS = sorted((BUNDLED / "protocols").glob("*.choreo"))
 
 
 @pytest.mark.parametrize("path", PROTOCOLS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("reduction", [False, True])
 def test_explore_good_protocols_are_deadlock_free(path: Path, reduction: bool) -> None:
-    """Every protocol in data/protocols, projected, has no deadlock, orphan or overflow."""
+    """Every bundled protocol, projected, has no deadlock, orphan or overflow."""
     result = explore(CodeImage.from_protocol(load_protocol(path)), reduction=reduction)
     assert result.complete and result.ok
     assert any(n.status is NodeStatus.DONE for n in result.graph.nodes)
@@ -26,7 +26,7 @@ def test_explore_good_protocols_are_deadlock_free(path: Path, reduction: bool) -
 
 def test_explore_reduction_explores_fewer_states() -> None:
     """Partial-order reduction explores fewer states on a protocol with concurrency."""
-    image = CodeImage.from_protocol(load_protocol(DATA / "protocols" / "epoch_rotation.choreo"))
+    image = CodeImage.from_protocol(load_protocol(BUNDLED / "protocols" / "epoch_rotation.choreo"))
     full, reduced = explore(image), explore(image, reduction=True)
     assert reduced.state_count < full.state_count
     assert (full.state_count, reduced.state_count) == (51, 21)
@@ -79,7 +79,7 @@ def test_explore_max_states_truncates() -> None:
 
 def test_explore_graph_is_plain_data() -> None:
     """Graph nodes carry role texts and buffers; edges name role, kind and label."""
-    image = CodeImage.from_protocol(load_protocol(DATA / "protocols" / "ping_pong.choreo"))
+    image = CodeImage.from_protocol(load_protocol(BUNDLED / "protocols" / "ping_pong.choreo"))
     graph = explore(image).graph
     assert graph.nodes[0].roles == (
         ("Client", "Server!Ping(int).Server?Pong(int).end"),

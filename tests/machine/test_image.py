@@ -10,13 +10,13 @@ import pytest
 from aura_kit.machine import CodeImage, CoroutineStatus, ImageError, ProtocolMachine, QueuedHandler
 from aura_kit.protocol import load_protocol, project
 from aura_kit.protocol.types import End, Mu, Send, Var
-from tests.conftest import DATA, ROOT
+from tests.conftest import BUNDLED, ROOT
 from tests.machine.builders import br, one_shot
 
 
 def test_image_from_protocol_projects_every_role() -> None:
     """from_protocol holds the projection of each declared role, in declared order."""
-    p = load_protocol(DATA / "protocols" / "two_buyer.choreo")
+    p = load_protocol(BUNDLED / "protocols" / "two_buyer.choreo")
     image = CodeImage.from_protocol(p)
     assert image.roles == p.roles
     assert image.local_types["Seller"] == project(p.global_type, "Seller")
@@ -58,7 +58,7 @@ def test_image_machine_imports_no_display_packages() -> None:
     """Running a session imports neither pandas, graphviz, ipywidgets nor IPython."""
     code = (
         "import sys; from aura_kit.machine import *; from aura_kit.protocol import load_protocol;"
-        f"im = CodeImage.from_protocol(load_protocol({str(DATA / 'protocols' / 'ring.choreo')!r}));"
+        "im = CodeImage.from_protocol(load_protocol('ring'));"
         "m = ProtocolMachine(); m.load(im); m.run(); explore(im);"
         "bad = ('pandas', 'graphviz', 'ipywidgets', 'IPython');"
         "print(sorted(n for n in bad if n in sys.modules))"

@@ -6,7 +6,7 @@ import dataclasses
 
 from aura_kit.machine import CodeImage, EventKind, ProtocolMachine, QueuedHandler, replay
 from aura_kit.protocol import load_protocol
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 from tests.machine.builders import ping_pong_loop
 
 
@@ -40,7 +40,7 @@ def test_replay_reports_first_divergence() -> None:
 
 def test_replay_with_external_role() -> None:
     """A trace of a role-scoped session replays by injecting the external messages."""
-    image = CodeImage.from_protocol(load_protocol(DATA / "protocols" / "ping_pong.choreo"))
+    image = CodeImage.from_protocol(load_protocol(BUNDLED / "protocols" / "ping_pong.choreo"))
     m = ProtocolMachine()
     sid = m.load(image, local_roles=["Client"], handler=QueuedHandler([1]))
     m.step_session(sid)

@@ -14,13 +14,13 @@ from aura_kit.machine import (
     RoundRobin,
 )
 from aura_kit.protocol import load_protocol
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 from tests.machine.builders import one_shot, seeded_run
 
 
 def _run(seed: int) -> tuple[object, ...]:
     return seeded_run(
-        DATA / "protocols" / "ring_choice.choreo", seed, sessions=3, max_rounds=10_000
+        BUNDLED / "protocols" / "ring_choice.choreo", seed, sessions=3, max_rounds=10_000
     )
 
 
@@ -46,7 +46,7 @@ def test_scheduler_round_robin_is_fifo() -> None:
 
 def test_scheduler_priority_prefers_high_role() -> None:
     """PriorityAging with aging=0 always runs the higher-priority role first."""
-    image = CodeImage.from_protocol(load_protocol(DATA / "protocols" / "epoch_rotation.choreo"))
+    image = CodeImage.from_protocol(load_protocol(BUNDLED / "protocols" / "epoch_rotation.choreo"))
     m = ProtocolMachine(PriorityAging({"Participant2": 10, "Coordinator": 5}, aging=0))
     m.load(image)
     m.run(4)

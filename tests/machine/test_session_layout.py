@@ -13,13 +13,13 @@ from aura_kit.machine import (
     StepResult,
 )
 from aura_kit.protocol import load_protocol
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 from tests.machine.builders import ping_pong_loop
 
 
 def _trace(capacity: int, seed: int) -> tuple[object, ...]:
     m = ProtocolMachine(SeededRandom(seed), buffer_capacity=capacity)
-    image = CodeImage.from_protocol(load_protocol(DATA / "protocols" / "two_buyer.choreo"))
+    image = CodeImage.from_protocol(load_protocol(BUNDLED / "protocols" / "two_buyer.choreo"))
     m.load(image, handler=QueuedHandler(["t", 3, 4, 5, "ok", "d"], ["Accept"]))
     m.load(ping_pong_loop(), handler=QueuedHandler([1, 2, 3, 4], ["Ping", "Ping", "Stop"]))
     assert m.run() is StepResult.ALL_DONE

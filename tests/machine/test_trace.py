@@ -18,13 +18,13 @@ from aura_kit.machine import (
 )
 from aura_kit.machine.trace import KIND
 from aura_kit.protocol import load_protocol
-from tests.conftest import DATA
+from tests.conftest import BUNDLED, DATA
 
 GOLDEN = DATA / "golden" / "traces" / "auth_handshake.jsonl"
 
 
 def _auth_events() -> tuple[object, ...]:
-    image = CodeImage.from_protocol(load_protocol(DATA / "protocols" / "auth_handshake.choreo"))
+    image = CodeImage.from_protocol(load_protocol(BUNDLED / "protocols" / "auth_handshake.choreo"))
     m = ProtocolMachine()
     handler = QueuedHandler(["alice", b"\x00\xff", b"sig", "hi", "get", "ok"], ["Welcome"])
     m.load(image, handler=handler)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aura_kit.ownership import CompositionManifest, LinkBoundary, Scope
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 from tests.ownership.support import linked_manifest
 
 
@@ -35,7 +35,7 @@ def test_boundary_for_protocol_and_bundle() -> None:
 
 def test_boundary_for_manifest_with_no_bundles_is_the_protocol() -> None:
     """No link specs: the protocol's boundary."""
-    m = CompositionManifest.load(DATA / "manifests" / "ring.json")
+    m = CompositionManifest.load(BUNDLED / "manifests" / "ring.json")
     assert LinkBoundary.for_manifest(m) == LinkBoundary.for_protocol("aura.example.ring")
     assert LinkBoundary.for_manifest(m).is_allowed_by(
         Scope.fragments(["protocol:aura.example.ring"])
@@ -45,7 +45,7 @@ def test_boundary_for_manifest_with_no_bundles_is_the_protocol() -> None:
 
 def test_boundary_for_manifest_with_one_bundle_is_that_bundle() -> None:
     """One distinct bundle (even across several link specs): that bundle's boundary."""
-    m = CompositionManifest.load(DATA / "manifests" / "streaming.json")
+    m = CompositionManifest.load(BUNDLED / "manifests" / "streaming.json")
     assert len(m.link_specs) == 2
     assert LinkBoundary.for_manifest(m) == LinkBoundary.for_bundle_id("stream-data")
     assert LinkBoundary.for_manifest(linked_manifest("p", "a")) == LinkBoundary.for_bundle_id("a")

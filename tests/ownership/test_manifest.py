@@ -10,13 +10,13 @@ import pytest
 
 from aura_kit.ownership import CompositionManifest, LinkSpec, ManifestError
 from aura_kit.protocol.types import End, Protocol
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 
-MANIFESTS = sorted((DATA / "manifests").glob("*.json"))
+MANIFESTS = sorted((BUNDLED / "manifests").glob("*.json"))
 
 
 def _good() -> dict[str, Any]:
-    return json.loads((DATA / "manifests" / "two_buyer.json").read_text())
+    return json.loads((BUNDLED / "manifests" / "two_buyer.json").read_text())
 
 
 @pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: p.stem)
@@ -29,7 +29,7 @@ def test_manifest_every_example_loads_and_round_trips(path: Path) -> None:
 
 def test_manifest_examples_cover_every_protocol_and_link_shape() -> None:
     """One manifest per example protocol; some unlinked, one-bundle and two-bundle ones."""
-    protocols = {p.stem for p in (DATA / "protocols").glob("*.choreo")}
+    protocols = {p.stem for p in (BUNDLED / "protocols").glob("*.choreo")}
     assert protocols <= {p.stem for p in MANIFESTS}
     bundles = {len(CompositionManifest.load(p).bundle_ids()) for p in MANIFESTS}
     assert {0, 1, 2} <= bundles
@@ -37,10 +37,10 @@ def test_manifest_examples_cover_every_protocol_and_link_shape() -> None:
 
 def test_manifest_fragments_follow_link_specs() -> None:
     """No links: one protocol fragment; links: one per distinct bundle, in order."""
-    ping = CompositionManifest.load(DATA / "manifests" / "ping_pong.json")
+    ping = CompositionManifest.load(BUNDLED / "manifests" / "ping_pong.json")
     assert [f.key for f in ping.fragments()] == ["protocol:aura.example.ping_pong"]
     assert ping.fragments()[0].bundle_id is None
-    two = CompositionManifest.load(DATA / "manifests" / "two_buyer.json")
+    two = CompositionManifest.load(BUNDLED / "manifests" / "two_buyer.json")
     assert [f.key for f in two.fragments()] == ["bundle:quote-bundle", "bundle:decision-bundle"]
     assert two.fragment_keys() == {"bundle:quote-bundle", "bundle:decision-bundle"}
 

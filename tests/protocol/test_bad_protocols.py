@@ -1,4 +1,4 @@
-"""Every bad protocol in data/protocols/bad fails with its recorded error."""
+"""Every bad protocol in aura_kit/data/protocols/bad fails with its recorded error."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 
 import aura_kit.protocol as protocol
 from aura_kit.protocol import ProtocolError, check_protocol, load_protocol
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 
-BAD = DATA / "protocols" / "bad"
+BAD = BUNDLED / "protocols" / "bad"
 EXPECTED = json.loads((BAD / "EXPECTED.json").read_text())
 
 

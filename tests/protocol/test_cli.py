@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from aura_kit.cli import main
-from tests.conftest import DATA, ROOT
+from tests.conftest import BUNDLED, DATA, ROOT
 
-GOOD = DATA / "protocols"
+GOOD = BUNDLED / "protocols"
 BAD = GOOD / "bad"
 
 

@@ -22,7 +22,7 @@ from aura_kit.protocol import (
     project_all,
     unfold,
 )
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 
 Config = tuple[tuple[LocalType, ...], tuple[tuple[str, ...], ...]]
 MAX_BUFFER = 4
@@ -73,7 +73,7 @@ def explore(locals_: dict[str, LocalType]) -> tuple[int, list[Config]]:
 
 
 @pytest.mark.parametrize(
-    "path", sorted((DATA / "protocols").glob("*.choreo")), ids=lambda p: p.stem
+    "path", sorted((BUNDLED / "protocols").glob("*.choreo")), ids=lambda p: p.stem
 )
 def test_deadlock_free_good_protocols(path: Path) -> None:
     """No reachable configuration is stuck, and no message is left behind."""

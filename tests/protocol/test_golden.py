@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from aura_kit.protocol import format_local, load_protocol, parse_local, project_all
-from tests.conftest import DATA
+from tests.conftest import BUNDLED, DATA
 
 GOLDEN = DATA / "golden" / "projections"
-PROTOCOLS = sorted((DATA / "protocols").glob("*.choreo"))
+PROTOCOLS = sorted((BUNDLED / "protocols").glob("*.choreo"))
 
 
 def golden_text(path: Path) -> str:

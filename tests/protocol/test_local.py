@@ -19,7 +19,7 @@ from aura_kit.protocol import (
     parse_local,
     project,
 )
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 
 LOOP = Mu(
     "Loop",
@@ -89,7 +89,7 @@ def test_local_dual_swaps_directions() -> None:
 
 def test_local_dual_of_one_projection_is_the_other() -> None:
     """In a two-party protocol, dual(project(A), A) equals project(B)."""
-    p = load_protocol(DATA / "protocols" / "adder.choreo")
+    p = load_protocol(BUNDLED / "protocols" / "adder.choreo")
     assert dual(project(p, "Client"), "Client") == project(p, "Server")
 
 

@@ -20,9 +20,9 @@ from aura_kit.protocol import (
     parse_protocol,
     parse_protocols,
 )
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 
-TWO_BUYER = (DATA / "protocols" / "two_buyer.choreo").read_text()
+TWO_BUYER = (BUNDLED / "protocols" / "two_buyer.choreo").read_text()
 
 
 def msg(p: str, q: str, label: str, cont: object = End(), sort: Sort = Sort.UNIT) -> Comm:
@@ -173,7 +173,7 @@ def test_parser_unreachable_after_terminating_choice() -> None:
 
 def test_parser_format_round_trips_data_files() -> None:
     """format_protocol prints text that parses back to an equal protocol."""
-    for path in sorted((DATA / "protocols").glob("*.choreo")):
+    for path in sorted((BUNDLED / "protocols").glob("*.choreo")):
         p = load_protocol(path)
         again = parse_protocol(format_protocol(p))
         assert (again.name, again.roles, again.global_type) == (p.name, p.roles, p.global_type)
@@ -190,7 +190,7 @@ def test_parser_format_empty_and_loop() -> None:
 
 def test_parser_load_protocol_uses_path_as_source() -> None:
     """load_protocol records the file path as the source."""
-    path = DATA / "protocols" / "ping_pong.choreo"
+    path = BUNDLED / "protocols" / "ping_pong.choreo"
     assert load_protocol(path).source == str(path)
 
 

@@ -23,7 +23,7 @@ from aura_kit.protocol import (
     project_all,
     roles,
 )
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 
 U = Sort.UNIT
 
@@ -43,7 +43,7 @@ def test_projection_sender_and_receiver_views() -> None:
 
 def test_projection_two_buyer_matches_spec_example() -> None:
     """Buyer2 selects Accept or Reject; Buyer1 is unaffected by the choice."""
-    p = load_protocol(DATA / "protocols" / "two_buyer.choreo")
+    p = load_protocol(BUNDLED / "protocols" / "two_buyer.choreo")
     assert format_local(project(p, "Buyer2")) == (
         "Seller?Quote(int).Buyer1?Share(int).Seller!{Accept(str).Seller?Date(str).end, Reject.end}"
     )
@@ -108,7 +108,7 @@ def test_projection_full_merge_rejects_sort_clash() -> None:
 
 def test_projection_plain_merge_needs_identical_branches() -> None:
     """Plain merge refuses what full merge accepts, and accepts identical views."""
-    p = load_protocol(DATA / "protocols" / "streaming.choreo")
+    p = load_protocol(BUNDLED / "protocols" / "streaming.choreo")
     assert (
         format_local(project(p, "Monitor"))
         == "rec Stream.Sink?{Progress(int).Sink!Seen.Stream, Finished.end}"
@@ -122,7 +122,7 @@ def test_projection_plain_merge_needs_identical_branches() -> None:
 
 def test_projection_error_names_role_choice_line_and_types() -> None:
     """A ProjectionError carries role, choice, labels, line and the two types."""
-    p = load_protocol(DATA / "protocols" / "bad" / "unmergeable_bystander.choreo")
+    p = load_protocol(BUNDLED / "protocols" / "bad" / "unmergeable_bystander.choreo")
     with pytest.raises(ProjectionError) as info:
         project_all(p)
     error = info.value
@@ -174,7 +174,7 @@ def test_projection_unknown_merge_is_refused() -> None:
 
 def test_projection_loop_exit_falls_through() -> None:
     """The adder's exit branch continues with the goodbye after the loop."""
-    p = load_protocol(DATA / "protocols" / "adder.choreo")
+    p = load_protocol(BUNDLED / "protocols" / "adder.choreo")
     assert format_local(project(p, "Client")) == (
         "rec Loop.Server!{Add(int).Server!Operand(int).Server?Sum(int).Loop, Quit.Server?Bye.end}"
     )

@@ -21,7 +21,7 @@ from aura_kit.protocol import (
     well_formed,
     well_formed_local,
 )
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 
 U = Sort.UNIT
 
@@ -51,22 +51,22 @@ def test_wellformed_rejects_broken_types(g: object) -> None:
 
 
 def test_wellformed_accepts_data_protocols() -> None:
-    """Every protocol in data/protocols is well formed."""
-    for path in sorted((DATA / "protocols").glob("*.choreo")):
+    """Every bundled protocol is well formed."""
+    for path in sorted((BUNDLED / "protocols").glob("*.choreo")):
         assert well_formed(load_protocol(path)), path
         assert well_formed(load_protocol(path).global_type), path
 
 
 def test_wellformed_plain_merge_option() -> None:
     """Streaming is well formed with full merge only."""
-    p = load_protocol(DATA / "protocols" / "streaming.choreo")
+    p = load_protocol(BUNDLED / "protocols" / "streaming.choreo")
     assert well_formed(p)
     assert not well_formed(p, merge="plain")
 
 
 def test_wellformed_check_protocol_returns_projections() -> None:
     """check_protocol returns each declared role's local type."""
-    p = load_protocol(DATA / "protocols" / "ping_pong.choreo")
+    p = load_protocol(BUNDLED / "protocols" / "ping_pong.choreo")
     assert check_protocol(p) == {
         "Client": parse_local("Server!Ping(int).Server?Pong(int).end"),
         "Server": parse_local("Client?Ping(int).Client!Pong(int).end"),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aura_kit.cli import main
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 from tests.view.samples import TWO_BUYER
 
 
@@ -32,7 +32,7 @@ def test_cli_render_scenario_ownership(tmp_path: Path) -> None:
     """A scenario runs headless and its ownership graph is drawn."""
     scenario = {
         "name": "two-buyer-render",
-        "protocol": str(DATA / "protocols" / "two_buyer.choreo"),
+        "protocol": str(BUNDLED / "protocols" / "two_buyer.choreo"),
         "authorities": {"alice": "Buyer1", "bob": "Buyer2", "shop": "Seller"},
         "session_id": "3f2a9c01-7b7e-4d1c-9a56-0123456789ab",
         "steps": [

@@ -6,15 +6,16 @@ import asyncio
 
 import pytest
 
+from aura_kit.lab import World
 from aura_kit.machine.handler import QueuedHandler
 from aura_kit.machine.image import CodeImage
 from aura_kit.machine.machine import ProtocolMachine
 from aura_kit.machine.values import EventKind
 from aura_kit.protocol import load_protocol
-from aura_kit.runtime import RoundError, VmHostWaitStatus, VmRoundDisposition, World
-from tests.conftest import DATA
+from aura_kit.runtime import RoundError, VmHostWaitStatus, VmRoundDisposition
+from tests.conftest import BUNDLED
 
-TWO_BUYER = load_protocol(DATA / "protocols" / "two_buyer.choreo")
+TWO_BUYER = load_protocol(BUNDLED / "protocols" / "two_buyer.choreo")
 AUTHORITIES = {"alice": "Buyer1", "bob": "Buyer2", "carol": "Seller"}
 PAYLOADS = {"Buyer1": ["War and Peace", 40], "Seller": [90, 90, "2025-06-01"], "Buyer2": ["addr"]}
 CHOICES = {"Buyer2": ["Accept"]}

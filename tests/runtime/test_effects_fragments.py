@@ -11,7 +11,7 @@ from aura_kit.ownership import (
     Scope,
 )
 from aura_kit.runtime import EffectSystem, InvalidIngressRouting, MissingTaskBinding
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 from tests.ownership.support import assert_clean, linked_manifest, roles_for, sid, state
 
 
@@ -19,7 +19,7 @@ def test_effects_manifest_without_links_claims_one_protocol_fragment() -> None:
     """No link specs: one fragment ``protocol:<id>`` with no bundle."""
     fx = EffectSystem("alice")
     fx.start_owned_choreography_session("a", sid(1), roles_for(fx))
-    manifest = CompositionManifest.load(DATA / "manifests" / "ping_pong.json")
+    manifest = CompositionManifest.load(BUNDLED / "manifests" / "ping_pong.json")
     assert fx.claim_vm_fragments_for_manifest("a", manifest) == {"protocol:aura.example.ping_pong"}
     ((fid, record),) = fx.vm_fragment_snapshot()
     assert fid.key == "protocol:aura.example.ping_pong" and record.bundle_id is None

@@ -76,11 +76,11 @@ def test_hot_paths_context_without_loop_is_the_thread() -> None:
 
 def test_hot_paths_round_event_follows_owner_transfer() -> None:
     """After a transfer a round's ``ingress.received`` names the new owner, as the helper would."""
+    from aura_kit.lab import World
     from aura_kit.protocol import load_protocol
-    from aura_kit.runtime import World
-    from tests.conftest import DATA
+    from tests.conftest import BUNDLED
 
-    protocol = load_protocol(DATA / "protocols" / "ping_pong.choreo")
+    protocol = load_protocol(BUNDLED / "protocols" / "ping_pong.choreo")
     world = World(protocol, {r.lower(): r for r in protocol.roles}, demo_payloads=True)
     world.open_all()
     role = protocol.roles[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from aura_kit.lab import World
 from aura_kit.ownership import ChoreographicRole, CompositionManifest, Scope
 from aura_kit.protocol import load_protocol, parse_protocol, project_all
 from aura_kit.runtime import (
@@ -11,11 +12,10 @@ from aura_kit.runtime import (
     Network,
     RoundError,
     VmHostWaitStatus,
-    World,
     open_owned_manifest_vm_session_admitted,
 )
 from aura_kit.runtime.codec import DEFAULT_CODEC, JsonCodec
-from tests.conftest import DATA
+from tests.conftest import BUNDLED
 
 TRIPLE = parse_protocol(
     "protocol Triple(A, B) { A -> B: One(int)\n A -> B: Two(str)\n A -> B: Three(int) }"
@@ -24,7 +24,7 @@ SID = "5e55e55e-0000-4000-8000-000000000001"
 
 
 def _two_buyer_world() -> World:
-    protocol = load_protocol(DATA / "protocols" / "two_buyer.choreo")
+    protocol = load_protocol(BUNDLED / "protocols" / "two_buyer.choreo")
     world = World(protocol, {"alice": "Buyer1", "bob": "Buyer2", "carol": "Seller"})
     world.open_all()
     world.queue("Buyer1", ["War and Peace", 40])
@@ -124,7 +124,7 @@ def test_rounds_session_ended_during_sync_round_gives_cancelled() -> None:
 
 def test_rounds_two_authorities_complete_with_a_delegation_in_the_middle() -> None:
     """Client and server each own their role; the server delegates mid-session and completes."""
-    protocol = load_protocol(DATA / "protocols" / "ping_pong.choreo")
+    protocol = load_protocol(BUNDLED / "protocols" / "ping_pong.choreo")
     world = World(protocol, {"cli": "Client", "srv": "Server"})
     world.open_all()
     world.queue("Client", [7])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from aura_kit.lab import AttackKind
 from aura_kit.widgets import explorer
-from aura_kit.widgets.logic import AttackKind
 
 
 def test_explorer_buttons_carry_css_classes() -> None:
@@ -27,7 +27,7 @@ def test_explorer_attack_shows_the_error() -> None:
     """After a transfer, the stale-copy attack shows StaleOwner in the error line."""
     ui = explorer("TwoBuyer")
     ui.click("transfer")
-    ui.attack_kind.value = AttackKind.STALE_COPY
+    ui.attack_kind.value = AttackKind.STALE_HANDLE
     ui.click("attack")
     assert "StaleOwner" in ui.error.value
 

@@ -1,6 +1,8 @@
 """Running a scenario on a ``World``: one row per step, expectations checked as it goes.
 
 Invariants:
+- a step's action is looked up in one explicit table (``_Runner.ACTIONS``, the same names
+  as ``scenario.ACTIONS``); each one is a ``World`` call (an attack is ``World.attack``);
 - steps run in order; the first unmet expectation (an error that should have happened and
   did not, the wrong error, or an unexpected error) stops the run and is reported;
 - a step with ``expect.unchanged`` (every attack by default) must leave every authority's
@@ -10,22 +12,14 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
-import copy
 from collections.abc import Callable
 from typing import Any
 
-from aura_kit.ownership import (
-    CompositionManifest,
-    LinkBoundary,
-    ManifestError,
-    RuntimeSessionOwner,
-    Scope,
-    SessionOwnerCapability,
-)
+from aura_kit.ownership import CompositionManifest, ManifestError, RuntimeSessionOwner, Scope
 from aura_kit.protocol import ProtocolError, load_protocol
+from aura_kit.runtime import errors as runtime_errors
 
-from . import errors as runtime_errors
-from .ingress import OwnedVmSession
+from .attacks import AttackKind, error_name
 from .scenario import Expectation, Scenario, ScenarioError, Step
 from .scenario_report import ReportRow, ScenarioReport
 from .world import World
@@ -70,16 +64,30 @@ class _Runner:
     def __init__(self, report: ScenarioReport) -> None:
         self.report = report
         self.world = report.world
-        self.saved: dict[str, OwnedVmSession] = {}
+        self.saved: dict[str, RuntimeSessionOwner] = {}
         self.async_mode = report.scenario.driver == "async"
+        self.actions: dict[str, Callable[[Step], str]] = {
+            "open": self.do_open,
+            "queue": self.do_queue,
+            "round": self.do_round,
+            "rounds": self.do_rounds,
+            "run": self.do_run,
+            "transfer": self.do_transfer,
+            "attenuate": self.do_attenuate,
+            "attack": self.do_attack,
+            "timeout": self.do_timeout,
+            "cancel_while_waiting": self.do_cancel_while_waiting,
+            "cancel": self.do_cancel,
+            "close": self.do_close,
+            "check": self.do_check,
+        }
 
     def run_step(self, step: Step) -> str | None:
         # Registries are compared only for an expected failure that must leave them unchanged.
         watch = step.expect is not None and step.expect.unchanged
         before = self.world.registry_snapshot() if watch else None
-        action: Callable[[Step], str] = getattr(self, f"do_{step.do}")
         try:
-            outcome = action(step)
+            outcome = self.actions[step.do](step)
         except Exception as error:
             self._row(step, _error_text(error))
             after = self.world.registry_snapshot() if watch else None
@@ -154,46 +162,24 @@ class _Runner:
 
     def _save(self, step: Step) -> None:
         if "save_stale" in step.args:
-            self.saved[step.args["save_stale"]] = copy.copy(self.world.sessions[str(step.role)])
+            self.saved[step.args["save_stale"]] = self.world.sessions[str(step.role)].owner()
 
     def do_attack(self, step: Step) -> str:
-        role = str(step.role)
-        session = self.world.sessions[role]
-        kind = step.args["attack"]
-        if kind == "wrong_task":
-            intruder = self.world.effects(role).task(f"intruder-{step.index}")
-            with intruder:
-                session.advance_round(role, self.world.peer_roles)
-            return "wrong task was let in"
-        attacker = self._attacker(step, session, kind)
-        with self.world.task(role):
-            attacker.advance_round(role, self.world.peer_roles)
+        kind = AttackKind(step.args["attack"])
+        handle = None
+        if kind is AttackKind.STALE_HANDLE:
+            handle = self._saved_handle(step)
+        result = self.world.attack(str(step.role), kind, handle=handle, keys=step.args.get("keys"))
+        if result.error is not None:
+            raise result.error
         return f"{kind} was let in"
 
-    def _attacker(self, step: Step, session: OwnedVmSession, kind: str) -> OwnedVmSession:
-        if kind == "stale_handle":
-            handle = step.args.get("handle", "")
-            if handle not in self.saved:
-                raise ScenarioError(
-                    self.report.scenario.source,
-                    f"steps[{step.index}].handle",
-                    f"no saved handle {handle!r}",
-                )
-            return self.saved[handle]
-        attacker = copy.copy(session)
-        if kind == "forged_capability":
-            owner = session.owner()
-            forged = SessionOwnerCapability(
-                session_id=owner.session_id, owner_label=owner.owner_label,
-                generation=owner.capability.generation, scope=owner.capability.scope, tag=b"forged",
-            )  # fmt: skip
-            attacker._owner = RuntimeSessionOwner(
-                session_id=owner.session_id, owner_label=owner.owner_label, capability=forged
-            )
-        else:
-            keys = step.args.get("keys", ["bundle:elsewhere"])
-            attacker._routing_boundary = LinkBoundary.for_scope(Scope.fragments(keys))
-        return attacker
+    def _saved_handle(self, step: Step) -> RuntimeSessionOwner:
+        name = step.args.get("handle", "")
+        if name not in self.saved:
+            path = f"steps[{step.index}].handle"
+            raise ScenarioError(self.report.scenario.source, path, f"no saved handle {name!r}")
+        return self.saved[name]
 
     def do_timeout(self, step: Step) -> str:
         role = str(step.role)
@@ -252,11 +238,9 @@ class _Runner:
 
 
 def _error_text(error: Exception) -> str:
-    name = type(error).__name__
     details = getattr(error, "details", None)
-    if isinstance(details, Exception):
-        return f"{name}/{type(details).__name__}: {details}"
-    return f"{name}: {getattr(error, 'message', None) or error}"
+    text = details if isinstance(details, Exception) else getattr(error, "message", None)
+    return f"{error_name(error)}: {text or error}"
 
 
 def _check_error(

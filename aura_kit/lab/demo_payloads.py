@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from aura_kit.protocol.types import Send, Sort, unfold
-
-from .codec import DEFAULT_CODEC, Codec
-from .ingress import OwnedVmSession
+from aura_kit.runtime import OwnedVmSession
+from aura_kit.runtime.codec import DEFAULT_CODEC, Codec
 
 DEMO_PAYLOADS: dict[Sort, object] = {
     Sort.BOOL: True,

@@ -1,9 +1,13 @@
 """The explorer's model: one protocol on a ``World``, the actions a user takes, and a history.
 
 Invariants:
-- all explorer behaviour lives here (with ``attacks``, ``journal``, ``inputs`` and ``panels``);
-  the widget only calls these methods and draws what they return; nothing here imports
-  ipywidgets or IPython;
+- all explorer behaviour lives here (with ``journal``, ``inputs`` and ``panels``); the widget
+  only calls these methods and draws what they return; nothing here imports ipywidgets,
+  IPython, pandas, graphviz or the view and render layers (the pictures are drawn from
+  ``world`` by ``aura_kit.widgets.explorer``);
+- each action is the same ``World`` call as the scenario step of the same meaning (open ->
+  ``open``, step -> ``step_all``, queue -> ``queue``, transfer, attenuate, attack ->
+  ``World.attack``), looked up in one explicit table (``ACTIONS``);
 - the sessions, authorities, tasks, rounds and stale handles are the ``World``'s: each role is
   played by its own authority (named after the role) through its own ``HostTask``, and a round
   gives a send with nothing queued a demo payload of its sort;
@@ -28,19 +32,17 @@ from aura_kit.ownership import (
     SessionId,
 )
 from aura_kit.protocol import Protocol
-from aura_kit.runtime import World
-from aura_kit.widgets import panels
-from aura_kit.widgets.attacks import AttackKind, plan_attack, run_attack, why_passed
-from aura_kit.widgets.catalog import bundled_protocols, load_bundled
-from aura_kit.widgets.inputs import payload_bytes, select_labels
-from aura_kit.widgets.journal import Journal
-from aura_kit.widgets.results import ActionResult, NotOpen, moved_text, refusal_name
+
+from . import panels
+from .action_result import ActionResult, NotOpen, moved_text
+from .attacks import AttackKind, error_name
+from .catalog import bundled_protocols, load_bundled
+from .inputs import payload_bytes, select_labels
+from .journal import Journal
+from .world import World
 
 if TYPE_CHECKING:
-    import pandas
-
-    from aura_kit.render.figure import Figure
-    from aura_kit.runtime.ingress import OwnedVmSession
+    from aura_kit.runtime import OwnedVmSession
 
 __all__ = [
     "ActionResult",
@@ -66,6 +68,15 @@ class ExplorerModel:
         self.manifest = CompositionManifest.for_protocol(protocol, protocol.name.lower())
         self.history: list[tuple[str, tuple[Any, ...]]] = []
         self.last_result: ActionResult | None = None
+        self.actions: dict[str, Callable[..., ActionResult]] = {
+            "open": self._do_open,
+            "step": self._do_step,
+            "queue_payload": self._do_queue_payload,
+            "queue_choice": self._do_queue_choice,
+            "transfer": self._do_transfer,
+            "attenuate": self._do_attenuate,
+            "attack": self._do_attack,
+        }
         self._reset()
 
     @classmethod
@@ -75,11 +86,14 @@ class ExplorerModel:
 
     def _reset(self) -> None:
         self.world = World(
-            self.protocol, {role.lower(): role for role in self.protocol.roles},
-            manifest=self.manifest, session_id=self.session_id,
+            self.protocol,
+            {role.lower(): role for role in self.protocol.roles},
+            manifest=self.manifest,
+            session_id=self.session_id,
             policy=OwnershipPolicy(attenuation=self.policy),  # type: ignore[arg-type]
-            demo_payloads=True, stuck_is_error=False,
-        )  # fmt: skip
+            demo_payloads=True,
+            stuck_is_error=False,
+        )
         self.journal = Journal()
 
     # -- state -------------------------------------------------------------------------------
@@ -170,11 +184,10 @@ class ExplorerModel:
 
     def _run(self, name: str, args: tuple[Any, ...]) -> ActionResult:
         self.history.append((name, args))
-        action: Callable[..., ActionResult] = getattr(self, f"_do_{name}")
         try:
-            result = action(*args)
+            result = self.actions[name](*args)
         except Exception as error:  # the explorer shows every error instead of raising it
-            message = f"{name} failed: {refusal_name(error)}: {error}"
+            message = f"{name} failed: {error_name(error)}: {error}"
             result = ActionResult(action=name, ok=False, message=message, error=error)
         self.journal.collect_world(self.rounds, self.world)
         return self._record(result)
@@ -232,19 +245,16 @@ class ExplorerModel:
 
     def _do_attack(self, kind: AttackKind, role: str) -> ActionResult:
         self._session(role, "attack")
-        plan = plan_attack(kind, self.world, role)
-        if plan is None:
-            message = f"{kind}: {role} has no stale copy yet; transfer or attenuate first"
+        if kind is AttackKind.STALE_HANDLE and not self.world.stale.get(role):
+            message = f"{kind}: {role} has no stale handle yet; transfer or attenuate first"
             return ActionResult(action="attack", ok=False, message=message)
-        error = run_attack(self.world, plan, role)
-        if error is None:
-            message = f"{kind} PASSED: {why_passed(kind)}"
-            self.journal.add_note(
-                self.rounds, self.world.authority_of[role], "attack.passed", message
-            )
-            return ActionResult(action="attack", ok=False, message=message)
-        message = f"{kind} refused: {refusal_name(error)}: {error}"
-        return ActionResult(action="attack", ok=True, message=message, error=error)
+        attack = self.world.attack(role, kind)
+        if not attack.refused:
+            authority = self.world.authority_of[role]
+            self.journal.add_note(self.rounds, authority, "attack.passed", attack.summary())
+        return ActionResult(
+            action="attack", ok=attack.refused, message=attack.summary(), error=attack.error
+        )
 
     # -- pictures and tables -----------------------------------------------------------------
     def status_line(self) -> str:
@@ -255,14 +265,6 @@ class ExplorerModel:
         done = " · complete" if self.complete else ""
         return f"{self.protocol.name} · round {self.rounds} · {roles}{done}"
 
-    def ownership_figure(self) -> Figure:
-        """Authorities, sessions, owners, fragments, transfer history and stale handles."""
-        return panels.ownership_figure(self.world)
-
-    def automata_figure(self) -> Figure:
-        """Every role's endpoint automaton with its current state marked."""
-        return panels.automata_figure(self.world)
-
     def buffers_text(self) -> str:
         """Per role: status, queued payloads and choices, and messages waiting in its inbox."""
         if not self.is_open:
@@ -271,9 +273,11 @@ class ExplorerModel:
             line for r in self.world.roles for line in panels.buffer_lines(self.world, r)
         )
 
-    def event_table(self, last: int | None = None, *, routine: bool = False) -> pandas.DataFrame:
-        """The journal (runtime and machine events of every authority) as a DataFrame.
+    def event_rows(
+        self, last: int | None = None, *, routine: bool = False
+    ) -> list[tuple[int, int, str, str, str, str]]:
+        """The journal (runtime and machine events of every authority) in ``journal.COLUMNS``.
 
         ``routine=True`` also lists the accepted ``ingress.received`` of every round.
         """
-        return self.journal.to_dataframe(last, routine=routine)
+        return self.journal.table(last, routine=routine)

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from aura_kit.cli import main
-from aura_kit.runtime import ScenarioError, load_scenario, run_scenario
-from aura_kit.runtime.scenario import parse_scenario
-from tests.conftest import DATA
+from aura_kit.lab import load_scenario, parse_scenario, run_scenario
+from aura_kit.runtime import ScenarioError
+from tests.conftest import BUNDLED
 
-SCENARIOS = sorted((DATA / "scenarios").glob("*.json"))
+SCENARIOS = sorted((BUNDLED / "scenarios").glob("*.json"))
 ATTACKS = ("stale_handle", "forged_capability", "wrong_task", "attenuation")
 
 
@@ -33,18 +33,18 @@ def test_scenarios_required_set_is_shipped() -> None:
 @pytest.mark.parametrize("name", ATTACKS)
 def test_scenarios_attack_with_wrong_expected_error_fails(name: str) -> None:
     """Naming another error class for an attack makes the run fail (the check can fail)."""
-    data = json.loads((DATA / "scenarios" / f"{name}.json").read_text())
+    data = json.loads((BUNDLED / "scenarios" / f"{name}.json").read_text())
     for step in data["steps"]:
         if step["do"] == "attack":
             step["expect"]["error"] = "MissingOwner"
-    scenario = parse_scenario(data, source=name, base=DATA / "scenarios")
+    scenario = parse_scenario(data, source=name, base=BUNDLED / "scenarios")
     report = run_scenario(scenario)
     assert not report.ok and "expected MissingOwner" in report.failure
 
 
 def test_scenarios_attacks_change_no_registry() -> None:
     """Attack steps default to ``unchanged`` and the runner compares registry snapshots."""
-    scenario = load_scenario(DATA / "scenarios" / "forged_capability.json")
+    scenario = load_scenario(BUNDLED / "scenarios" / "forged_capability.json")
     attack = next(s for s in scenario.steps if s.do == "attack")
     assert attack.expect is not None and attack.expect.unchanged
 
@@ -62,16 +62,16 @@ def test_scenarios_attacks_change_no_registry() -> None:
 )
 def test_scenarios_bad_file_names_the_json_path(patch: dict, path: str) -> None:
     """A malformed scenario raises ScenarioError with the JSON path of the problem."""
-    data = json.loads((DATA / "scenarios" / "two_buyer.json").read_text())
+    data = json.loads((BUNDLED / "scenarios" / "two_buyer.json").read_text())
     data.update(patch)
     with pytest.raises(ScenarioError) as info:
-        parse_scenario(data, source="bad.json", base=DATA / "scenarios")
+        parse_scenario(data, source="bad.json", base=BUNDLED / "scenarios")
     assert info.value.path == path and "bad.json" in str(info.value)
 
 
 def test_scenarios_cli_run_prints_table_and_exits_zero(capsys) -> None:
     """``aura-kit run`` prints the event table and exits 0 when expectations hold."""
-    assert main(["run", str(DATA / "scenarios" / "stale_handle.json")]) == 0
+    assert main(["run", str(BUNDLED / "scenarios" / "stale_handle.json")]) == 0
     out = capsys.readouterr().out
     assert "StaleOwner" in out and "every expectation held" in out
 
@@ -93,7 +93,7 @@ def test_scenarios_cli_demo_shows_owner_history(capsys) -> None:
 
 def test_scenarios_cli_run_events_lists_every_authority(capsys) -> None:
     """``aura-kit run --events`` prints one block of runtime events per authority."""
-    assert main(["run", "--events", str(DATA / "scenarios" / "two_buyer.json")]) == 0
+    assert main(["run", "--events", str(BUNDLED / "scenarios" / "two_buyer.json")]) == 0
     out = capsys.readouterr().out
     for authority in ("alice", "bob", "carol"):
         assert f"\nevents at {authority}:\n" in out
@@ -102,11 +102,11 @@ def test_scenarios_cli_run_events_lists_every_authority(capsys) -> None:
 
 def test_scenarios_cli_run_unmet_expectation_exits_one(tmp_path: Path, capsys) -> None:
     """A scenario whose attack names the wrong error prints FAILED and exits 1."""
-    data = json.loads((DATA / "scenarios" / "stale_handle.json").read_text())
+    data = json.loads((BUNDLED / "scenarios" / "stale_handle.json").read_text())
     for step in data["steps"]:
         if step["do"] == "attack":
             step["expect"]["error"] = "MissingOwner"
-    data["protocol"] = str(DATA / "protocols" / data["protocol"])
+    data["protocol"] = str(BUNDLED / "protocols" / data["protocol"])
     path = tmp_path / "wrong.json"
     path.write_text(json.dumps(data))
     assert main(["run", str(path)]) == 1
@@ -116,7 +116,7 @@ def test_scenarios_cli_run_unmet_expectation_exits_one(tmp_path: Path, capsys) -
 
 def test_scenarios_report_lines_read_the_world() -> None:
     """History and message lines come from the world the run left behind, in order."""
-    report = run_scenario(load_scenario(DATA / "scenarios" / "two_buyer_delegation.json"))
+    report = run_scenario(load_scenario(BUNDLED / "scenarios" / "two_buyer_delegation.json"))
     history = report.history_lines()
     assert len(history) == len(report.world.history) and "open" in history[0]
     assert len(report.message_lines()) == len(report.world.network.history)
@@ -124,7 +124,7 @@ def test_scenarios_report_lines_read_the_world() -> None:
 
 def test_scenarios_table_cuts_long_outcomes_unless_asked_not_to() -> None:
     """The event table cuts outcomes at the given width with an ellipsis; None keeps them."""
-    report = run_scenario(load_scenario(DATA / "scenarios" / "fragment_delegation.json"))
+    report = run_scenario(load_scenario(BUNDLED / "scenarios" / "fragment_delegation.json"))
     longest = max(len(row.outcome) for row in report.rows)
     assert longest > 120
     assert "…" in report.table(outcome_width=120)

@@ -18,9 +18,7 @@ from typing import Any
 
 from aura_kit.machine.values import StepResult
 from aura_kit.ownership import RuntimeSessionOwner, SessionId
-
-from .bridge import VmBridgeRound, VmHostWaitStatus, VmRoundDisposition
-from .effects import EffectSystem
+from aura_kit.runtime import EffectSystem, VmBridgeRound, VmHostWaitStatus, VmRoundDisposition
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,9 +40,14 @@ class OwnerChange:
         """The entry for ``owner`` right after ``action``."""
         cap = owner.capability
         return cls(
-            step=step, authority=authority, role=role, action=action,
-            owner_label=owner.owner_label, generation=cap.generation, scope=cap.scope.canonical(),
-        )  # fmt: skip
+            step=step,
+            authority=authority,
+            role=role,
+            action=action,
+            owner_label=owner.owner_label,
+            generation=cap.generation,
+            scope=cap.scope.canonical(),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,22 +1,19 @@
-"""What the explorer shows about a ``World``: role status, buffers and the two figures.
+"""What the explorer says about a ``World`` in text: role status, buffers, current states.
 
 Invariants:
 - everything here only reads the world; nothing changes a session, a registry or a queue;
 - roles are listed in protocol order; a role without an open session shows as closed;
-- a current state the automata view cannot place is left unmarked (the picture still draws);
-- render and view modules are imported inside the figure functions, so the model stays cheap.
+- pictures of a world are drawn above this layer (``aura_kit.widgets.explorer``).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from aura_kit.runtime.demo_payloads import current_local_type
+from aura_kit.lab.demo_payloads import current_local_type
 
 if TYPE_CHECKING:
-    from aura_kit.render.figure import Figure
-    from aura_kit.runtime.world import World
-    from aura_kit.view.automaton import AutomataView
+    from aura_kit.lab.world import World
 
 
 def role_status(world: World, role: str) -> str:
@@ -54,34 +51,11 @@ def _text(payload: object) -> str:
     return repr(payload)
 
 
-def ownership_figure(world: World) -> Figure:
-    """Authorities, sessions, owners, fragments, transfer history and stale handles."""
-    from aura_kit.render import figures
-
-    title = f"ownership of {world.protocol.name}"
-    return figures.ownership_figure(
-        *world.systems.values(), stale=world.stale_handles(), title=title
-    )
-
-
-def automata_figure(world: World) -> Figure:
-    """Every role's endpoint automaton with its current state marked."""
-    from aura_kit.render.figures import figure_of_view
-
-    return figure_of_view(_automata_view(world, f"automata of {world.protocol.name}"))
-
-
-def _automata_view(world: World, title: str) -> AutomataView:
-    from aura_kit.view.automaton import automata_view
-    from aura_kit.view.errors import ViewError
-
-    order = world.roles
+def current_local_types(world: World) -> dict[str, Any]:
+    """The local type each open role's coroutine is at now (roles without one are left out)."""
     current = {}
     for role, session in world.sessions.items():
         local = current_local_type(session, role)
         if local is not None:
             current[role] = local
-    try:
-        return automata_view(world.local_types, title=title, order=order, current=current or None)
-    except ViewError:
-        return automata_view(world.local_types, title=title, order=order)
+    return current

@@ -5,7 +5,8 @@ Invariants:
   authority, runtime events before machine events) and numbered from 1;
 - every event is taken exactly once: the journal remembers how many records of each source
   it has already read;
-- rows are plain tuples of strings and ints; pandas is imported only by ``to_dataframe``.
+- rows are plain values; ``table`` gives them as tuples in ``COLUMNS`` order (a DataFrame of
+  them is the widgets' business: nothing here imports pandas).
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aura_kit.view.events import RECV_KINDS
+from aura_kit.machine.values import RECV_KINDS
 
 if TYPE_CHECKING:
-    import pandas
-
-    from aura_kit.runtime.world import World
+    from aura_kit.lab.world import World
 
 COLUMNS = ("#", "round", "authority", "source", "event", "detail")
 _RUNTIME_PREFIX = "runtime.session."
@@ -61,7 +60,7 @@ def runtime_detail(fields: dict[str, Any]) -> str:
 def machine_detail(event: Any) -> str:
     """``sender->receiver label(payload)`` for a machine event."""
     role = event.role or ""
-    incoming = str(event.kind) in RECV_KINDS
+    incoming = event.kind in RECV_KINDS
     route = (
         (f"{event.peer}->{role}" if incoming else f"{role}->{event.peer}") if event.peer else role
     )
@@ -124,15 +123,14 @@ class Journal:
         """Append an explorer note (an attack that passed, a refused queue entry)."""
         self._add(round_no, authority, "explorer", event, detail)
 
-    def to_dataframe(self, last: int | None = None, *, routine: bool = False) -> pandas.DataFrame:
-        """The rows (or the ``last`` ones) as a DataFrame indexed by ``#``.
+    def table(
+        self, last: int | None = None, *, routine: bool = False
+    ) -> list[tuple[int, int, str, str, str, str]]:
+        """The rows (or the ``last`` ones) as tuples in ``COLUMNS`` order.
 
         ``routine=False`` leaves out the accepted ``ingress.received`` of ordinary rounds
         (one per role per round); attack attempts are always shown.
         """
-        import pandas as pd
-
         rows = [r for r in self.rows if routine or not _is_routine(r)]
         rows = rows if last is None else rows[-last:]
-        frame = pd.DataFrame([r.as_tuple() for r in rows], columns=list(COLUMNS))
-        return frame.set_index("#")
+        return [r.as_tuple() for r in rows]

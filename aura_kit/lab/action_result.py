@@ -4,7 +4,7 @@ Invariants:
 - an action never raises to its caller; it returns an ``ActionResult`` whose ``error`` is the
   exception the runtime raised (or None);
 - for an attack ``ok`` means the runtime refused it; for every other action, that it applied;
-- an error's name is its class, followed by its details' class when it carries one.
+- an error's name is ``attacks.error_name`` (the class, then its details' class).
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aura_kit.ownership import RuntimeSessionOwner
+
+from .attacks import error_name
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -26,7 +28,7 @@ class ActionResult:
     @property
     def error_name(self) -> str | None:
         """The error's class (with its details' class for routing errors), or None."""
-        return None if self.error is None else refusal_name(self.error)
+        return None if self.error is None else error_name(self.error)
 
 
 class NotOpen(RuntimeError):
@@ -35,13 +37,6 @@ class NotOpen(RuntimeError):
     def __init__(self, action: str) -> None:
         self.action = action
         super().__init__(f"{action} needs open sessions; open them first")
-
-
-def refusal_name(error: Exception) -> str:
-    """``InvalidIngressRouting(CapabilityRejected)`` style: the class and its details' class."""
-    details = getattr(error, "details", None)
-    name = type(error).__name__
-    return f"{name}({type(details).__name__})" if isinstance(details, Exception) else name
 
 
 def moved_text(role: str, old: RuntimeSessionOwner, new: RuntimeSessionOwner) -> str:

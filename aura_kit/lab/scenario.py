@@ -4,6 +4,8 @@ Invariants:
 - a scenario is validated completely before anything runs; the first problem raises
   ``ScenarioError`` with the file and the JSON path (``steps[3].role``);
 - every step names an action from ``ACTIONS`` and only that action's keys;
+- ``protocol`` is a file (next to the scenario, in a ``protocols`` folder beside it, or as
+  given) or else a bundled protocol by file name or name (``two_buyer.choreo``, ``TwoBuyer``);
 - an ``expect`` block names the error class (a ``SessionIngressError`` subclass) and may
   name its ``kind`` (``error_kind``), ``details`` (boundary error class), ``reason``
   (start failure reason), ``message_contains``, and ``unchanged`` (registries must be
@@ -11,7 +13,7 @@ Invariants:
 
 Format::
 
-    {"name": "...", "description": "...", "protocol": "two_buyer.choreo",
+    {"name": "...", "description": "...", "protocol": "two_buyer.choreo",  # or "TwoBuyer"
      "protocol_id": "aura.demo.two_buyer", "session_id": "<uuid>", "driver": "sync",
      "authorities": {"alice": "Buyer1", ...}, "link_specs": [{"role": ..., "bundle_id": ...}],
      "manifest": {... overrides of manifest fields ...},
@@ -25,11 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aura_kit.data import BundledNameError, find_bundled, is_path, read_text
 from aura_kit.jsonpath import ROOT, member_path
+from aura_kit.runtime.errors import ScenarioError
 
-from .errors import ScenarioError
+from .attacks import AttackKind
 
-ATTACKS = ("stale_handle", "forged_capability", "wrong_task", "wrong_boundary")
+ATTACKS = tuple(kind.key for kind in AttackKind)
 # action -> (required keys, optional keys); "do" and "note" are always allowed.
 ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "open": (frozenset(), frozenset({"role", "label"})),
@@ -88,7 +92,7 @@ class Scenario:
 
     name: str
     description: str
-    protocol_path: Path
+    protocol_path: Path  # a file, or for a bundled protocol its bundled file
     protocol_id: str
     session_id: str | None
     driver: str
@@ -176,7 +180,18 @@ def _protocol_path(r: _Reader, name: str, base: Path | None) -> Path:
             raise r.fail("protocol", f"cannot look up {name[:40]!r}: {error.strerror}") from None
         if found:
             return candidate
-    return candidates[-1]
+    bundled = _bundled_protocol(name)
+    return candidates[-1] if bundled is None else bundled
+
+
+def _bundled_protocol(name: str) -> Path | None:
+    """The bundled protocol file ``name`` (``two_buyer.choreo``, ``two_buyer``, ``TwoBuyer``)."""
+    if "/" in name:
+        return None
+    try:
+        return find_bundled("protocols", name.removesuffix(".choreo")).path()
+    except BundledNameError:
+        return None
 
 
 def _link_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
@@ -243,24 +258,37 @@ def _expectation(r: _Reader, value: Any, path: str, is_attack: bool) -> Expectat
     if not isinstance(unchanged, bool):
         raise r.fail(f"{path}.unchanged", f"is {unchanged!r}; expected true or false")
     return Expectation(
-        error=data["error"], kind=data.get("kind"), details=data.get("details"),
-        reason=data.get("reason"), message_contains=data.get("message_contains"),
+        error=data["error"],
+        kind=data.get("kind"),
+        details=data.get("details"),
+        reason=data.get("reason"),
+        message_contains=data.get("message_contains"),
         unchanged=unchanged,
-    )  # fmt: skip
+    )
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file (bad JSON is a ``ScenarioError`` at ``$``)."""
-    p = Path(path)
+    """Read and validate a scenario file, or the bundled scenario named ``path``
+    (``two_buyer``; see ``aura_kit.data``). Bad JSON is a ``ScenarioError`` at ``$``."""
+    source, base = str(path), None
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        text, source, _ = read_text("scenarios", path)
+        base = _folder_of(path)
+        data = json.loads(text)
     except OSError as error:
-        raise ScenarioError(str(p), ROOT, f"cannot read the file: {error.strerror}") from None
+        raise ScenarioError(source, ROOT, f"cannot read the file: {error.strerror}") from None
     except json.JSONDecodeError as error:
         reason = f"invalid JSON at line {error.lineno} column {error.colno}: {error.msg}"
-        raise ScenarioError(str(p), ROOT, reason) from None
+        raise ScenarioError(source, ROOT, reason) from None
     except UnicodeDecodeError:
-        raise ScenarioError(str(p), ROOT, "the file is not UTF-8 text") from None
+        raise ScenarioError(source, ROOT, "the file is not UTF-8 text") from None
     except RecursionError:
-        raise ScenarioError(str(p), ROOT, "invalid JSON: it nests too deeply") from None
-    return parse_scenario(data, source=str(p), base=p.parent)
+        raise ScenarioError(source, ROOT, "invalid JSON: it nests too deeply") from None
+    return parse_scenario(data, source=source, base=base)
+
+
+def _folder_of(path: str | Path) -> Path:
+    """The folder of a scenario file or of the bundled scenario ``path`` names."""
+    if is_path(path, "scenarios"):
+        return Path(path).parent
+    return find_bundled("scenarios", str(path)).path().parent

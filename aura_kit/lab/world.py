@@ -14,7 +14,9 @@ Invariants:
 - ``history`` records every owner change (open, transfer, attenuate, close, cancel) with
   the world's step counter, label, generation and scope, after it succeeded (a refused close
   or a cancel of an inactive session adds nothing); every owner handle a transfer or
-  attenuation superseded is kept in ``stale`` (it must be refused from then on).
+  attenuation superseded is kept in ``stale`` (it must be refused from then on);
+- ``attack`` is the one way the lab presents a wrong handle, boundary or task (see
+  ``aura_kit.lab.attacks``); it changes no ownership state and returns an ``AttackResult``.
 """
 
 from __future__ import annotations
@@ -35,14 +37,28 @@ from aura_kit.ownership import (
 )
 from aura_kit.protocol import project_all
 from aura_kit.protocol.types import Protocol
+from aura_kit.runtime import (
+    EffectSystem,
+    HostTask,
+    Network,
+    OwnedVmSession,
+    VmRoundDisposition,
+    handle_owned_vm_round,
+    is_transport_no_message,
+    open_owned_manifest_vm_session_admitted,
+)
+from aura_kit.runtime.codec import DEFAULT_CODEC, Codec
 
-from .bridge import VmRoundDisposition, is_transport_no_message
-from .codec import DEFAULT_CODEC, Codec
+from .attacks import (
+    INTRUDER_TASK,
+    AttackKind,
+    AttackResult,
+    NoStaleHandle,
+    foreign_boundary,
+    forge,
+    present,
+)
 from .demo_payloads import queue_demo_payload
-from .effects import EffectSystem
-from .ingress import OwnedVmSession, handle_owned_vm_round, open_owned_manifest_vm_session_admitted
-from .tasks import HostTask
-from .transport import Network
 from .world_records import (
     OwnerChange,
     RoundOutcome,
@@ -118,10 +134,16 @@ class World:
         label = owner_label or f"{role}@{self.authority_of[role]}"
         with self.task(role):
             session = open_owned_manifest_vm_session_admitted(
-                self.effects(role), self.session_id, tuple(self.peer_roles.values()),
-                self.manifest, role, self.protocol.global_type, self.local_types,
-                codec=self.codec, owner_label=label,
-            )  # fmt: skip
+                self.effects(role),
+                self.session_id,
+                tuple(self.peer_roles.values()),
+                self.manifest,
+                role,
+                self.protocol.global_type,
+                self.local_types,
+                codec=self.codec,
+                owner_label=label,
+            )
         self.sessions[role] = session
         self._record(role, "open")
         return session
@@ -208,6 +230,43 @@ class World:
             for o in self.stale.get(role, ())
         }
 
+    # -- attacks --------------------------------------------------------------------------
+    def attack(
+        self,
+        role: str,
+        kind: AttackKind | str,
+        *,
+        handle: RuntimeSessionOwner | None = None,
+        keys: Iterable[str] | None = None,
+    ) -> AttackResult:
+        """Attack ``role``'s session; the result holds the refusal (None when let in).
+
+        ``handle`` is the stale handle to present (default: the one superseded last; a role
+        with none is ``NoStaleHandle``); ``keys`` are a wrong boundary's fragment keys
+        (default: the intruder's bundle).
+        """
+        kind = AttackKind(kind)
+        session = self.sessions[role]
+        owner, task = session.owner(), self.task(role)
+        boundary: LinkBoundary | None = session.routing_boundary()
+        if kind is AttackKind.STALE_HANDLE:
+            owner = self._last_stale(role) if handle is None else handle
+        elif kind is AttackKind.FORGED_CAPABILITY:
+            owner = forge(owner)
+        elif kind is AttackKind.WRONG_BOUNDARY:
+            boundary = foreign_boundary(None if keys is None else tuple(keys))
+        elif kind is AttackKind.WRONG_TASK:
+            task = self.effects(role).task(INTRUDER_TASK)
+        else:
+            boundary = None
+        return present(self.effects(role), task, kind, role, owner, boundary)
+
+    def _last_stale(self, role: str) -> RuntimeSessionOwner:
+        stale = self.stale.get(role)
+        if not stale:
+            raise NoStaleHandle(role)
+        return stale[-1]
+
     # -- rounds ---------------------------------------------------------------------------
     def round(self, role: str) -> RoundOutcome:
         """One sync round for ``role``, handled; a receive with nothing yet is DEFERRED."""
@@ -231,10 +290,15 @@ class World:
         received = result.blocked_receive.label if result.blocked_receive else None
         progressed = received is not None or result.step.value == "continue"
         outcome = RoundOutcome(
-            step=self.clock, authority=self.authority_of[role], role=role,
-            step_result=result.step.value, wait_status=status, disposition=disposition,
-            received=received, progressed=progressed or disposition is VmRoundDisposition.COMPLETE,
-        )  # fmt: skip
+            step=self.clock,
+            authority=self.authority_of[role],
+            role=role,
+            step_result=result.step.value,
+            wait_status=status,
+            disposition=disposition,
+            received=received,
+            progressed=progressed or disposition is VmRoundDisposition.COMPLETE,
+        )
         self.rounds.append(outcome)
         return outcome
 

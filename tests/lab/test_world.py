@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from aura_kit.lab import World
+from aura_kit.lab.demo_payloads import DEMO_PAYLOADS, next_send_sort
+from aura_kit.lab.world_records import RoundOutcome
 from aura_kit.ownership import Scope
 from aura_kit.protocol import Sort, load_protocol, project_all
 from aura_kit.runtime import (
@@ -12,14 +15,10 @@ from aura_kit.runtime import (
     RoundError,
     StaleOwner,
     VmRoundDisposition,
-    World,
 )
-from aura_kit.runtime.demo_payloads import DEMO_PAYLOADS, next_send_sort
-from aura_kit.runtime.world_records import RoundOutcome
-from tests.conftest import DATA
 
-PING_PONG = load_protocol(DATA / "protocols" / "ping_pong.choreo")
-TWO_BUYER = load_protocol(DATA / "protocols" / "two_buyer.choreo")
+PING_PONG = load_protocol("PingPong")
+TWO_BUYER = load_protocol("two_buyer")
 
 
 def _world(protocol=PING_PONG, **options) -> World:

@@ -1,0 +1,145 @@
+"""The data shipped inside the package: protocols, manifests and scenarios, found by name.
+
+Files live in ``aura_kit/data/<kind>/`` and are read with ``importlib.resources``, so they are
+found the same way from a source tree and from an installed wheel.
+
+The lookup rule (one for every loader that takes a name or a path):
+- a ``Path``, or a string that names an existing file, contains a path separator, or ends in
+  the kind's suffix (``.choreo``, ``.json``), is a path and is read as it is;
+- any other string is a name: first a bundled file's stem (``two_buyer``; protocols also look
+  in ``protocols/bad/``, whose stems are distinct), then, for protocols, the name a well-formed
+  bundled file declares (``protocol TwoBuyer(...)`` is found as ``TwoBuyer``);
+- an unknown name is a ``BundledNameError`` (a ``FileNotFoundError``) that lists the known names;
+- text read from a bundled file names it ``aura_kit/data/<kind>/<file>`` in error locations,
+  the same on every machine.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+__all__ = [
+    "KINDS",
+    "BundledFile",
+    "BundledNameError",
+    "bundled_names",
+    "find_bundled",
+    "is_path",
+    "read_text",
+]
+
+# kind -> file suffix
+KINDS = {"protocols": ".choreo", "manifests": ".json", "scenarios": ".json"}
+BAD = "bad"
+_DECLARED = re.compile(r"^\s*protocol\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(", re.MULTILINE)
+
+
+class BundledNameError(FileNotFoundError):
+    """A name that is neither a path nor a bundled file (``known`` lists the names)."""
+
+    def __init__(self, kind: str, name: str, known: tuple[str, ...]) -> None:
+        self.kind = kind
+        self.name = name
+        self.known = known
+        examples = " (and the examples in protocols/bad)" if kind == "protocols" else ""
+        reason = f"no such file or bundled {kind[:-1]}; known names: {', '.join(known)}{examples}"
+        super().__init__(errno.ENOENT, reason, name)
+
+
+@dataclass(frozen=True, slots=True)
+class BundledFile:
+    """One bundled file: where it is, the label errors show, and (protocols) a declared name."""
+
+    kind: str
+    resource: Traversable
+    bad: bool = False
+    declared: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        """``aura_kit/data/protocols/two_buyer.choreo`` (the same on every machine)."""
+        inner = f"{BAD}/{self.resource.name}" if self.bad else self.resource.name
+        return f"aura_kit/data/{self.kind}/{inner}"
+
+    @property
+    def stem(self) -> str:
+        """The file name without its suffix."""
+        return self.resource.name.removesuffix(KINDS[self.kind])
+
+    def read_text(self) -> str:
+        """The file's text (UTF-8)."""
+        return self.resource.read_text(encoding="utf-8")
+
+    def path(self) -> Path:
+        """The file as a filesystem path (bundled data is always unpacked on disk)."""
+        return Path(str(self.resource))
+
+
+def is_path(ref: str | os.PathLike[str], kind: str) -> bool:
+    """Whether ``ref`` is a path (see the lookup rule) rather than a bundled name."""
+    if not isinstance(ref, str):
+        return True
+    separators = {"/", os.sep} | ({os.altsep} if os.altsep else set())
+    if any(s in ref for s in separators) or ref.endswith(KINDS[kind]):
+        return True
+    try:
+        return Path(ref).is_file()
+    except OSError:  # e.g. a name too long for the filesystem: not a file
+        return False
+
+
+@cache
+def _files(kind: str) -> tuple[BundledFile, ...]:
+    suffix = KINDS[kind]
+    folder = files(__name__).joinpath(kind)
+    folders = [folder, folder.joinpath(BAD)] if kind == "protocols" else [folder]
+    found = []
+    for where in folders:
+        if not where.is_dir():
+            continue
+        bad = where is not folder
+        for item in sorted(where.iterdir(), key=lambda t: t.name):
+            if item.is_file() and item.name.endswith(suffix):
+                found.append(BundledFile(kind, item, bad, () if bad else _declared(kind, item)))
+    return tuple(found)
+
+
+def _declared(kind: str, item: Traversable) -> tuple[str, ...]:
+    if kind != "protocols":
+        return ()
+    return tuple(_DECLARED.findall(item.read_text(encoding="utf-8")))
+
+
+def bundled_names(kind: str, *, bad: bool = False) -> tuple[str, ...]:
+    """Stems of the bundled files of ``kind``, sorted (``bad=True``: also ``protocols/bad``)."""
+    return tuple(f.stem for f in _files(kind) if bad or not f.bad)
+
+
+def find_bundled(kind: str, name: str) -> BundledFile:
+    """The bundled file called ``name`` (a stem, or a declared protocol name)."""
+    candidates = _files(kind)
+    found = next((f for f in candidates if f.stem == name), None)
+    found = found or next((f for f in candidates if name in f.declared), None)
+    if found is not None:
+        return found
+    good = [f for f in candidates if not f.bad]
+    known = sorted({f.stem for f in good} | {d for f in good for d in f.declared})
+    raise BundledNameError(kind, name, tuple(known))
+
+
+def read_text(kind: str, ref: str | os.PathLike[str]) -> tuple[str, str, str | None]:
+    """``(text, source, declared name)`` for a path or a bundled name of ``kind``.
+
+    The declared name is set only when ``ref`` named a protocol by the name its file declares.
+    """
+    if is_path(ref, kind):
+        return Path(ref).read_text(encoding="utf-8"), str(ref), None
+    found = find_bundled(kind, str(ref))
+    return found.read_text(), found.source, None if found.stem == ref else str(ref)
