@@ -116,9 +116,10 @@ class Message:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CoroutineView:
-    """Read-only picture of one coroutine."""
+    """Read-only picture of one coroutine; ``state`` numbers its endpoint-automaton state."""
 
     role: str
+    state: int
     local_type: LocalType
     status: CoroutineStatus
     edge: Edge | None

@@ -17,6 +17,7 @@ def session_view(sess: Any) -> SessionView:
     coroutines = tuple(
         CoroutineView(
             role=c.role,
+            state=c.state,
             local_type=c.states[c.state].local_type,
             status=c.status,
             edge=c.edge,

@@ -7,6 +7,7 @@ from aura_kit.view.automaton import (
     AutomatonView,
     automata_view,
     automaton_view,
+    current_states,
     protocol_automata_view,
 )
 from aura_kit.view.errors import ViewError
@@ -64,6 +65,7 @@ __all__ = [
     "automaton_view",
     "automata_view",
     "protocol_automata_view",
+    "current_states",
     # machine
     "MachineStateView",
     "CoroutineStateView",

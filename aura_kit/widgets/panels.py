@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aura_kit.runtime.demo_payloads import current_local_type
-
 if TYPE_CHECKING:
     from aura_kit.render.figure import Figure
     from aura_kit.runtime.world import World
@@ -72,15 +70,15 @@ def automata_figure(world: World) -> Figure:
 
 
 def _automata_view(world: World, title: str) -> AutomataView:
-    from aura_kit.view.automaton import automata_view
+    from aura_kit.view.automaton import automata_view, current_states
     from aura_kit.view.errors import ViewError
 
     order = world.roles
     current = {}
     for role, session in world.sessions.items():
-        local = current_local_type(session, role)
-        if local is not None:
-            current[role] = local
+        state = current_states(session.machine.view(session.vm_session_id())).get(role)
+        if state is not None:
+            current[role] = state
     try:
         return automata_view(world.local_types, title=title, order=order, current=current or None)
     except ViewError:
