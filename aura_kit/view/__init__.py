@@ -1,4 +1,8 @@
-"""Frozen, dependency-free snapshots of protocols, machines and ownership for display."""
+"""Frozen, dependency-free snapshots of protocols, explored states and ownership for display.
+
+A machine session needs no snapshot here: the renderer reads the machine's own
+``SessionView`` (``ProtocolMachine.view``).
+"""
 
 from aura_kit.view.automaton import (
     AutomataView,
@@ -12,12 +16,6 @@ from aura_kit.view.automaton import (
 )
 from aura_kit.view.errors import ViewError
 from aura_kit.view.events import EventRecord, event_record
-from aura_kit.view.machine import (
-    BufferStateView,
-    CoroutineStateView,
-    MachineStateView,
-    machine_state_view,
-)
 from aura_kit.view.ownership import (
     AuthorityView,
     FragmentView,
@@ -38,13 +36,7 @@ from aura_kit.view.sequence import (
     protocol_sequence_view,
     run_sequence_view,
 )
-from aura_kit.view.states import (
-    FindingView,
-    StateEdgeView,
-    StateGraphView,
-    StateNodeView,
-    state_graph_view,
-)
+from aura_kit.view.states import StateGraphView, state_graph_view
 
 __all__ = [
     # sequence diagrams
@@ -66,15 +58,8 @@ __all__ = [
     "automata_view",
     "protocol_automata_view",
     "current_states",
-    # machine
-    "MachineStateView",
-    "CoroutineStateView",
-    "BufferStateView",
-    "machine_state_view",
+    # explored states
     "StateGraphView",
-    "StateNodeView",
-    "StateEdgeView",
-    "FindingView",
     "state_graph_view",
     # ownership
     "OwnershipView",
