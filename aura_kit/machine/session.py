@@ -4,7 +4,7 @@ Invariants:
 - a session owns one buffer (a deque) per directed pair of roles with a local receiver;
 - ``co.links[k]`` is ``(buffer, peer coroutine, edge)`` of the action in state ``k`` (None for
   an END state): the buffer is None when the peer is external, the peer None when external;
-  one link object per partner and direction, so the round never looks up a dict;
+  one link object per partner and direction, so a tick never looks up a dict;
 - ``co.wait`` is the buffer a BLOCKED coroutine waits on (None otherwise, and for a send
   blocked on an external peer, which ``edge`` describes).
 """
@@ -51,7 +51,7 @@ class Coroutine:
         "states",
         "status",
         "wait",
-    )  # fmt: skip
+    )
 
     def __init__(self, sess: VmSession, role: str, image: CodeImage) -> None:
         self.states: tuple[LocalState, ...] = image.automata[role].states
@@ -73,9 +73,19 @@ class VmSession:
     """One loaded image: coroutines, buffers and pending sends (internal)."""
 
     __slots__ = (
-        "buffers", "cos", "external", "handler", "image", "live", "order", "pending",
-        "pending_count", "sid", "status", "stuck_reported",
-    )  # fmt: skip
+        "buffers",
+        "cos",
+        "external",
+        "handler",
+        "image",
+        "live",
+        "order",
+        "pending",
+        "pending_count",
+        "sid",
+        "status",
+        "stuck_reported",
+    )
 
     def __init__(self, sid: int, image: CodeImage, local: tuple[str, ...], handler: Any) -> None:
         self.sid = sid

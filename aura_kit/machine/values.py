@@ -20,7 +20,7 @@ Edge = tuple[str, str]
 
 
 class StepResult(StrEnum):
-    """Outcome of one round."""
+    """Outcome of one tick (or of ``run``)."""
 
     CONTINUE = "continue"
     ALL_DONE = "all_done"

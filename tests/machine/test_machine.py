@@ -155,7 +155,7 @@ def test_machine_default_handler_takes_first_label() -> None:
     """Without a handler the first offered label is chosen and default payloads are used."""
     m = ProtocolMachine()
     m.load(ping_pong_loop())
-    m.run(max_rounds=3)
+    m.run(max_ticks=3)
     selected = [e for e in m.events if e.kind is EventKind.SELECTED]
     assert selected[0].label == "Ping" and selected[0].payload == 0
 

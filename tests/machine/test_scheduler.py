@@ -19,9 +19,7 @@ from tests.machine.builders import one_shot, seeded_run
 
 
 def _run(seed: int) -> tuple[object, ...]:
-    return seeded_run(
-        DATA / "protocols" / "ring_choice.choreo", seed, sessions=3, max_rounds=10_000
-    )
+    return seeded_run(DATA / "protocols" / "ring_choice.choreo", seed, sessions=3, max_ticks=10_000)
 
 
 @given(st.integers(min_value=0, max_value=2**32))
