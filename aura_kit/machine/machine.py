@@ -68,7 +68,6 @@ from aura_kit.machine.values import (
     describe,
     payload_size,
 )
-from aura_kit.machine.views import session_view
 
 __all__ = ["MachineSnapshot", "NoPendingSend", "ProtocolMachine"]
 
@@ -464,11 +463,11 @@ class ProtocolMachine(Displayable):
     # -- views and events -------------------------------------------------------------------
     def view(self, sid: int) -> SessionView:
         """Read-only picture of one session (coroutines, local types, buffers)."""
-        return session_view(self._session(sid))
+        return self._session(sid).view()
 
     def views(self) -> tuple[SessionView, ...]:
         """Pictures of every open session."""
-        return tuple(session_view(s) for s in self._sessions.values())
+        return tuple(s.view() for s in self._sessions.values())
 
     @property
     def events(self) -> tuple[MachineEvent, ...]:
