@@ -70,6 +70,23 @@ def test_figure_for_picks_the_picture() -> None:
     assert figure_for(list(machine.events)).kind == "sequence"
 
 
+def test_figure_for_dispatches_on_type_not_attributes() -> None:
+    """A subclass draws like its base; an object that merely looks like a machine does not."""
+
+    class Machine(ProtocolMachine):
+        __slots__ = ()
+
+    machine = Machine()
+    machine.load(CodeImage.from_protocol(two_buyer()))
+
+    class LooksLikeOne:
+        def views(self) -> tuple[()]:
+            return ()
+
+    assert figure_for(machine).kind == "machine"
+    assert figure_for(LooksLikeOne()).kind == "text"
+
+
 def test_figure_for_never_raises() -> None:
     """An object without a picture gives a text figure saying so."""
     fig = figure_for(object())
