@@ -1,7 +1,8 @@
 """Notebook display hook shared by the core classes.
 
 The hook imports ``aura_kit.render`` only when a notebook asks for a picture, so the core
-packages never import graphviz (or IPython) themselves.
+packages never import graphviz (or IPython) themselves. Which picture an object gets is
+decided by type, in ``aura_kit.render.figures.FIGURES``.
 """
 
 from __future__ import annotations

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aura_kit.lab.demo_payloads import current_local_type
-
 if TYPE_CHECKING:
     from aura_kit.lab.world import World
 
@@ -51,11 +49,11 @@ def _text(payload: object) -> str:
     return repr(payload)
 
 
-def current_local_types(world: World) -> dict[str, Any]:
-    """The local type each open role's coroutine is at now (roles without one are left out)."""
+def current_states(world: World) -> dict[str, int]:
+    """The automaton state each open role's coroutine is in now (roles without one are left out)."""
     current = {}
     for role, session in world.sessions.items():
-        local = current_local_type(session, role)
-        if local is not None:
-            current[role] = local
+        for coroutine in session.machine.view(session.vm_session_id()).coroutines:
+            if coroutine.role == role:
+                current[role] = coroutine.state
     return current

@@ -1,7 +1,9 @@
 """Sans-IO protocol machine: VM sessions of coroutines exchanging labelled messages.
 
 Pure: no clocks, no I/O (except ``save_trace`` / ``load_trace``), no randomness except a
-seeded ``random.Random`` inside ``SeededRandom``.
+seeded ``random.Random`` inside ``SeededRandom``. A *tick* is one coroutine action (one
+``step``); a *round* is one authority's ``advance_round`` (runtime); a *pass* gives every role
+one turn.
 
 Typical use::
 

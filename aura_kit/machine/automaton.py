@@ -1,22 +1,25 @@
-"""Local types compiled to small automata, so a round never re-unfolds a type.
+"""Run tables of the machine, derived from the protocol layer's endpoint automaton.
 
 Invariants:
-- each state is a distinct *unfolded* local type (head is End, Send or Recv); unfolding is by
-  substitution (``aura_kit.protocol.types.unfold``), done once per state at compile time;
-- state 0 is the initial state; ``next`` indices of every branch point into the same automaton;
-- a free recursion variable, an unguarded recursion, a partner that is not a role of the image
-  or the role itself is an ``ImageError``.
+- states and their numbering are those of ``aura_kit.protocol.fsm.local_fsm`` (state 0 is
+  the initial state; unfolding is done once per state when the image is built), so the
+  machine's state index of a coroutine is a state of the drawn automaton;
+- each ``LocalState`` holds its action, partner and labelled branches; ``nexts`` of every
+  branch point into the same automaton, and ``table`` maps a label to its sort, next state
+  and payload type, so a tick never re-unfolds a type or scans the branches;
+- a free recursion variable, an unguarded recursion, more than ``MAX_LOCAL_STATES`` states,
+  a partner that is not a role of the image or the role itself, a communication with no
+  branches or with duplicate labels is an ``ImageError``.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 from enum import IntEnum
 
 from aura_kit.machine.errors import ImageError
-from aura_kit.protocol.intern import TypeKeys
-from aura_kit.protocol.types import End, LocalType, Mu, Recv, Send, Sort, Var, unfold
+from aura_kit.protocol.fsm import LocalFsm, local_fsm
+from aura_kit.protocol.types import End, LocalType, Recv, Send, Sort
 
 MAX_LOCAL_STATES = 100_000
 PAYLOAD_TYPES: dict[Sort, type] = {
@@ -53,10 +56,11 @@ class LocalState:
 
 @dataclass(frozen=True, slots=True)
 class Automaton:
-    """The compiled local type of one role."""
+    """The run tables of one role, with the endpoint automaton they come from."""
 
     role: str
     states: tuple[LocalState, ...]
+    fsm: LocalFsm = field(compare=False, repr=False)
 
     def receivable(self, partner: str, label: str) -> frozenset[Sort]:
         """Sorts with which ``label`` from ``partner`` is received anywhere in this automaton."""
@@ -68,37 +72,21 @@ class Automaton:
 
 
 def compile_local(role: str, local: LocalType, roles: frozenset[str]) -> Automaton:
-    """Compile ``local`` (the local type of ``role``) into an automaton."""
-    ids: dict[int, int] = {}  # structural key of an unfolded type -> state
-    keys = TypeKeys()  # linear in the type's size, where hashing every state would be quadratic
-    heads: list[object] = []
-    work: deque[int] = deque()
-
-    def intern(t: object) -> int:
-        head = unfold(t)  # type: ignore[arg-type]
-        key = keys.key(head)
-        if key not in ids:
-            _check_head(role, head, roles)
-            if len(heads) >= MAX_LOCAL_STATES:
-                raise ImageError(role, f"more than {MAX_LOCAL_STATES} local states")
-            ids[key] = len(heads)
-            heads.append(head)
-            work.append(ids[key])
-        return ids[key]
-
-    intern(local)
-    built: dict[int, LocalState] = {}
-    while work:
-        i = work.popleft()
-        built[i] = _build_state(i, heads[i], intern)
-    return Automaton(role, tuple(built[i] for i in range(len(heads))))
+    """The run tables of ``local`` (the local type of ``role``)."""
+    try:
+        fsm = local_fsm(local, max_states=MAX_LOCAL_STATES)
+    except ValueError as exc:
+        raise ImageError(role, str(exc)) from None
+    for head in fsm.types:
+        _check_head(role, head, roles)
+    states = tuple(
+        _run_state(i, head, nexts)
+        for i, (head, nexts) in enumerate(zip(fsm.types, fsm.successors(), strict=True))
+    )
+    return Automaton(role, states, fsm)
 
 
 def _check_head(role: str, head: object, roles: frozenset[str]) -> None:
-    if isinstance(head, Var):
-        raise ImageError(role, f"free recursion variable {head.var!r}")
-    if isinstance(head, Mu):
-        raise ImageError(role, f"unguarded recursion on {head.var!r}")
     if isinstance(head, (Send, Recv)):
         if head.partner == role or head.partner not in roles:
             raise ImageError(role, f"partner {head.partner!r} is not another role of the image")
@@ -111,14 +99,19 @@ def _check_head(role: str, head: object, roles: frozenset[str]) -> None:
         raise ImageError(role, f"not a local type: {type(head).__name__}")
 
 
-def _build_state(index: int, head: object, intern: object) -> LocalState:
-    if isinstance(head, End):
+def _run_state(index: int, head: LocalType, nexts: tuple[int, ...]) -> LocalState:
+    if not isinstance(head, (Send, Recv)):
         return LocalState(
-            index=index, kind=ActionKind.END, partner="", labels=(), sorts=(), nexts=(),
-            ptypes=(), local_type=head, table={},
-        )  # fmt: skip
-    assert isinstance(head, (Send, Recv)) and callable(intern)
-    nexts = tuple(intern(b.cont) for b in head.branches)
+            index=index,
+            kind=ActionKind.END,
+            partner="",
+            labels=(),
+            sorts=(),
+            nexts=(),
+            ptypes=(),
+            local_type=head,
+            table={},
+        )
     labels = tuple(b.label for b in head.branches)
     sorts = tuple(Sort(b.sort) for b in head.branches)
     ptypes = tuple(PAYLOAD_TYPES[s] for s in sorts)

@@ -202,8 +202,14 @@ def trace_to(parents: list[tuple[int, Move] | None], node: int) -> tuple[Machine
         payload = DEFAULT_PAYLOADS[m.sort] if m.kind is not EventKind.HALTED else None
         events.append(
             MachineEvent(
-                kind=m.kind, tick=tick, session=0, role=m.role, peer=m.peer, label=m.label,
-                payload=payload, payload_size=payload_size(payload),
+                kind=m.kind,
+                tick=tick,
+                session=0,
+                role=m.role,
+                peer=m.peer,
+                label=m.label,
+                payload=payload,
+                payload_size=payload_size(payload),
             )
-        )  # fmt: skip
+        )
     return tuple(events)

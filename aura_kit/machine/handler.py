@@ -22,7 +22,7 @@ T = TypeVar("T")
 
 
 class EffectHandler(Protocol):
-    """What the machine asks the host during a round."""
+    """What the machine asks the host during a tick."""
 
     def send_payload(
         self, session: int, role: str, to_role: str, label: str, sort: Sort

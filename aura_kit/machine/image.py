@@ -3,7 +3,7 @@
 Invariants:
 - an image is immutable; its roles are the keys of ``local_types`` in the given order;
 - every local type compiles (see ``automaton``) when the image is built, so a bad image
-  fails at construction with ``ImageError`` and never inside a round.
+  fails at construction with ``ImageError`` and never inside a tick.
 """
 
 from __future__ import annotations

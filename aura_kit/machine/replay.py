@@ -91,16 +91,14 @@ def replay(
     machine = ProtocolMachine(buffer_capacity=buffer_capacity)
     script = _Script()
     sids: dict[int, int] = {}
-    recorded = machine._event_list  # one list read per event, not a copy of every event so far
     for i, ev in enumerate(trace):
-        before = len(recorded())
+        before = machine.event_count
         if ev.kind is EventKind.OPENED or ev.session not in sids:
             sids[ev.session] = machine.load(image, local_roles, script)
             if ev.kind is EventKind.OPENED:
                 continue
         reason = _apply(machine, script, sids[ev.session], ev)
-        produced = recorded()
-        actual = produced[-1] if len(produced) > before else None
+        actual = machine.last_event() if machine.event_count > before else None
         if reason is None and (actual is None or not _same(ev, actual)):
             reason = "a different event"
         if reason is not None:

@@ -1,4 +1,4 @@
-"""Schedulers: which ready coroutine runs in the next round.
+"""Schedulers: which ready coroutine acts in the next tick.
 
 Invariants:
 - a scheduler holds coroutines; the machine skips the ones it marked stale (lazy deletion),

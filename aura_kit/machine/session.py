@@ -4,9 +4,11 @@ Invariants:
 - a session owns one buffer (a deque) per directed pair of roles with a local receiver;
 - ``co.links[k]`` is ``(buffer, peer coroutine, edge)`` of the action in state ``k`` (None for
   an END state): the buffer is None when the peer is external, the peer None when external;
-  one link object per partner and direction, so the round never looks up a dict;
+  one link object per partner and direction, so a tick never looks up a dict;
 - ``co.wait`` is the buffer a BLOCKED coroutine waits on (None otherwise, and for a send
-  blocked on an external peer, which ``edge`` describes).
+  blocked on an external peer, which ``edge`` describes);
+- ``VmSession.view`` freezes a session into a ``SessionView`` that shares no mutable object
+  with it: coroutines in the image's role order, every buffer in (from, to) role order.
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from typing import Any
 from aura_kit.machine.automaton import ActionKind, LocalState
 from aura_kit.machine.handler import EffectHandler
 from aura_kit.machine.image import CodeImage
-from aura_kit.machine.values import CoroutineStatus, Payload, PendingSend, SessionStatus
+from aura_kit.machine.values import (
+    CoroutineStatus,
+    CoroutineView,
+    EdgeView,
+    Message,
+    Payload,
+    PendingSend,
+    SessionStatus,
+    SessionView,
+)
 
 # raw events hold plain strings (not enum members) so the GC can untrack them
 K_OPENED, K_SENT, K_RECEIVED, K_SELECTED, K_BRANCHED = (
@@ -35,7 +46,7 @@ Link = tuple["Queue | None", "Coroutine | None", tuple[str, str]]
 
 
 class Coroutine:
-    """One local role of one session (internal; see ``CoroutineView`` for drawing)."""
+    """One local role of one session (internal; ``CoroutineView`` is its frozen picture)."""
 
     __slots__ = (
         "edge",
@@ -51,7 +62,7 @@ class Coroutine:
         "states",
         "status",
         "wait",
-    )  # fmt: skip
+    )
 
     def __init__(self, sess: VmSession, role: str, image: CodeImage) -> None:
         self.states: tuple[LocalState, ...] = image.automata[role].states
@@ -73,9 +84,19 @@ class VmSession:
     """One loaded image: coroutines, buffers and pending sends (internal)."""
 
     __slots__ = (
-        "buffers", "cos", "external", "handler", "image", "live", "order", "pending",
-        "pending_count", "sid", "status", "stuck_reported",
-    )  # fmt: skip
+        "buffers",
+        "cos",
+        "external",
+        "handler",
+        "image",
+        "live",
+        "order",
+        "pending",
+        "pending_count",
+        "sid",
+        "status",
+        "stuck_reported",
+    )
 
     def __init__(self, sid: int, image: CodeImage, local: tuple[str, ...], handler: Any) -> None:
         self.sid = sid
@@ -94,6 +115,32 @@ class VmSession:
         }
         for co in self.order:
             co.links = self._links(co)
+
+    def view(self) -> SessionView:
+        """Read-only picture of this session (frozen plain data, nothing live)."""
+        coroutines = tuple(
+            CoroutineView(
+                role=c.role,
+                state=c.state,
+                local_type=c.states[c.state].local_type,
+                status=c.status,
+                edge=c.edge,
+                fault=c.fault,
+            )
+            for c in self.order
+        )
+        buffers = tuple(
+            EdgeView(from_role=src, to_role=dst, messages=tuple(Message(lab, p) for lab, p in q))
+            for (src, dst), q in sorted(self.buffers.items())
+        )
+        return SessionView(
+            session=self.sid,
+            status=self.status,
+            coroutines=coroutines,
+            external_roles=tuple(r for r in self.image.roles if r in self.external),
+            buffers=buffers,
+            pending_sends=tuple(self.pending),
+        )
 
     def _links(self, co: Coroutine) -> tuple[Link | None, ...]:
         made: dict[tuple[str, str], Link] = {}

@@ -20,7 +20,7 @@ Edge = tuple[str, str]
 
 
 class StepResult(StrEnum):
-    """Outcome of one round."""
+    """Outcome of one tick (or of ``run``)."""
 
     CONTINUE = "continue"
     ALL_DONE = "all_done"
@@ -116,9 +116,10 @@ class Message:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CoroutineView:
-    """Read-only picture of one coroutine."""
+    """Read-only picture of one coroutine; ``state`` numbers its endpoint-automaton state."""
 
     role: str
+    state: int
     local_type: LocalType
     status: CoroutineStatus
     edge: Edge | None

@@ -1,12 +1,16 @@
-"""Endpoint automata of local types (for drawing and for locating a coroutine).
+"""Endpoint automata of local types: the one construction that drawing and running share.
 
 Invariants:
-- states are ints numbered breadth first from ``0``, the initial state;
-- a state stands for one unfolded local type; recursion folds back into loops because
-  unfolding ``rec X.T`` reaches a type equal to an earlier state;
-- transitions keep branch order; an action reads ``Server!Ping(int)`` or ``Client?Pong``;
-- final states are those whose type is ``end``;
-- an open or unguarded local type is refused with ``ValueError``.
+- states are ints numbered breadth first from ``0``, the initial state; a state is numbered
+  when it is first reached, and its transitions keep branch order, so ``transitions`` is
+  sorted by ``src`` and the successors of a state are its branches in order;
+- a state stands for one unfolded local type (its head is ``end``, a send or a receive);
+  recursion folds back into loops because unfolding ``rec X.T`` reaches a type equal to an
+  earlier state;
+- an action reads ``Server!Ping(int)`` or ``Client?Pong``; final states are those whose type
+  is ``end``;
+- an open or unguarded local type, or one with more than ``max_states`` states, is refused
+  with ``ValueError`` when the offending state is reached.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import NamedTuple
 
 from aura_kit.protocol.intern import TypeKeys
 from aura_kit.protocol.local import format_branch
-from aura_kit.protocol.types import End, LocalType, Mu, Recv, Send, Var, free_vars, unfold
+from aura_kit.protocol.types import End, LocalType, Mu, Recv, Send, Var, unfold
 
 
 class Transition(NamedTuple):
@@ -30,7 +34,7 @@ class Transition(NamedTuple):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LocalFsm:
-    """An endpoint automaton: states, labelled transitions and final states."""
+    """An endpoint automaton: states, labelled transitions, final states, state types."""
 
     states: tuple[int, ...]
     transitions: tuple[Transition, ...]
@@ -50,18 +54,25 @@ class LocalFsm:
         """Transitions leaving ``state`` in branch order."""
         return tuple(tr for tr in self.transitions if tr.src == state)
 
+    def successors(self) -> tuple[tuple[int, ...], ...]:
+        """For each state, the target of each of its branches in branch order (one pass)."""
+        targets: list[list[int]] = [[] for _ in self.states]
+        for tr in self.transitions:
+            targets[tr.src].append(tr.dst)
+        return tuple(tuple(t) for t in targets)
+
 
 def _state_type(t: LocalType) -> LocalType:
     unfolded = unfold(t)
-    if isinstance(unfolded, (Mu, Var)):
-        raise ValueError(f"local type is unguarded or open: {unfolded!r}")
+    if isinstance(unfolded, Var):
+        raise ValueError(f"free recursion variable {unfolded.var!r} (the local type is open)")
+    if isinstance(unfolded, Mu):
+        raise ValueError(f"unguarded recursion on {unfolded.var!r}")
     return unfolded  # type: ignore[return-value]
 
 
-def local_fsm(t: LocalType) -> LocalFsm:
+def local_fsm(t: LocalType, *, max_states: int | None = None) -> LocalFsm:
     """The endpoint automaton of a closed, guarded local type."""
-    if free_vars(t):
-        raise ValueError(f"local type is open: free variables {sorted(free_vars(t))}")
     keys = TypeKeys()  # structural keys: hashing every suffix of a deep type would be quadratic
     types: list[LocalType] = [_state_type(t)]
     index = {keys.key(types[0]): 0}
@@ -77,6 +88,8 @@ def local_fsm(t: LocalType) -> LocalFsm:
             nxt = _state_type(branch.cont)  # type: ignore[arg-type]
             key = keys.key(nxt)
             if key not in index:
+                if max_states is not None and len(types) >= max_states:
+                    raise ValueError(f"more than {max_states} local states")
                 index[key] = len(types)
                 types.append(nxt)
                 queue.append(index[key])

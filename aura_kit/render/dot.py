@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aura_kit.view._text import shorten
+from aura_kit.view.text import shorten
 
 __all__ = ["DotWriter", "Html", "attr_list", "html_escape", "quote", "shorten"]
 

@@ -1,16 +1,30 @@
-"""Machine-state and state-graph views to DOT and to text.
+"""Machine sessions and state-graph views to DOT and to text.
 
-Machine state: one card per coroutine (role, status symbol, next local type), external roles
-as dashed boxes, each non-empty buffer as a queue node between sender and receiver.
+Machine state: the machine's own ``SessionView``, drawn as one card per coroutine (role,
+status symbol, next local type cut to 60 characters), external roles as dashed boxes, each
+non-empty buffer as a queue node between sender and receiver, sorted by (from, to), and the
+pending sends grouped by edge; a payload shows as its ``repr`` cut to 24 characters.
 State graph: initial state bold, done = double outline, deadlock = dark filled box with
 "✗", orphan / fault = dashed box; trace edges are thick and numbered, so greyscale still reads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from aura_kit.machine.explore_result import GraphNode
+from aura_kit.machine.values import (
+    RECV_KINDS,
+    SEND_KINDS,
+    CoroutineView,
+    Payload,
+    PendingSend,
+    SessionView,
+)
+from aura_kit.protocol.local import format_local
 from aura_kit.render.dot import DotWriter, Html, html_escape, shorten
-from aura_kit.view.machine import BufferStateView, CoroutineStateView, MachineStateView
-from aura_kit.view.states import StateGraphView, StateNodeView
+from aura_kit.view.states import Move, StateGraphView, edge_move, event_move
+from aura_kit.view.text import text_of
 
 DETAIL_LIMIT = 25
 _SYMBOL = {
@@ -22,10 +36,49 @@ _SYMBOL = {
 }
 
 
-def machine_dot(view: MachineStateView) -> str:
+Queue = tuple[str, str, tuple[str, ...]]  # (from role, to role, message texts)
+
+
+def message_text(label: str, payload: Payload) -> str:
+    """``Label`` or ``Label(payload)`` with the payload cut short."""
+    if payload is None:
+        return label
+    return f"{label}({shorten(repr(payload), 24)})"
+
+
+def session_title(view: SessionView) -> str:
+    """``session N``."""
+    return f"session {view.session}"
+
+
+def _buffers(view: SessionView) -> list[Queue]:
+    return [
+        (b.from_role, b.to_role, tuple(message_text(m.label, m.payload) for m in b.messages))
+        for b in sorted(view.buffers, key=lambda b: (b.from_role, b.to_role))
+        if b.messages
+    ]
+
+
+def _pending(sends: Iterable[PendingSend]) -> list[Queue]:
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for p in sends:
+        grouped.setdefault((p.from_role, p.to_role), []).append(message_text(p.label, p.payload))
+    return [(a, b, tuple(msgs)) for (a, b), msgs in sorted(grouped.items())]
+
+
+def _edge_text(co: CoroutineView) -> str:
+    return f"{co.edge[0]}->{co.edge[1]}" if co.edge else ""
+
+
+def _next_type(co: CoroutineView) -> str:
+    return shorten(format_local(co.local_type), 60)
+
+
+def machine_dot(view: SessionView) -> str:
     """Deterministic DOT text of one session's machine state."""
-    out = DotWriter(name=view.title)
-    title = f"{view.title} · {view.status}"
+    name = session_title(view)
+    out = DotWriter(name=name)
+    title = f"{name} · {view.status.value}"
     out.graph_attrs(rankdir="LR", fontname="Helvetica", label=title, labelloc="t", nodesep=0.3)
     out.defaults("node", fontname="Helvetica", fontsize=10, shape="plaintext")
     out.defaults("edge", fontname="Helvetica", fontsize=9)
@@ -34,59 +87,71 @@ def machine_dot(view: MachineStateView) -> str:
         out.node(f"role_{role}", shape="box", style="dashed", label=f"{role}\n(external)")
     for co in reversed(view.coroutines):
         out.node(f"role_{co.role}", label=_coroutine_card(co))
-    for i, buf in enumerate(view.buffers):
+    for i, buf in enumerate(_buffers(view)):
         _queue(out, f"buf{i}", buf, "solid")
-    for i, buf in enumerate(view.pending_sends):
+    for i, buf in enumerate(_pending(view.pending_sends)):
         _queue(out, f"pend{i}", buf, "dashed", "pending for host: ")
     return out.source()
 
 
-def _coroutine_card(co: CoroutineStateView) -> Html:
-    status = _SYMBOL.get(co.status, co.status)
+def _coroutine_card(co: CoroutineView) -> Html:
+    status = _SYMBOL.get(co.status.value, co.status.value)
     if co.edge:
-        status += f" on {co.edge}"
+        status += f" on {_edge_text(co)}"
+    next_type = html_escape(_next_type(co))
     rows = [
         f'<TR><TD BGCOLOR="#d9d9d9"><B>{html_escape(co.role)}</B></TD></TR>',
         f'<TR><TD ALIGN="LEFT">{html_escape(status)}</TD></TR>',
-        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9">{html_escape(co.next_type)}</FONT></TD></TR>',
+        f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="9">{next_type}</FONT></TD></TR>',
     ]
     if co.fault:
         rows.append(f'<TR><TD ALIGN="LEFT">✗ {html_escape(shorten(co.fault, 50))}</TD></TR>')
-    border = 3 if co.status == "faulted" else 1
+    border = 3 if co.status.value == "faulted" else 1
     return Html(
         f'<TABLE BORDER="{border}" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">'
         f"{''.join(rows)}</TABLE>"
     )
 
 
-def _queue(out: DotWriter, node: str, buf: BufferStateView, style: str, head: str = "") -> None:
-    cells = "".join(f"<TD>{html_escape(m)}</TD>" for m in buf.messages) or "<TD> </TD>"
+def _queue(out: DotWriter, node: str, buf: Queue, style: str, head: str = "") -> None:
+    src, dst, messages = buf
+    cells = "".join(f"<TD>{html_escape(m)}</TD>" for m in messages) or "<TD> </TD>"
     out.node(
         node,
         label=Html(
             f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3"><TR>'
             f'<TD BORDER="0"><FONT POINT-SIZE="9">{html_escape(head)}'
-            f"{html_escape(buf.from_role)}→{html_escape(buf.to_role)}</FONT></TD>{cells}</TR></TABLE>"
+            f"{html_escape(src)}→{html_escape(dst)}</FONT></TD>{cells}</TR></TABLE>"
         ),
     )
-    out.edge(f"role_{buf.from_role}", node, style=style, arrowhead="none")
-    out.edge(node, f"role_{buf.to_role}", style=style)
+    out.edge(f"role_{src}", node, style=style, arrowhead="none")
+    out.edge(node, f"role_{dst}", style=style)
 
 
-def machine_text(view: MachineStateView) -> str:
+def machine_text(view: SessionView) -> str:
     """Plain text: status, one line per coroutine and per buffer."""
-    lines = [f"{view.title}: {view.status}"]
+    lines = [f"{session_title(view)}: {view.status.value}"]
     for co in view.coroutines:
-        edge = f" on {co.edge}" if co.edge else ""
+        edge = f" on {_edge_text(co)}" if co.edge else ""
         fault = f" ({co.fault})" if co.fault else ""
-        lines.append(f"  {co.role}: {co.status}{edge}{fault}  next: {co.next_type}")
+        lines.append(f"  {co.role}: {co.status.value}{edge}{fault}  next: {_next_type(co)}")
     for role in view.external_roles:
         lines.append(f"  {role}: external")
-    for buf in view.buffers:
-        lines.append(f"  buffer {buf.from_role}->{buf.to_role}: {list(buf.messages)}")
-    for buf in view.pending_sends:
-        lines.append(f"  pending {buf.from_role}->{buf.to_role}: {list(buf.messages)}")
+    for src, dst, messages in _buffers(view):
+        lines.append(f"  buffer {src}->{dst}: {list(messages)}")
+    for src, dst, messages in _pending(view.pending_sends):
+        lines.append(f"  pending {src}->{dst}: {list(messages)}")
     return "\n".join(lines)
+
+
+def action_text(move: Move) -> str:
+    """``A → B: L`` for sends, ``B ← A: L`` for receives, ``A halted`` otherwise."""
+    role, kind, peer, label = (text_of(part) for part in move)
+    if move[1] in SEND_KINDS:
+        return f"{role} → {peer}: {label}"
+    if move[1] in RECV_KINDS:
+        return f"{role} ← {peer}: {label}"
+    return f"{role} {kind}"
 
 
 def state_graph_dot(view: StateGraphView) -> str:
@@ -100,53 +165,37 @@ def state_graph_dot(view: StateGraphView) -> str:
     detail = len(view.nodes) <= DETAIL_LIMIT
     for node in view.nodes:
         out.node(f"n{node.id}", **_node_attrs(node, detail))
-    order = _trace_order(view)
     for e in view.edges:
-        attrs: dict[str, str | int | float] = {"label": e.action}
-        if e.on_trace:
-            step = order.get((e.src, e.dst))
+        action = action_text(edge_move(e))
+        attrs: dict[str, str | int | float] = {"label": action}
+        if e in view.trace_edges:
+            step = view.step_of(e)
             prefix = f"{step}. " if step else ""
-            attrs.update(penwidth=3, label=f"{prefix}{e.action}")
+            attrs.update(penwidth=3, label=f"{prefix}{action}")
         else:
             attrs["color"] = "#666666"
-        out.edge(f"n{e.src}", f"n{e.dst}", **attrs)
+        out.edge(f"n{e.source}", f"n{e.target}", **attrs)
     return out.source()
 
 
-def _trace_order(view: StateGraphView) -> dict[tuple[int, int], int]:
-    order: dict[tuple[int, int], int] = {}
-    by_src: dict[tuple[int, str], int] = {}
-    for e in view.edges:
-        if e.on_trace:
-            by_src.setdefault((e.src, e.action), e.dst)
-    for finding in view.findings:
-        at = 0
-        for i, action in enumerate(finding.trace, start=1):
-            nxt = by_src.get((at, action))
-            if nxt is None:
-                break
-            order.setdefault((at, nxt), i)
-            at = nxt
-    return order
-
-
-def _node_attrs(node: StateNodeView, detail: bool) -> dict[str, str | int | float]:
+def _node_attrs(node: GraphNode, detail: bool) -> dict[str, str | int | float]:
+    status = node.status.value
     lines = [str(node.id)]
-    if detail or node.status not in ("running", "done"):
+    if detail or status not in ("running", "done"):
         lines += [f"{r}: {shorten(t, 26)}" for r, t in node.roles if t != "done"]
-        lines += list(node.buffers)
+        lines += [f"{a}→{b} [{', '.join(msgs)}]" for a, b, msgs in node.buffers]
     tooltip = "; ".join(f"{r}: {t}" for r, t in node.roles)
     attrs: dict[str, str | int | float] = {"label": "\n".join(lines), "tooltip": tooltip}
     if node.id == 0:
         attrs["penwidth"] = 2.5
-    if node.status == "done":
+    if status == "done":
         attrs.update(peripheries=2, label=f"{node.id}\n✓ done")
-    elif node.status == "deadlock":
+    elif status == "deadlock":
         attrs.update(shape="box", style="filled,bold", fillcolor="#444444", fontcolor="white")
         attrs["label"] = "✗ deadlock\n" + str(attrs["label"])
-    elif node.status in ("orphan", "fault"):
+    elif status in ("orphan", "fault"):
         attrs.update(shape="box", style="dashed,bold")
-        attrs["label"] = f"✗ {node.status}\n" + str(attrs["label"])
+        attrs["label"] = f"✗ {status}\n" + str(attrs["label"])
     return attrs
 
 
@@ -158,6 +207,7 @@ def state_graph_text(view: StateGraphView) -> str:
     if not view.findings:
         lines.append("  no deadlocks, orphans, overflows or faults")
     for f in view.findings:
-        lines.append(f"  {f.kind} at state {f.node}: {f.detail}")
-        lines.extend(f"    {i}. {a}" for i, a in enumerate(f.trace, start=1))
+        lines.append(f"  {f.kind.value} at state {f.node}: {f.detail}")
+        actions = (action_text(event_move(ev)) for ev in f.trace)
+        lines.extend(f"    {i}. {a}" for i, a in enumerate(actions, start=1))
     return "\n".join(lines)

@@ -1,4 +1,8 @@
-"""Frozen, dependency-free snapshots of protocols, machines and ownership for display."""
+"""Frozen, dependency-free snapshots of protocols, explored states and ownership for display.
+
+A machine session needs no snapshot here: the renderer reads the machine's own
+``SessionView`` (``ProtocolMachine.view``).
+"""
 
 from aura_kit.view.automaton import (
     AutomataView,
@@ -7,16 +11,11 @@ from aura_kit.view.automaton import (
     AutomatonView,
     automata_view,
     automaton_view,
+    current_states,
     protocol_automata_view,
 )
 from aura_kit.view.errors import ViewError
 from aura_kit.view.events import EventRecord, event_record
-from aura_kit.view.machine import (
-    BufferStateView,
-    CoroutineStateView,
-    MachineStateView,
-    machine_state_view,
-)
 from aura_kit.view.ownership import (
     AuthorityView,
     FragmentView,
@@ -37,13 +36,7 @@ from aura_kit.view.sequence import (
     protocol_sequence_view,
     run_sequence_view,
 )
-from aura_kit.view.states import (
-    FindingView,
-    StateEdgeView,
-    StateGraphView,
-    StateNodeView,
-    state_graph_view,
-)
+from aura_kit.view.states import StateGraphView, state_graph_view
 
 __all__ = [
     # sequence diagrams
@@ -64,15 +57,9 @@ __all__ = [
     "automaton_view",
     "automata_view",
     "protocol_automata_view",
-    # machine
-    "MachineStateView",
-    "CoroutineStateView",
-    "BufferStateView",
-    "machine_state_view",
+    "current_states",
+    # explored states
     "StateGraphView",
-    "StateNodeView",
-    "StateEdgeView",
-    "FindingView",
     "state_graph_view",
     # ownership
     "OwnershipView",

@@ -1,10 +1,12 @@
 """Endpoint-automaton snapshots (from ``local_fsm``) with a current state and last transition.
 
 Invariants:
-- states and edges keep ``local_fsm`` numbering and branch order;
+- states and edges keep ``local_fsm`` numbering and branch order; the machine runs on the
+  same numbering, so a coroutine's state index (``CoroutineView.state``) is the current
+  state as it is, never located again by comparing types;
 - at most one state is current and at most one edge is the last transition;
-- a current state given as a local type is located with ``LocalFsm.state_of``; a state or
-  transition that is not in the automaton is refused with ``ViewError`` (nothing is built).
+- a state or transition that is not in the automaton is refused with ``ViewError``
+  (nothing is built).
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from aura_kit.machine.values import SessionView
 from aura_kit.protocol.fsm import LocalFsm, Transition, local_fsm
 from aura_kit.protocol.local import format_local
 from aura_kit.protocol.projection import project_all
 from aura_kit.protocol.types import LocalType, Protocol
 from aura_kit.view.errors import ViewError
 
-StateRef = int | LocalType | None
 TransitionRef = Transition | tuple[int, int, str] | str | None
 
 
@@ -70,7 +72,7 @@ def automaton_view(
     local_type: LocalType,
     *,
     role: str = "",
-    current_state: StateRef = None,
+    current_state: int | None = None,
     last_transition: TransitionRef = None,
 ) -> AutomatonView:
     """The automaton of ``local_type`` with optional current-state and last-transition marks."""
@@ -80,7 +82,8 @@ def automaton_view(
         raise ViewError(
             "local type has no automaton", actual=str(exc), expected="closed guarded type"
         ) from exc
-    current = _locate_state(fsm, current_state)
+    _check_state(fsm, current_state)
+    current = current_state
     last = _locate_transition(fsm, last_transition, current)
     states = tuple(
         AutomatonState(
@@ -99,21 +102,11 @@ def automaton_view(
     return AutomatonView(role=role, local_type=format_local(local_type), states=states, edges=edges)
 
 
-def _locate_state(fsm: LocalFsm, ref: StateRef) -> int | None:
-    if ref is None:
-        return None
-    if isinstance(ref, int) and not isinstance(ref, bool):
-        if ref not in fsm.states:
-            raise ViewError(
-                "no such automaton state", actual=str(ref), expected=f"0..{len(fsm.states) - 1}"
-            )
-        return ref
-    try:
-        return fsm.state_of(ref)  # type: ignore[arg-type]
-    except (KeyError, TypeError) as exc:
+def _check_state(fsm: LocalFsm, state: int | None) -> None:
+    if state is not None and state not in fsm.states:
         raise ViewError(
-            "current type is not a state", actual=repr(ref), expected="a state type"
-        ) from exc
+            "no such automaton state", actual=str(state), expected=f"0..{len(fsm.states) - 1}"
+        )
 
 
 def _locate_transition(fsm: LocalFsm, ref: TransitionRef, current: int | None) -> int | None:
@@ -139,9 +132,9 @@ def automata_view(
     *,
     title: str = "automata",
     order: tuple[str, ...] = (),
-    current: Mapping[str, StateRef] | None = None,
+    current: Mapping[str, int] | None = None,
 ) -> AutomataView:
-    """Automata of several roles; ``current`` maps a role to its current state or type."""
+    """Automata of several roles; ``current`` maps a role to its current state index."""
     roles = [r for r in order if r in local_types] + sorted(set(local_types) - set(order))
     marks = current or {}
     return AutomataView(
@@ -150,3 +143,8 @@ def automata_view(
             automaton_view(local_types[r], role=r, current_state=marks.get(r)) for r in roles
         ),
     )
+
+
+def current_states(session: SessionView) -> dict[str, int]:
+    """Each local role's current automaton state in a machine session (for ``current``)."""
+    return {c.role: c.state for c in session.coroutines}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from aura_kit.view._text import text_of
+from aura_kit.view.text import text_of
 
 _KIND_KEYS = ("kind", "event", "name", "type")
 _SENDER_KEYS = ("sender", "from_role", "src")

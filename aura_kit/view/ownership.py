@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from aura_kit.runtime.events import RuntimeSessionEvent
-from aura_kit.view._text import text_of
+from aura_kit.view.text import text_of
 
 ASSIGNED = RuntimeSessionEvent.OWNER_ASSIGNED
 TRANSFERRED = RuntimeSessionEvent.OWNER_TRANSFERRED

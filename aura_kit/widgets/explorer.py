@@ -20,7 +20,7 @@ import ipywidgets as w
 
 from aura_kit.lab import ActionResult, AttackKind, ExplorerModel, bundled_protocols
 from aura_kit.lab.journal import COLUMNS
-from aura_kit.lab.panels import current_local_types
+from aura_kit.lab.panels import current_states
 
 if TYPE_CHECKING:
     import pandas
@@ -65,7 +65,7 @@ def automata_figure(model: ExplorerModel) -> Figure:
 
     world = model.world
     title, order = f"automata of {world.protocol.name}", world.roles
-    current = current_local_types(world)
+    current = current_states(world)
     try:
         view = automata_view(world.local_types, title=title, order=order, current=current or None)
     except ViewError:

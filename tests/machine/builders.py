@@ -22,16 +22,14 @@ def br(label: str, cont: object, sort: Sort = Sort.UNIT) -> Branch:
     return Branch(label, sort, cont)  # type: ignore[arg-type]
 
 
-def seeded_run(
-    path: Path, seed: int, *, sessions: int, max_rounds: int
-) -> tuple[MachineEvent, ...]:
+def seeded_run(path: Path, seed: int, *, sessions: int, max_ticks: int) -> tuple[MachineEvent, ...]:
     """Events of ``sessions`` runs of a protocol file with ``SeededRandom(seed)``, random picks."""
     image = CodeImage.from_protocol(load_protocol(path))
     rng = random.Random(seed)
     m = ProtocolMachine(SeededRandom(seed))
     for _ in range(sessions):
         m.load(image, handler=QueuedHandler(fallback=True, choose=lambda *a: rng.choice(a[-1])))
-    assert m.run(max_rounds) is StepResult.ALL_DONE
+    assert m.run(max_ticks) is StepResult.ALL_DONE
     return m.events
 
 

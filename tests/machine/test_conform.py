@@ -16,7 +16,7 @@ PROTOCOLS = sorted((BUNDLED / "protocols").glob("*.choreo"))
 
 
 def _run(path: Path, seed: int) -> tuple[MachineEvent, ...]:
-    return seeded_run(path, seed, sessions=2, max_rounds=20_000)
+    return seeded_run(path, seed, sessions=2, max_ticks=20_000)
 
 
 @pytest.mark.parametrize("path", PROTOCOLS, ids=lambda p: p.stem)

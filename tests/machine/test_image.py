@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from aura_kit.machine import CodeImage, CoroutineStatus, ImageError, ProtocolMachine, QueuedHandler
-from aura_kit.protocol import load_protocol, project
+from aura_kit.protocol import load_protocol, local_fsm, project
 from aura_kit.protocol.types import End, Mu, Send, Var
 from tests.conftest import BUNDLED, ROOT
 from tests.machine.builders import br, one_shot
@@ -67,3 +68,19 @@ def test_image_machine_imports_no_display_packages() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+SHIPPED = sorted((BUNDLED / "protocols").glob("*.choreo"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_image_run_tables_follow_the_endpoint_automaton(path: Path) -> None:
+    """Every shipped protocol: the machine's states are local_fsm's, in the same numbering."""
+    image = CodeImage.from_protocol(load_protocol(path))
+    for role, local in image.local_types.items():
+        fsm = local_fsm(local)
+        states = image.automata[role].states
+        assert [st.local_type for st in states] == list(fsm.types)
+        assert [(st.index, n) for st in states for n in st.nexts] == [
+            (tr.src, tr.dst) for tr in fsm.transitions
+        ]

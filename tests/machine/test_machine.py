@@ -1,4 +1,4 @@
-"""Rounds, statuses, buffers and faults of the protocol machine."""
+"""Ticks, statuses, buffers and faults of the protocol machine."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_machine_ping_pong_runs_to_all_done() -> None:
 
 
 def test_machine_step_is_one_action() -> None:
-    """Each CONTINUE round appends exactly one event with the next tick."""
+    """Each CONTINUE tick appends exactly one event with the next tick number."""
     m = ProtocolMachine()
     m.load(one_shot(), handler=QueuedHandler(["t", 5]))
     before = len(m.events)
@@ -155,7 +155,7 @@ def test_machine_default_handler_takes_first_label() -> None:
     """Without a handler the first offered label is chosen and default payloads are used."""
     m = ProtocolMachine()
     m.load(ping_pong_loop())
-    m.run(max_rounds=3)
+    m.run(max_ticks=3)
     selected = [e for e in m.events if e.kind is EventKind.SELECTED]
     assert selected[0].label == "Ping" and selected[0].payload == 0
 
@@ -181,7 +181,7 @@ def test_machine_close_drops_ready_coroutines() -> None:
 
 
 def test_machine_many_sessions_interleave() -> None:
-    """Round robin interleaves sessions: the first two rounds act in different sessions."""
+    """Round robin interleaves sessions: the first two ticks act in different sessions."""
     m = ProtocolMachine()
     s1 = m.load(one_shot(), handler=QueuedHandler(["a", 1]))
     s2 = m.load(one_shot(), handler=QueuedHandler(["b", 2]))

@@ -20,7 +20,7 @@ from tests.machine.builders import one_shot, seeded_run
 
 def _run(seed: int) -> tuple[object, ...]:
     return seeded_run(
-        BUNDLED / "protocols" / "ring_choice.choreo", seed, sessions=3, max_rounds=10_000
+        BUNDLED / "protocols" / "ring_choice.choreo", seed, sessions=3, max_ticks=10_000
     )
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from aura_kit.machine import CodeImage, ProtocolMachine
 from aura_kit.protocol import parse_local
-from aura_kit.render import Figure, RenderError, figure_for, render_to_file, show
+from aura_kit.render import Figure, RenderError, figure_for, render_to_file
 from tests.view.samples import deadlocking_result, ownership_world, two_buyer
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not on PATH")
@@ -66,7 +66,25 @@ def test_figure_for_picks_the_picture() -> None:
     }
     for kind, obj in kinds.items():
         assert figure_for(obj).kind == kind
-    assert show(two_buyer()).kind == "sequence"
+    assert figure_for(machine.view(machine.sessions()[0])).kind == "machine"
+    assert figure_for(list(machine.events)).kind == "sequence"
+
+
+def test_figure_for_dispatches_on_type_not_attributes() -> None:
+    """A subclass draws like its base; an object that merely looks like a machine does not."""
+
+    class Machine(ProtocolMachine):
+        __slots__ = ()
+
+    machine = Machine()
+    machine.load(CodeImage.from_protocol(two_buyer()))
+
+    class LooksLikeOne:
+        def views(self) -> tuple[()]:
+            return ()
+
+    assert figure_for(machine).kind == "machine"
+    assert figure_for(LooksLikeOne()).kind == "text"
 
 
 def test_figure_for_never_raises() -> None:

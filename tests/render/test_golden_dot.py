@@ -18,7 +18,6 @@ from aura_kit.render import (
 )
 from aura_kit.view import (
     automaton_view,
-    machine_state_view,
     ownership_view,
     protocol_automata_view,
     protocol_sequence_view,
@@ -44,7 +43,7 @@ def _machine() -> str:
     sid = machine.load(CodeImage.from_protocol(two_buyer()))
     for _ in range(6):
         machine.step()
-    return machine_dot(machine_state_view(machine, sid))
+    return machine_dot(machine.view(sid))
 
 
 def _ownership() -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from aura_kit.protocol import parse_local, project, unfold
-from aura_kit.view import ViewError, automaton_view, protocol_automata_view
+from aura_kit.machine import CodeImage, ProtocolMachine, QueuedHandler
+from aura_kit.protocol import parse_local, project
+from aura_kit.view import ViewError, automaton_view, current_states, protocol_automata_view
 from tests.view.samples import ping_loop, two_buyer
 
 SERVER = "rec Loop.Client?{Ping(int).Client!Pong(int).Loop, Stop.end}"
@@ -20,14 +21,19 @@ def test_automaton_states_and_edges_follow_local_fsm() -> None:
     assert view.states[0].initial
 
 
-def test_automaton_current_state_by_number_or_type() -> None:
-    """The current state can be given as a number or as the coroutine's local type."""
+def test_automaton_current_state_by_number_or_machine() -> None:
+    """The current state is a number, as the machine's coroutine holds it after a Ping."""
     local = parse_local(SERVER)
     by_number = automaton_view(local, current_state=1)
-    after_ping = unfold(local).branches[0].cont  # type: ignore[union-attr]
-    by_type = automaton_view(local, current_state=after_ping)
+    image = CodeImage.from_protocol(ping_loop())
+    machine = ProtocolMachine()
+    sid = machine.load(image, handler=QueuedHandler([7], ["Ping"]))
+    machine.step()  # Client sends Ping(7)
+    machine.step()  # Server receives it: it now has to send Pong
+    state = current_states(machine.view(sid))["Server"]
+    from_machine = automaton_view(image.local_types["Server"], current_state=state)
     assert by_number.current == 1
-    assert by_type.current == 1
+    assert from_machine.current == 1
 
 
 def test_automaton_last_transition_marked() -> None:

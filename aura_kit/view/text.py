@@ -1,4 +1,4 @@
-"""Small text helpers shared by views and renderers (pure)."""
+"""Small text helpers shared by views and renderers (pure): the view layer's text forms."""
 
 from __future__ import annotations
 
