@@ -1,4 +1,4 @@
-"""Meaning of a parsed ``.choreo`` declaration: statements to a global type (SPEC §2.1).
+"""Meaning of a parsed ``.choreo`` declaration: statements to a global type.
 
 Invariants:
 - the type is built right to left with a fall-through continuation (top level: ``end``);
@@ -10,7 +10,8 @@ Invariants:
   ``rec X`` never mention an outer ``X`` (the rec would capture it);
 - no statement follows one that never falls through (``continue``, ``end``, or a choice /
   rec all of whose paths end that way);
-- ``positions`` records the ``(line, column)`` of every ``Comm`` and ``Mu`` by path.
+- every ``Comm`` and ``Mu`` carries its ``Place``; ``positions`` records the same
+  ``(line, column)`` by path.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from aura_kit.protocol.types import (
     GlobalType,
     Mu,
     Path,
+    Place,
     PositionTable,
     Protocol,
     Var,
@@ -59,6 +61,10 @@ class Builder:
     def error(self, message: str, token: Token, expected: str) -> ProtocolDefinitionError:
         """A definition error at ``token``."""
         return ProtocolDefinitionError.at(token, message, source=self.source, expected=expected)
+
+    def place(self, token: Token) -> Place:
+        """Where ``token`` stands in the source."""
+        return Place(self.source, token.line, token.column)
 
     def build(self) -> Protocol:
         """The checked protocol."""
@@ -166,7 +172,7 @@ class Builder:
         """The meaning of one statement followed by ``rest``."""
         if isinstance(stmt, MessageStmt):
             branch = Branch(stmt.label.text, stmt.sort, rest[0])
-            comm = Comm(stmt.sender.text, stmt.receiver.text, (branch,))
+            comm = Comm(stmt.sender.text, stmt.receiver.text, (branch,), place=self.place(stmt.sender))
             return comm, (stmt.sender.line, stmt.sender.column, (rest[1],))
         if isinstance(stmt, ChoiceStmt):
             return self.choice(stmt, rest)
@@ -188,7 +194,7 @@ class Builder:
             cont, tree = self.block(block[1:], rest)
             branches.append(Branch(head.label.text, head.sort, cont))
             trees.append(tree)
-        comm = Comm(stmt.role.text, receiver, tuple(branches))
+        comm = Comm(stmt.role.text, receiver, tuple(branches), place=self.place(stmt.keyword))
         return comm, (stmt.keyword.line, stmt.keyword.column, tuple(trees))
 
     def rec(self, stmt: RecStmt, rest: Built) -> Built:
@@ -207,7 +213,7 @@ class Builder:
                 stmt.keyword,
                 "a message before 'continue'",
             )
-        return Mu(name, body), (stmt.keyword.line, stmt.keyword.column, (tree,))
+        return Mu(name, body, place=self.place(stmt.keyword)), (stmt.keyword.line, stmt.keyword.column, (tree,))
 
 
 def falls_through(stmt: Stmt) -> bool:

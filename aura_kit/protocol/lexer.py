@@ -79,9 +79,14 @@ _PATTERN = re.compile(
 _WHOLE_NAME = re.compile(_NAME + r"\Z")
 
 
+def is_identifier(text: str) -> bool:
+    """Whether ``text`` is an identifier (keywords included): what a label may be."""
+    return bool(_WHOLE_NAME.match(text))
+
+
 def is_name(text: str) -> bool:
-    """Whether ``text`` is an identifier that is not a keyword."""
-    return bool(_WHOLE_NAME.match(text)) and text not in KEYWORDS
+    """Whether ``text`` is an identifier that is not a keyword: a role or recursion name."""
+    return is_identifier(text) and text not in KEYWORDS
 
 
 def tokenize(text: str, source: str = "<string>") -> list[Token]:
@@ -186,4 +191,10 @@ class TokenStream:
         token = self.peek()
         if token.kind is not Kind.NAME or token.text in KEYWORDS:
             raise self.fail(what)
+        return self.next()
+
+    def label(self) -> Token:
+        """Consume a message label: any identifier, keywords included, or raise."""
+        if not self.at(Kind.NAME):
+            raise self.fail("a message label")
         return self.next()

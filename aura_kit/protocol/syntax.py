@@ -1,9 +1,10 @@
-"""Syntax of the ``.choreo`` format: text to a statement tree (SPEC §2.1).
+"""Syntax of the ``.choreo`` format: text to a statement tree (see docs/protocol-language.md).
 
 Invariants:
 - statements end at a newline, at ``;`` or before the ``}`` that closes their block;
 - newlines are allowed after ``{``, around ``or`` and between ``)`` and ``{``;
-- names (protocol, role, label, recursion variable) are identifiers that are not keywords;
+- names (protocol, role, recursion variable) are identifiers that are not keywords; a label
+  is any identifier, keywords included (it always follows ``:``, so it is never ambiguous);
 - a payload is ``(SORT)`` or ``()``; no payload means ``unit``.
 """
 
@@ -177,7 +178,7 @@ def _message(stream: TokenStream) -> MessageStmt:
     stream.expect(Kind.ARROW)
     receiver = stream.name("a role name")
     stream.expect(Kind.COLON)
-    label = stream.name("a message label")
+    label = stream.label()
     return MessageStmt(sender=sender, receiver=receiver, label=label, sort=parse_payload(stream))
 
 
