@@ -1,7 +1,8 @@
 """Shared test configuration: Hypothesis profiles and data paths.
 
 Profiles: ``fast`` (default, used by ``make test``) and ``long``
-(``AURA_PROFILE=long make test-long``).
+(``AURA_PROFILE=long make test-long``). ``SOUNDNESS_EXAMPLES`` is the number of generated
+protocols the soundness property runs in the loaded profile.
 """
 
 from __future__ import annotations
@@ -20,4 +21,6 @@ settings.register_profile(
 settings.register_profile(
     "long", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck)
 )
-settings.load_profile(os.environ.get("AURA_PROFILE", "fast"))
+PROFILE = os.environ.get("AURA_PROFILE", "fast")
+settings.load_profile(PROFILE)
+SOUNDNESS_EXAMPLES = {"fast": 200, "long": 5000}.get(PROFILE, 200)
