@@ -120,8 +120,9 @@ def local_types(
 
 ROLES = ("A", "B", "C", "D", "E")
 LOOPS = ("X", "Y", "Z", "W")
-# Statement kinds, simplest first (Hypothesis shrinks towards the first).
-_KINDS = ("message", "continue", "end", "choice", "rec")
+# Statement kinds, simplest first (Hypothesis shrinks towards the first); a loop body ends
+# with a ``continue`` more often than not, as real loops do.
+_KINDS = ("message", "continue", "end", "choice", "rec", "continue")
 
 
 def _pair(draw: st.DrawFn, role_names: tuple[str, ...]) -> tuple[str, str]:
@@ -141,7 +142,8 @@ def _block(
     """1-3 statements (a loop body starts with a message); whether the block falls through."""
     lines: list[str] = []
     for index in range(draw(st.integers(1, 3))):
-        kinds = [k for k in _KINDS if _allowed(k, loops, depth, first=not index and bool(loops))]
+        first = not index and bool(loops)
+        kinds = [k for k in _KINDS if _allowed(k, loops, depth, first=first)]
         kind = draw(st.sampled_from(kinds))
         if kind == "message":
             lines.append(pad + _message(draw, *_pair(draw, role_names)))
@@ -154,12 +156,29 @@ def _block(
             if not falls:
                 return lines, False
         else:
-            name = draw(st.sampled_from([n for n in LOOPS if n not in loops]))
-            body, falls = _block(draw, role_names, (*loops, name), depth - 1, pad + "  ")
-            lines += [f"{pad}rec {name} {{", *body, f"{pad}}}"]
+            body, falls = _rec(draw, role_names, loops, depth, pad)
+            lines += body
             if not falls:
                 return lines, False
     return lines, True
+
+
+def _rec(
+    draw: st.DrawFn, role_names: tuple[str, ...], loops: Bound, depth: int, pad: str
+) -> tuple[list[str], bool]:
+    """``rec`` around a block among some of the roles; it falls through when its body does."""
+    name = draw(st.sampled_from([n for n in LOOPS if n not in loops]))
+    cast = _cast(draw, role_names)
+    body, falls = _block(draw, cast, (*loops, name), depth - 1, pad + "  ")
+    return [f"{pad}rec {name} {{", *body, f"{pad}}}"], falls
+
+
+def _cast(draw: st.DrawFn, role_names: tuple[str, ...]) -> tuple[str, ...]:
+    """The roles a loop body talks among: all of them, or (often) two or more of them."""
+    if len(role_names) == 2 or not draw(st.integers(0, 3)):
+        return role_names
+    size = draw(st.integers(2, len(role_names) - 1))
+    return tuple(draw(st.permutations(role_names))[:size])
 
 
 def _allowed(kind: str, loops: Bound, depth: int, *, first: bool) -> bool:
@@ -191,10 +210,50 @@ def _choice(
     return [*lines, pad + "}"], falls
 
 
+def _loop_nest(draw: st.DrawFn, role_names: tuple[str, ...], pad: str) -> list[str]:
+    """``rec X { messages; rec Y { message; jumps to X or Y } }``, the inner among fewer roles."""
+    outer, inner = draw(st.permutations(LOOPS))[:2]
+    cast = _cast(draw, role_names)
+    lines = [f"{pad}rec {outer} {{"]
+    lines += [pad + "  " + _message(draw, *_pair(draw, role_names)) for _ in range(draw(st.integers(1, 2)))]
+    lines += [f"{pad}  rec {inner} {{", pad + "    " + _message(draw, *_pair(draw, cast))]
+    tail, falls = _jumps(draw, cast, (outer, inner), pad + "    ")
+    lines += [*tail, f"{pad}  }}"]
+    if falls and draw(st.booleans()):
+        lines.append(pad + "  " + _message(draw, *_pair(draw, role_names)))
+    return [*lines, f"{pad}}}"]
+
+
+def _jumps(
+    draw: st.DrawFn, cast: tuple[str, ...], loops: Bound, pad: str
+) -> tuple[list[str], bool]:
+    """A ``continue`` to either loop, or a choice whose branches jump, fall through or end."""
+    if draw(st.booleans()):
+        return [f"{pad}continue {draw(st.sampled_from(loops))}"], False
+    chooser, receiver = _pair(draw, cast)
+    picked = draw(st.lists(st.sampled_from(LABELS), min_size=2, max_size=3, unique=True))
+    lines, falls = [], False
+    for index, label in enumerate(picked):
+        lines.append(pad + (f"choice at {chooser} {{" if index == 0 else "} or {"))
+        lines.append(pad + "  " + _message(draw, chooser, receiver, label))
+        if draw(st.booleans()):
+            lines.append(pad + "  " + _message(draw, *_pair(draw, cast)))
+        end = draw(st.sampled_from(("continue", "continue", "fall", "end")))
+        if end == "continue":
+            lines.append(f"{pad}  continue {draw(st.sampled_from(loops))}")
+        elif end == "end":
+            lines.append(f"{pad}  end")
+        falls = falls or end == "fall"
+    return [*lines, pad + "}"], falls
+
+
 @st.composite
 def choreographies(draw: st.DrawFn, max_depth: int = 3) -> Protocol:
     """A protocol read from generated ``.choreo`` text (see the module docstring)."""
     role_names = ROLES[: draw(st.integers(2, len(ROLES)))]
-    body, _ = _block(draw, role_names, (), max_depth, "  ")
+    if draw(st.booleans()):  # half of them are loop nests: where loops go wrong
+        body = _loop_nest(draw, role_names, "  ")
+    else:
+        body, _ = _block(draw, role_names, (), max_depth, "  ")
     text = "\n".join([f"protocol Random({', '.join(role_names)}) {{", *body, "}"]) + "\n"
     return parse_protocol(text, source="<generated>")
