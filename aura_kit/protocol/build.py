@@ -16,6 +16,8 @@ Invariants:
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import TypeAlias
 
 from aura_kit.protocol.errors import ProtocolDefinitionError
@@ -91,9 +93,10 @@ class Builder:
         """Check roles, choices, scopes and reachability, in source order."""
         for index, stmt in enumerate(stmts):
             if index > 0 and not falls_through(stmts[index - 1]):
-                token = first_token(stmt)
                 raise self.error(
-                    "unreachable statement", token, "no statement after 'continue' or 'end'"
+                    f"unreachable statement: {_never_past(stmts[index - 1])}",
+                    first_token(stmt),
+                    "no statement after one that never falls through",
                 )
             self.check_stmt(stmt, scope)
 
@@ -108,7 +111,8 @@ class Builder:
         elif isinstance(stmt, ContinueStmt) and stmt.name.text not in scope:
             bound = ", ".join(sorted(scope)) or "none"
             raise self.error(
-                f"unbound continue {stmt.name.text!r}",
+                f"unbound continue {stmt.name.text!r}: it must name an enclosing rec"
+                f"{_did_you_mean(stmt.name.text, scope)}",
                 stmt.name,
                 f"the name of an enclosing rec (bound: {bound})",
             )
@@ -117,8 +121,11 @@ class Builder:
         """A role must be declared in the protocol header."""
         if token.text not in self.roles:
             declared = ", ".join(t.text for t in self.decl.roles)
+            meant = _did_you_mean(token.text, [t.text for t in self.decl.roles])
             raise self.error(
-                f"undeclared role {token.text!r}", token, f"one of the declared roles ({declared})"
+                f"undeclared role {token.text!r}{meant}",
+                token,
+                f"one of the declared roles ({declared})",
             )
 
     def check_message(self, stmt: MessageStmt) -> None:
@@ -135,18 +142,25 @@ class Builder:
     def check_choice(self, stmt: ChoiceStmt, scope: frozenset[str]) -> None:
         """Every branch starts with a message from the chooser to one receiver; labels differ."""
         self.check_role(stmt.role)
+        chooser = stmt.role.text
         receiver: str | None = None
         seen: set[str] = set()
         for block in stmt.blocks:
             head = block[0] if block else None
-            if not isinstance(head, MessageStmt) or head.sender.text != stmt.role.text:
-                token = first_token(head) if head else stmt.keyword
-                expected = f"a message from {stmt.role.text!r} first in each branch"
-                raise self.error("choice branch does not start with the choice", token, expected)
+            if not isinstance(head, MessageStmt) or head.sender.text != chooser:
+                to = f" to {receiver}" if receiver else ""
+                raise self.error(
+                    f"every branch of 'choice at {chooser}' must start with a message from "
+                    f"{chooser}{to}; this branch starts with {_opening(head)}",
+                    first_token(head) if head else stmt.keyword,
+                    f"a message from {chooser!r} first in each branch",
+                )
             receiver = receiver or head.receiver.text
             if head.receiver.text != receiver:
                 raise self.error(
-                    f"choice branch sends to {head.receiver.text!r}",
+                    f"every branch of 'choice at {chooser}' must start with a message from "
+                    f"{chooser} to {receiver}, the receiver of the first branch; this branch "
+                    f"sends to {head.receiver.text!r}",
                     head.receiver,
                     f"the common receiver {receiver!r}",
                 )
@@ -225,6 +239,37 @@ def falls_through(stmt: Stmt) -> bool:
     if isinstance(stmt, RecStmt):
         return _block_falls_through(stmt.body)
     return True
+
+
+def _did_you_mean(word: str, names: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for a close spelling among ``names``, else nothing."""
+    close = difflib.get_close_matches(word, sorted(names), n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _opening(head: Stmt | None) -> str:
+    """How a wrong first statement of a choice branch is named in the error."""
+    if head is None:
+        return "nothing (it is empty)"
+    if isinstance(head, MessageStmt):
+        return f"a message from {head.sender.text!r}"
+    return repr(head.keyword.text)
+
+
+def _never_past(stmt: Stmt) -> str:
+    """Why control never gets past ``stmt`` (it does not fall through)."""
+    if isinstance(stmt, ContinueStmt):
+        return f"'continue {stmt.name.text}' above jumps back, so nothing after it runs"
+    if isinstance(stmt, EndStmt):
+        return "'end' above finishes the protocol, so nothing after it runs"
+    if isinstance(stmt, RecStmt):
+        return (
+            f"the loop 'rec {stmt.name.text}' above never exits (every path in it ends in "
+            "'continue' or 'end'), so nothing after it runs"
+        )
+    return (
+        "every branch of the choice above ends in 'continue' or 'end', so nothing after it runs"
+    )
 
 
 def _block_falls_through(stmts: tuple[Stmt, ...]) -> bool:

@@ -13,10 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from aura_kit.protocol.lexer import MAX_NESTING, Kind, Token, TokenStream, tokenize
+from aura_kit.protocol.errors import ProtocolSyntaxError
+from aura_kit.protocol.lexer import MAX_NESTING, Kind, Token, TokenStream, near_keyword, tokenize
 from aura_kit.protocol.types import Sort
 
 SORTS = ", ".join(s.value for s in Sort)
+STATEMENT_FORMS = {
+    "rec": "'rec NAME { ... }' for a loop",
+    "choice": "'choice at ROLE { ... } or { ... }' for a choice",
+    "continue": "'continue NAME' to go back to the start of an enclosing rec",
+    "end": "'end' to finish the protocol",
+}
+STATEMENT_KEYWORDS = tuple(STATEMENT_FORMS)
 _SORT_NAMES = frozenset(s.value for s in Sort)
 
 
@@ -150,6 +158,16 @@ def _statement(stream: TokenStream) -> Stmt:
         return ContinueStmt(keyword=keyword, name=stream.name("a recursion name"))
     if token.kind is Kind.NAME and token.text == "end":
         return EndStmt(keyword=stream.next())
+    if token.kind is Kind.NAME and not stream.ahead(Kind.ARROW):
+        meant = near_keyword(token.text, STATEMENT_KEYWORDS)
+        if meant is not None:
+            raise ProtocolSyntaxError.at(
+                token,
+                f"unknown statement {token.text!r}: did you mean {meant!r}? "
+                f"(write {STATEMENT_FORMS[meant]})",
+                source=stream.source,
+                expected=STATEMENT_FORMS[meant],
+            )
     return _message(stream)
 
 
@@ -162,7 +180,7 @@ def _choice(stream: TokenStream) -> ChoiceStmt:
     mark = stream.pos
     stream.skip_newlines()
     if not stream.at(Kind.NAME, "or"):
-        raise stream.fail("'or'")
+        raise stream.fail("'or'", hint=stream.near("or") or " (a choice has two or more branches)")
     while stream.at(Kind.NAME, "or"):
         stream.next()
         stream.skip_newlines()
