@@ -148,7 +148,9 @@ def _block(
         if kind == "message":
             lines.append(pad + _message(draw, *_pair(draw, role_names)))
         elif kind in ("continue", "end"):
-            lines.append(pad + ("end" if kind == "end" else f"continue {draw(st.sampled_from(loops))}"))
+            lines.append(
+                pad + ("end" if kind == "end" else f"continue {draw(st.sampled_from(loops))}")
+            )
             return lines, False
         elif kind == "choice":
             body, falls = _choice(draw, role_names, loops, depth, pad)
@@ -215,7 +217,10 @@ def _loop_nest(draw: st.DrawFn, role_names: tuple[str, ...], pad: str) -> list[s
     outer, inner = draw(st.permutations(LOOPS))[:2]
     cast = _cast(draw, role_names)
     lines = [f"{pad}rec {outer} {{"]
-    lines += [pad + "  " + _message(draw, *_pair(draw, role_names)) for _ in range(draw(st.integers(1, 2)))]
+    lines += [
+        pad + "  " + _message(draw, *_pair(draw, role_names))
+        for _ in range(draw(st.integers(1, 2)))
+    ]
     lines += [f"{pad}  rec {inner} {{", pad + "    " + _message(draw, *_pair(draw, cast))]
     tail, falls = _jumps(draw, cast, (outer, inner), pad + "    ")
     lines += [*tail, f"{pad}  }}"]

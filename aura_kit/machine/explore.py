@@ -97,7 +97,9 @@ class _Space:
                 continue
             k = locs[self.receivers[e]]
             for label in queue:
-                if k == DONE_STATE or (k >= 0 and not self.can_take(self.receivers[e], k, e, label)):
+                if k == DONE_STATE or (
+                    k >= 0 and not self.can_take(self.receivers[e], k, e, label)
+                ):
                     return e, label
         return None
 

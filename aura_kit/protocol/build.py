@@ -186,7 +186,9 @@ class Builder:
         """The meaning of one statement followed by ``rest``."""
         if isinstance(stmt, MessageStmt):
             branch = Branch(stmt.label.text, stmt.sort, rest[0])
-            comm = Comm(stmt.sender.text, stmt.receiver.text, (branch,), place=self.place(stmt.sender))
+            comm = Comm(
+                stmt.sender.text, stmt.receiver.text, (branch,), place=self.place(stmt.sender)
+            )
             return comm, (stmt.sender.line, stmt.sender.column, (rest[1],))
         if isinstance(stmt, ChoiceStmt):
             return self.choice(stmt, rest)
@@ -227,7 +229,11 @@ class Builder:
                 stmt.keyword,
                 "a message before 'continue'",
             )
-        return Mu(name, body, place=self.place(stmt.keyword)), (stmt.keyword.line, stmt.keyword.column, (tree,))
+        return Mu(name, body, place=self.place(stmt.keyword)), (
+            stmt.keyword.line,
+            stmt.keyword.column,
+            (tree,),
+        )
 
 
 def falls_through(stmt: Stmt) -> bool:
@@ -267,9 +273,7 @@ def _never_past(stmt: Stmt) -> str:
             f"the loop 'rec {stmt.name.text}' above never exits (every path in it ends in "
             "'continue' or 'end'), so nothing after it runs"
         )
-    return (
-        "every branch of the choice above ends in 'continue' or 'end', so nothing after it runs"
-    )
+    return "every branch of the choice above ends in 'continue' or 'end', so nothing after it runs"
 
 
 def _block_falls_through(stmts: tuple[Stmt, ...]) -> bool:

@@ -192,7 +192,9 @@ class TokenStream:
         while self.at(Kind.NEWLINE):
             self.next()
 
-    def fail(self, expected: str, token: Token | None = None, hint: str = "") -> ProtocolSyntaxError:
+    def fail(
+        self, expected: str, token: Token | None = None, hint: str = ""
+    ) -> ProtocolSyntaxError:
         """A syntax error at ``token`` (default: the current one), with an optional ``hint``."""
         token = token or self.peek()
         return ProtocolSyntaxError.at(

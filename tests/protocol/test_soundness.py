@@ -199,7 +199,12 @@ def test_soundness_issue_protocol_is_refused_with_its_place() -> None:
         with pytest.raises(ProjectionError) as info:
             project(target, "C")
         error = info.value
-        assert (error.role, error.sender, error.receiver, error.labels) == ("C", "A", "B", ("m", "n"))
+        assert (error.role, error.sender, error.receiver, error.labels) == (
+            "C",
+            "A",
+            "B",
+            ("m", "n"),
+        )
         assert (error.source, error.line, error.column) == ("issue.choreo", 5, 7)
         assert "cannot project onto 'C'" in error.message and "line 5" in error.message
 
