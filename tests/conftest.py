@@ -3,7 +3,8 @@
 ``BUNDLED`` is the package data (protocols, manifests, scenarios); ``DATA`` the test fixtures.
 
 Profiles: ``fast`` (default, used by ``make test``) and ``long``
-(``AURA_PROFILE=long make test-long``).
+(``AURA_PROFILE=long make test-long``). ``SOUNDNESS_EXAMPLES`` is the number of generated
+protocols the soundness property runs in the loaded profile.
 """
 
 from __future__ import annotations
@@ -23,4 +24,6 @@ settings.register_profile(
 settings.register_profile(
     "long", max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck)
 )
-settings.load_profile(os.environ.get("AURA_PROFILE", "fast"))
+PROFILE = os.environ.get("AURA_PROFILE", "fast")
+settings.load_profile(PROFILE)
+SOUNDNESS_EXAMPLES = {"fast": 200, "long": 5000}.get(PROFILE, 200)

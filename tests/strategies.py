@@ -4,7 +4,10 @@
   and no self-messages (not always projectable);
 - ``well_formed_global_types()``: global types that also project onto every role;
 - ``protocols()``: ``Protocol`` values around well-formed global types;
-- ``local_types(partners)``: closed, guarded local types.
+- ``local_types(partners)``: closed, guarded local types;
+- ``choreographies()``: ``.choreo`` protocols read from text, with nested ``rec``s, ``continue``
+  to inner and outer loops, choices of 2-3 branches, 2-5 roles and keyword labels; every
+  statement after one that never falls through is left out, so most parse (not all project).
 """
 
 from __future__ import annotations
@@ -26,11 +29,12 @@ from aura_kit.protocol import (
     Send,
     Sort,
     Var,
+    parse_protocol,
     roles,
     well_formed,
 )
 
-LABELS = ("Ping", "Pong", "Data", "Stop", "Go", "Ok")
+LABELS = ("Ping", "Pong", "Data", "Stop", "Go", "Ok", "end", "rec", "continue", "or")
 VARIABLES = ("X", "Y", "Loop")
 SORTS = tuple(Sort)
 
@@ -112,3 +116,149 @@ def local_types(
 ) -> LocalType:
     """A closed, guarded local type talking to ``partners``."""
     return _type(draw, max_depth, (), _local_comm(partners))  # type: ignore[return-value]
+
+
+ROLES = ("A", "B", "C", "D", "E")
+LOOPS = ("X", "Y", "Z", "W")
+# Statement kinds, simplest first (Hypothesis shrinks towards the first); a loop body ends
+# with a ``continue`` more often than not, as real loops do.
+_KINDS = ("message", "continue", "end", "choice", "rec", "continue")
+
+
+def _pair(draw: st.DrawFn, role_names: tuple[str, ...]) -> tuple[str, str]:
+    sender, receiver = draw(st.permutations(role_names))[:2]
+    return sender, receiver
+
+
+def _message(draw: st.DrawFn, sender: str, receiver: str, label: str | None = None) -> str:
+    label = label or draw(st.sampled_from(LABELS))
+    sort = draw(st.sampled_from(("", "", "(int)", "(str)")))
+    return f"{sender} -> {receiver}: {label}{sort}"
+
+
+def _block(
+    draw: st.DrawFn, role_names: tuple[str, ...], loops: Bound, depth: int, pad: str
+) -> tuple[list[str], bool]:
+    """1-3 statements (a loop body starts with a message); whether the block falls through."""
+    lines: list[str] = []
+    for index in range(draw(st.integers(1, 3))):
+        first = not index and bool(loops)
+        kinds = [k for k in _KINDS if _allowed(k, loops, depth, first=first)]
+        kind = draw(st.sampled_from(kinds))
+        if kind == "message":
+            lines.append(pad + _message(draw, *_pair(draw, role_names)))
+        elif kind in ("continue", "end"):
+            lines.append(
+                pad + ("end" if kind == "end" else f"continue {draw(st.sampled_from(loops))}")
+            )
+            return lines, False
+        elif kind == "choice":
+            body, falls = _choice(draw, role_names, loops, depth, pad)
+            lines += body
+            if not falls:
+                return lines, False
+        else:
+            body, falls = _rec(draw, role_names, loops, depth, pad)
+            lines += body
+            if not falls:
+                return lines, False
+    return lines, True
+
+
+def _rec(
+    draw: st.DrawFn, role_names: tuple[str, ...], loops: Bound, depth: int, pad: str
+) -> tuple[list[str], bool]:
+    """``rec`` around a block among some of the roles; it falls through when its body does."""
+    name = draw(st.sampled_from([n for n in LOOPS if n not in loops]))
+    cast = _cast(draw, role_names)
+    body, falls = _block(draw, cast, (*loops, name), depth - 1, pad + "  ")
+    return [f"{pad}rec {name} {{", *body, f"{pad}}}"], falls
+
+
+def _cast(draw: st.DrawFn, role_names: tuple[str, ...]) -> tuple[str, ...]:
+    """The roles a loop body talks among: all of them, or (often) two or more of them."""
+    if len(role_names) == 2 or not draw(st.integers(0, 3)):
+        return role_names
+    size = draw(st.integers(2, len(role_names) - 1))
+    return tuple(draw(st.permutations(role_names))[:size])
+
+
+def _allowed(kind: str, loops: Bound, depth: int, *, first: bool) -> bool:
+    if first:  # a loop body opens with a message or a choice: the loop is guarded
+        return kind in ("message", "choice") and (kind == "message" or depth > 0)
+    if kind == "continue":
+        return bool(loops)
+    if kind in ("choice", "rec"):
+        return depth > 0 and (kind == "choice" or len(loops) < len(LOOPS))
+    return True
+
+
+def _choice(
+    draw: st.DrawFn, role_names: tuple[str, ...], loops: Bound, depth: int, pad: str
+) -> tuple[list[str], bool]:
+    """``choice at A`` with 2-3 branches, each opening with a distinct label to one receiver."""
+    chooser, receiver = _pair(draw, role_names)
+    picked = draw(st.lists(st.sampled_from(LABELS), min_size=2, max_size=3, unique=True))
+    lines, falls = [], False
+    for index, label in enumerate(picked):
+        lines.append(pad + (f"choice at {chooser} {{" if index == 0 else "} or {"))
+        lines.append(pad + "  " + _message(draw, chooser, receiver, label))
+        if draw(st.booleans()):
+            body, inner = _block(draw, role_names, loops, depth - 1, pad + "  ")
+            lines += body
+            falls = falls or inner
+        else:
+            falls = True
+    return [*lines, pad + "}"], falls
+
+
+def _loop_nest(draw: st.DrawFn, role_names: tuple[str, ...], pad: str) -> list[str]:
+    """``rec X { messages; rec Y { message; jumps to X or Y } }``, the inner among fewer roles."""
+    outer, inner = draw(st.permutations(LOOPS))[:2]
+    cast = _cast(draw, role_names)
+    lines = [f"{pad}rec {outer} {{"]
+    lines += [
+        pad + "  " + _message(draw, *_pair(draw, role_names))
+        for _ in range(draw(st.integers(1, 2)))
+    ]
+    lines += [f"{pad}  rec {inner} {{", pad + "    " + _message(draw, *_pair(draw, cast))]
+    tail, falls = _jumps(draw, cast, (outer, inner), pad + "    ")
+    lines += [*tail, f"{pad}  }}"]
+    if falls and draw(st.booleans()):
+        lines.append(pad + "  " + _message(draw, *_pair(draw, role_names)))
+    return [*lines, f"{pad}}}"]
+
+
+def _jumps(
+    draw: st.DrawFn, cast: tuple[str, ...], loops: Bound, pad: str
+) -> tuple[list[str], bool]:
+    """A ``continue`` to either loop, or a choice whose branches jump, fall through or end."""
+    if draw(st.booleans()):
+        return [f"{pad}continue {draw(st.sampled_from(loops))}"], False
+    chooser, receiver = _pair(draw, cast)
+    picked = draw(st.lists(st.sampled_from(LABELS), min_size=2, max_size=3, unique=True))
+    lines, falls = [], False
+    for index, label in enumerate(picked):
+        lines.append(pad + (f"choice at {chooser} {{" if index == 0 else "} or {"))
+        lines.append(pad + "  " + _message(draw, chooser, receiver, label))
+        if draw(st.booleans()):
+            lines.append(pad + "  " + _message(draw, *_pair(draw, cast)))
+        end = draw(st.sampled_from(("continue", "continue", "fall", "end")))
+        if end == "continue":
+            lines.append(f"{pad}  continue {draw(st.sampled_from(loops))}")
+        elif end == "end":
+            lines.append(f"{pad}  end")
+        falls = falls or end == "fall"
+    return [*lines, pad + "}"], falls
+
+
+@st.composite
+def choreographies(draw: st.DrawFn, max_depth: int = 3) -> Protocol:
+    """A protocol read from generated ``.choreo`` text (see the module docstring)."""
+    role_names = ROLES[: draw(st.integers(2, len(ROLES)))]
+    if draw(st.booleans()):  # half of them are loop nests: where loops go wrong
+        body = _loop_nest(draw, role_names, "  ")
+    else:
+        body, _ = _block(draw, role_names, (), max_depth, "  ")
+    text = "\n".join([f"protocol Random({', '.join(role_names)}) {{", *body, "}"]) + "\n"
+    return parse_protocol(text, source="<generated>")

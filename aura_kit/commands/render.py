@@ -13,11 +13,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from aura_kit.commands.check import load_or_report
+from aura_kit.commands.check import load_or_report, report
 from aura_kit.lab.scenario import load_scenario
 from aura_kit.lab.scenario_run import run_scenario
 from aura_kit.machine import CodeImage, explore
-from aura_kit.protocol import Protocol
+from aura_kit.protocol import Protocol, ProtocolError
 from aura_kit.render import (
     Figure,
     automata_figure,
@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
         if figure is None:
             return 1
         render_to_file(figure, args.out)
+    except ProtocolError as error:  # located already: file:line:col, as check prints it
+        report(error)
+        return 1
     except Exception as error:  # the command's boundary: report any refusal in one line
         print(f"{args.source}: error: {error}", file=sys.stderr)
         return 1

@@ -6,8 +6,12 @@ Invariants:
   payloads are abstract (a send carries its sort's default value);
 - every role of the image runs here (nothing is external); buffers hold ``buffer_capacity``
   messages, and a send on a full buffer is blocked and reported as an overflow;
-- a deadlock is a state where nothing is enabled but some role is not done; an orphan is a
-  state where every role is done but a buffer is not empty; both are terminal states;
+- a deadlock is a state where nothing is enabled but some role is not done;
+- an orphan is a buffered message that its receiver can never take: the receiver has finished,
+  or no state its automaton can still reach receives that label on that buffer. It is
+  reported in the first state that holds it (at once, not only when every role is done), and
+  that state is not explored further; one orphan finding per (buffer, label), its detail
+  ``A->B:label``;
 - breadth first, so the first trace found to a state is a shortest one;
 - ``reduction=True`` expands only the enabled actions of one role (a persistent set: actions
   of different roles never disable each other and commute, because only the owner of an
@@ -18,10 +22,11 @@ Invariants:
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from aura_kit.machine.automaton import ActionKind, Automaton
-from aura_kit.machine.explore_result import ExploreResult, NodeStatus
+from aura_kit.machine.explore_result import ExploreResult, Finding, FindingKind, NodeStatus
 from aura_kit.machine.image import CodeImage
 from aura_kit.machine.values import DEFAULT_PAYLOADS, EventKind, MachineEvent, payload_size
 from aura_kit.protocol.types import Sort
@@ -67,6 +72,8 @@ class _Space:
         )
         self.edge_index = {e: i for i, e in enumerate(self.edges)}
         self.capacity = capacity
+        self.receivers = tuple(self.roles.index(b) for _, b in self.edges)
+        self.takes: dict[tuple[int, int, int, str], bool] = {}
         self.plans = tuple(
             tuple(self._plan(role, st) for st in auto.states)
             for role, auto in zip(self.roles, self.autos, strict=True)
@@ -81,6 +88,46 @@ class _Space:
             return (_SEND, role, self.edge_index[(role, st.partner)], kind, st.partner, branches)
         kind = EventKind.RECEIVED if len(st.labels) == 1 else EventKind.BRANCHED
         return (_RECV, role, self.edge_index[(st.partner, role)], kind, st.partner, st.table)
+
+    def orphan(self, state: State) -> tuple[int, str] | None:
+        """The first buffered ``(edge, label)`` its receiver can never take, if any."""
+        locs, bufs = state
+        for e, queue in enumerate(bufs):
+            if not queue:
+                continue
+            k = locs[self.receivers[e]]
+            for label in queue:
+                if k == DONE_STATE or (
+                    k >= 0 and not self.can_take(self.receivers[e], k, e, label)
+                ):
+                    return e, label
+        return None
+
+    def can_take(self, i: int, k: int, e: int, label: str) -> bool:
+        """Whether role ``i`` in state ``k`` can reach a state that receives ``label`` on ``e``."""
+        key = (i, k, e, label)
+        found = self.takes.get(key)
+        if found is None:
+            found = self.takes[key] = self._search(i, k, e, label)
+        return found
+
+    def _search(self, i: int, k: int, e: int, label: str) -> bool:
+        plans = self.plans[i]
+        seen, todo = {k}, [k]
+        while todo:
+            plan = plans[todo.pop()]
+            if plan[0] == _SEND:
+                nexts = [nxt for _, _, nxt in plan[5]]
+            elif plan[0] == _RECV:
+                if plan[2] == e and label in plan[5]:
+                    return True
+                nexts = [entry[1] for entry in plan[5].values()]
+            else:
+                continue
+            fresh = [n for n in nexts if n not in seen]
+            seen.update(fresh)
+            todo.extend(fresh)
+        return False
 
     def initial(self) -> State:
         return (tuple(0 for _ in self.roles), tuple(() for _ in self.edges))
@@ -148,6 +195,7 @@ def explore(
     edges: list[tuple[int, int, Move]] = []
     statuses: list[NodeStatus] = []
     full_at: dict[int, int] = {}
+    orphan_at: dict[tuple[int, str], int] = {}
     complete = True
     collecting = gc.isenabled()
     gc.disable()  # the search only allocates acyclic tuples: the collector would only rescan
@@ -156,7 +204,12 @@ def explore(
             if n >= len(states):
                 break
             moves, full = space.moves(states[n])
-            statuses.append(_status(states[n], moves))
+            status = _status(states[n], moves)
+            orphan = space.orphan(states[n]) if status in _MAY_ORPHAN else None
+            if orphan is not None:  # an orphan ends the run: report it here, go no further
+                status, moves, full = NodeStatus.ORPHAN, [], []
+                orphan_at.setdefault(orphan, n)
+            statuses.append(status)
             for e in full:
                 full_at.setdefault(e, n)
             for m in _ample(moves) if reduction and moves else moves:
@@ -173,20 +226,37 @@ def explore(
         if collecting:
             gc.enable()
     complete = complete and len(statuses) == len(states)
-    return build_result(
+    result = build_result(
         space, states, statuses, parents, edges, full_at, complete=complete, reduction=reduction
     )
+    return replace(result, orphans=_orphans(space, parents, orphan_at))
+
+
+def _orphans(
+    space: _Space, parents: list[tuple[int, Move] | None], orphan_at: dict[tuple[int, str], int]
+) -> tuple[Finding, ...]:
+    """One finding per orphaned ``(edge, label)``, at the first state that holds it."""
+    found = []
+    for (e, label), n in sorted(orphan_at.items(), key=lambda item: item[1]):
+        src, dst = space.edges[e]
+        detail = f"{src}->{dst}:{label}"
+        found.append(
+            Finding(kind=FindingKind.ORPHAN, node=n, trace=trace_to(parents, n), detail=detail)
+        )
+    return tuple(found)
+
+
+_MAY_ORPHAN = (NodeStatus.RUNNING, NodeStatus.DONE)  # all done with a message left: an orphan
 
 
 def _status(state: State, moves: list[Move]) -> NodeStatus:
-    locs, bufs = state
+    """Fault, running, done or deadlock (orphans are found by ``_Space.orphan``)."""
+    locs = state[0]
     if FAULT_STATE in locs:
         return NodeStatus.FAULT
     if moves:
         return NodeStatus.RUNNING
-    if all(k == DONE_STATE for k in locs):
-        return NodeStatus.ORPHAN if any(bufs) else NodeStatus.DONE
-    return NodeStatus.DEADLOCK
+    return NodeStatus.DONE if all(k == DONE_STATE for k in locs) else NodeStatus.DEADLOCK
 
 
 def trace_to(parents: list[tuple[int, Move] | None], node: int) -> tuple[MachineEvent, ...]:

@@ -1,4 +1,4 @@
-"""Meaning of a parsed ``.choreo`` declaration: statements to a global type (SPEC §2.1).
+"""Meaning of a parsed ``.choreo`` declaration: statements to a global type.
 
 Invariants:
 - the type is built right to left with a fall-through continuation (top level: ``end``);
@@ -10,11 +10,14 @@ Invariants:
   ``rec X`` never mention an outer ``X`` (the rec would capture it);
 - no statement follows one that never falls through (``continue``, ``end``, or a choice /
   rec all of whose paths end that way);
-- ``positions`` records the ``(line, column)`` of every ``Comm`` and ``Mu`` by path.
+- every ``Comm`` and ``Mu`` carries its ``Place``; ``positions`` records the same
+  ``(line, column)`` by path.
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import TypeAlias
 
 from aura_kit.protocol.errors import ProtocolDefinitionError
@@ -37,6 +40,7 @@ from aura_kit.protocol.types import (
     GlobalType,
     Mu,
     Path,
+    Place,
     PositionTable,
     Protocol,
     Var,
@@ -59,6 +63,10 @@ class Builder:
     def error(self, message: str, token: Token, expected: str) -> ProtocolDefinitionError:
         """A definition error at ``token``."""
         return ProtocolDefinitionError.at(token, message, source=self.source, expected=expected)
+
+    def place(self, token: Token) -> Place:
+        """Where ``token`` stands in the source."""
+        return Place(self.source, token.line, token.column)
 
     def build(self) -> Protocol:
         """The checked protocol."""
@@ -85,9 +93,10 @@ class Builder:
         """Check roles, choices, scopes and reachability, in source order."""
         for index, stmt in enumerate(stmts):
             if index > 0 and not falls_through(stmts[index - 1]):
-                token = first_token(stmt)
                 raise self.error(
-                    "unreachable statement", token, "no statement after 'continue' or 'end'"
+                    f"unreachable statement: {_never_past(stmts[index - 1])}",
+                    first_token(stmt),
+                    "no statement after one that never falls through",
                 )
             self.check_stmt(stmt, scope)
 
@@ -102,7 +111,8 @@ class Builder:
         elif isinstance(stmt, ContinueStmt) and stmt.name.text not in scope:
             bound = ", ".join(sorted(scope)) or "none"
             raise self.error(
-                f"unbound continue {stmt.name.text!r}",
+                f"unbound continue {stmt.name.text!r}: it must name an enclosing rec"
+                f"{_did_you_mean(stmt.name.text, scope)}",
                 stmt.name,
                 f"the name of an enclosing rec (bound: {bound})",
             )
@@ -111,8 +121,11 @@ class Builder:
         """A role must be declared in the protocol header."""
         if token.text not in self.roles:
             declared = ", ".join(t.text for t in self.decl.roles)
+            meant = _did_you_mean(token.text, [t.text for t in self.decl.roles])
             raise self.error(
-                f"undeclared role {token.text!r}", token, f"one of the declared roles ({declared})"
+                f"undeclared role {token.text!r}{meant}",
+                token,
+                f"one of the declared roles ({declared})",
             )
 
     def check_message(self, stmt: MessageStmt) -> None:
@@ -129,18 +142,25 @@ class Builder:
     def check_choice(self, stmt: ChoiceStmt, scope: frozenset[str]) -> None:
         """Every branch starts with a message from the chooser to one receiver; labels differ."""
         self.check_role(stmt.role)
+        chooser = stmt.role.text
         receiver: str | None = None
         seen: set[str] = set()
         for block in stmt.blocks:
             head = block[0] if block else None
-            if not isinstance(head, MessageStmt) or head.sender.text != stmt.role.text:
-                token = first_token(head) if head else stmt.keyword
-                expected = f"a message from {stmt.role.text!r} first in each branch"
-                raise self.error("choice branch does not start with the choice", token, expected)
+            if not isinstance(head, MessageStmt) or head.sender.text != chooser:
+                to = f" to {receiver}" if receiver else ""
+                raise self.error(
+                    f"every branch of 'choice at {chooser}' must start with a message from "
+                    f"{chooser}{to}; this branch starts with {_opening(head)}",
+                    first_token(head) if head else stmt.keyword,
+                    f"a message from {chooser!r} first in each branch",
+                )
             receiver = receiver or head.receiver.text
             if head.receiver.text != receiver:
                 raise self.error(
-                    f"choice branch sends to {head.receiver.text!r}",
+                    f"every branch of 'choice at {chooser}' must start with a message from "
+                    f"{chooser} to {receiver}, the receiver of the first branch; this branch "
+                    f"sends to {head.receiver.text!r}",
                     head.receiver,
                     f"the common receiver {receiver!r}",
                 )
@@ -166,7 +186,9 @@ class Builder:
         """The meaning of one statement followed by ``rest``."""
         if isinstance(stmt, MessageStmt):
             branch = Branch(stmt.label.text, stmt.sort, rest[0])
-            comm = Comm(stmt.sender.text, stmt.receiver.text, (branch,))
+            comm = Comm(
+                stmt.sender.text, stmt.receiver.text, (branch,), place=self.place(stmt.sender)
+            )
             return comm, (stmt.sender.line, stmt.sender.column, (rest[1],))
         if isinstance(stmt, ChoiceStmt):
             return self.choice(stmt, rest)
@@ -188,7 +210,7 @@ class Builder:
             cont, tree = self.block(block[1:], rest)
             branches.append(Branch(head.label.text, head.sort, cont))
             trees.append(tree)
-        comm = Comm(stmt.role.text, receiver, tuple(branches))
+        comm = Comm(stmt.role.text, receiver, tuple(branches), place=self.place(stmt.keyword))
         return comm, (stmt.keyword.line, stmt.keyword.column, tuple(trees))
 
     def rec(self, stmt: RecStmt, rest: Built) -> Built:
@@ -207,7 +229,11 @@ class Builder:
                 stmt.keyword,
                 "a message before 'continue'",
             )
-        return Mu(name, body), (stmt.keyword.line, stmt.keyword.column, (tree,))
+        return Mu(name, body, place=self.place(stmt.keyword)), (
+            stmt.keyword.line,
+            stmt.keyword.column,
+            (tree,),
+        )
 
 
 def falls_through(stmt: Stmt) -> bool:
@@ -219,6 +245,35 @@ def falls_through(stmt: Stmt) -> bool:
     if isinstance(stmt, RecStmt):
         return _block_falls_through(stmt.body)
     return True
+
+
+def _did_you_mean(word: str, names: Iterable[str]) -> str:
+    """`` (did you mean 'x'?)`` for a close spelling among ``names``, else nothing."""
+    close = difflib.get_close_matches(word, sorted(names), n=1, cutoff=0.7)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _opening(head: Stmt | None) -> str:
+    """How a wrong first statement of a choice branch is named in the error."""
+    if head is None:
+        return "nothing (it is empty)"
+    if isinstance(head, MessageStmt):
+        return f"a message from {head.sender.text!r}"
+    return repr(head.keyword.text)
+
+
+def _never_past(stmt: Stmt) -> str:
+    """Why control never gets past ``stmt`` (it does not fall through)."""
+    if isinstance(stmt, ContinueStmt):
+        return f"'continue {stmt.name.text}' above jumps back, so nothing after it runs"
+    if isinstance(stmt, EndStmt):
+        return "'end' above finishes the protocol, so nothing after it runs"
+    if isinstance(stmt, RecStmt):
+        return (
+            f"the loop 'rec {stmt.name.text}' above never exits (every path in it ends in "
+            "'continue' or 'end'), so nothing after it runs"
+        )
+    return "every branch of the choice above ends in 'continue' or 'end', so nothing after it runs"
 
 
 def _block_falls_through(stmts: tuple[Stmt, ...]) -> bool:

@@ -4,11 +4,14 @@ Invariants:
 - every token carries its 1-based line and column;
 - ``//`` comments run to the end of the line and produce no token;
 - newlines are tokens (they end statements); other whitespace is skipped;
-- an unknown character is a ``ProtocolSyntaxError`` at its place.
+- an unknown character is a ``ProtocolSyntaxError`` at its place;
+- a near miss of a keyword (``loop`` for ``rec``, ``chioce`` for ``choice``, ``else`` for
+  ``or``) is named in the error with the keyword it most likely meant.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -79,9 +82,35 @@ _PATTERN = re.compile(
 _WHOLE_NAME = re.compile(_NAME + r"\Z")
 
 
+# Words from other languages that mean one of ours: a statement that starts with one of them
+# (and is not a message) gets a suggestion.
+_SYNONYMS = {
+    "loop": "rec", "while": "rec", "repeat": "rec", "for": "rec", "mu": "rec",
+    "choose": "choice", "select": "choice", "if": "choice", "switch": "choice",
+    "case": "choice", "branch": "choice",
+    "goto": "continue", "jump": "continue", "again": "continue",
+    "exit": "end", "stop": "end", "return": "end", "done": "end",
+    "else": "or", "elif": "or", "orelse": "or",
+}  # fmt: skip
+
+
+def near_keyword(word: str, options: tuple[str, ...]) -> str | None:
+    """The keyword of ``options`` that ``word`` most likely meant (a synonym or a typo)."""
+    meant = _SYNONYMS.get(word.lower())
+    if meant in options:
+        return meant
+    close = difflib.get_close_matches(word.lower(), options, n=1, cutoff=0.75)
+    return close[0] if close and close[0] != word else None
+
+
+def is_identifier(text: str) -> bool:
+    """Whether ``text`` is an identifier (keywords included): what a label may be."""
+    return bool(_WHOLE_NAME.match(text))
+
+
 def is_name(text: str) -> bool:
-    """Whether ``text`` is an identifier that is not a keyword."""
-    return bool(_WHOLE_NAME.match(text)) and text not in KEYWORDS
+    """Whether ``text`` is an identifier that is not a keyword: a role or recursion name."""
+    return is_identifier(text) and text not in KEYWORDS
 
 
 def tokenize(text: str, source: str = "<string>") -> list[Token]:
@@ -149,6 +178,10 @@ class TokenStream:
             self.pos += 1
         return token
 
+    def ahead(self, kind: Kind) -> bool:
+        """Whether the token after the current one has ``kind``."""
+        return self.tokens[min(self.pos + 1, len(self.tokens) - 1)].kind is kind
+
     def at(self, kind: Kind, text: str | None = None) -> bool:
         """Whether the current token has ``kind`` (and ``text``)."""
         token = self.peek()
@@ -159,12 +192,14 @@ class TokenStream:
         while self.at(Kind.NEWLINE):
             self.next()
 
-    def fail(self, expected: str, token: Token | None = None) -> ProtocolSyntaxError:
-        """A syntax error at ``token`` (default: the current one)."""
+    def fail(
+        self, expected: str, token: Token | None = None, hint: str = ""
+    ) -> ProtocolSyntaxError:
+        """A syntax error at ``token`` (default: the current one), with an optional ``hint``."""
         token = token or self.peek()
         return ProtocolSyntaxError.at(
             token,
-            f"expected {expected}, found {token.shown()}",
+            f"expected {expected}, found {token.shown()}{hint}",
             source=self.source,
             expected=expected,
         )
@@ -176,14 +211,26 @@ class TokenStream:
         return self.next()
 
     def keyword(self, word: str) -> Token:
-        """Consume the keyword ``word`` or raise."""
+        """Consume the keyword ``word`` or raise (suggesting it for a near miss)."""
         if not self.at(Kind.NAME, word):
-            raise self.fail(repr(word))
+            raise self.fail(repr(word), hint=self.near(word))
         return self.next()
+
+    def near(self, *words: str) -> str:
+        """``: did you mean 'word'?`` when the current name is a near miss of one of ``words``."""
+        token = self.peek()
+        meant = near_keyword(token.text, words) if token.kind is Kind.NAME else None
+        return f": did you mean {meant!r}?" if meant else ""
 
     def name(self, what: str) -> Token:
         """Consume an identifier that is not a keyword, or raise."""
         token = self.peek()
         if token.kind is not Kind.NAME or token.text in KEYWORDS:
             raise self.fail(what)
+        return self.next()
+
+    def label(self) -> Token:
+        """Consume a message label: any identifier, keywords included, or raise."""
+        if not self.at(Kind.NAME):
+            raise self.fail("a message label")
         return self.next()

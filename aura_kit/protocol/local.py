@@ -1,10 +1,12 @@
-"""Local type notation (SPEC §2.3) and duality.
+"""Local type notation (see docs/protocol-language.md) and duality.
 
 Notation: ``end`` · ``P!L(s).T`` · ``P!{L1(s).T1, L2.T2}`` · ``P?L(s).T`` ·
 ``P?{L1(s).T1, L2.T2}`` · ``rec X.T`` · ``X``.
 
 Invariants:
-- ``parse_local(format_local(t)) == t`` for every local type with identifier names;
+- ``parse_local(format_local(t)) == t`` for every local type with identifier names; a label
+  may be a keyword (``B!end.end``, ``A?{rec.X, stop.end}``): it always follows ``!``, ``?``,
+  ``{`` or ``,``, so it is never read as a type;
 - a unit payload prints without parentheses; ``L()`` and ``L(unit)`` parse as unit;
 - one branch prints without braces, several with braces, in branch order;
 - ``dual`` swaps sends and receives and keeps everything else, so ``dual(dual(t)) == t``;
@@ -135,7 +137,7 @@ class _LocalParser:
         return None
 
     def branch_head(self, hole: _Hole) -> None:
-        hole.label = self.stream.name("a message label")
+        hole.label = self.stream.label()
         hole.sort = parse_payload(self.stream)
         self.stream.expect(Kind.DOT)
 

@@ -1,10 +1,15 @@
-"""Projection of global types onto roles (SPEC §2.4).
+"""Projection of global types onto roles (the rules are in docs/protocol-language.md).
 
 Invariants:
 - ``Comm(p, q, bs)`` is ``Send(q, ...)`` for ``p``, ``Recv(p, ...)`` for ``q`` and the merge
   of the projected continuations for every other role;
-- ``Mu(X, G)`` is ``end`` when the role occurs nowhere in ``G`` (decided before projecting
-  ``G``), else ``Mu(X, project(G))``, or ``end`` when that body has no communication;
+- a role *occurs* in ``Mu(X, G)`` when it sends or receives in ``G``, or when ``G`` has a free
+  variable bound by an enclosing ``Mu`` the role occurs in (an inner loop that can jump back
+  to an outer one); this is decided before projecting ``G``;
+- ``Mu(X, G)`` is ``end`` when the role does not occur, else ``Mu(X, project(G))``; a
+  projected body without communication is that body when it is a jump to an outer loop
+  (a free variable other than ``X``), else ``end``;
+- a free variable of the type being projected counts as bound by a loop the role occurs in;
 - merges run on a stack of suspended steps (no recursion per level);
 - full merge: equal types; two ``Recv`` from one partner (union of branches, a shared label
   needs one sort and merged continuations); two ``Mu`` on one variable; nothing else;
@@ -14,12 +19,12 @@ Invariants:
 - cost is linear in the number of distinct nodes: a run of one-branch messages is walked in a
   loop (recursion only at choices and ``rec``), a node shared by several branches (the
   fall-through after a choice) is projected once per role and yields one shared local node,
-  and paths are only spelled out for an error.
+  and a ``ProjectionError`` takes its place from the choice's ``Comm``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+from collections.abc import Generator
 from enum import StrEnum
 
 from aura_kit.protocol.errors import ProjectionError
@@ -30,10 +35,12 @@ from aura_kit.protocol.types import (
     GlobalType,
     LocalType,
     Mu,
-    Path,
+    Place,
     Protocol,
     Recv,
     Send,
+    Var,
+    free_vars,
     labels,
 )
 
@@ -47,6 +54,10 @@ class Merge(StrEnum):
 
 class _NoMerge(Exception):
     """Internal: two local types do not merge."""
+
+
+# What projecting a rec needs to know of its body: its roles and its free variables.
+_Facts = tuple[frozenset[str], frozenset[str]]
 
 
 def roles(g: GlobalType) -> tuple[str, ...]:
@@ -137,45 +148,25 @@ def _merge_steps(a: LocalType, b: LocalType, full: bool) -> _Steps:
     raise _NoMerge
 
 
-# A path from the root, kept as a linked list while walking: (parent, child index) or ().
-_Link = tuple[object, ...]
-
-
-def _spell(link: _Link) -> Path:
-    """The tuple path of a link (only needed for an error)."""
-    out: list[int] = []
-    while link:
-        link, index = link  # type: ignore[assignment]
-        out.append(index)  # type: ignore[arg-type]
-    return tuple(reversed(out))
-
-
 class _Projector:
-    """Projects one global type onto one role, tracking paths for error lines."""
+    """Projects one global type onto one role; ``facts`` memoises each rec body's facts."""
 
     def __init__(
-        self,
-        role: str,
-        merge: Merge,
-        positions: Mapping[Path, tuple[int, int]],
-        source: str,
-        role_sets: dict[int, frozenset[str]] | None = None,
+        self, role: str, merge: Merge, source: str, facts: dict[int, _Facts] | None = None
     ) -> None:
         self.role = role
         self.merge = merge
-        self.positions = positions
         self.source = source
         self.memo: dict[int, LocalType] = {}
-        self.role_sets = {} if role_sets is None else role_sets
+        self.facts = {} if facts is None else facts
 
-    def project(self, t: GlobalType, link: _Link) -> LocalType:
+    def project(self, t: GlobalType) -> LocalType:
         """Walk the run of one-branch messages from ``t``, then rebuild it bottom up."""
         run: list[Comm] = []
         while isinstance(t, Comm) and len(t.branches) == 1 and id(t) not in self.memo:
             run.append(t)
-            link = (link, 0)
             t = t.branches[0].cont  # type: ignore[assignment]
-        local = self.node(t, link)
+        local = self.node(t)
         for comm in reversed(run):
             local = self.memo.setdefault(id(comm), self.message(comm, local))
         return local
@@ -188,35 +179,42 @@ class _Projector:
             return Recv(t.sender, (Branch(b.label, b.sort, cont),))
         return cont
 
-    def node(self, t: GlobalType, link: _Link) -> LocalType:
+    def node(self, t: GlobalType) -> LocalType:
         done = self.memo.get(id(t))
         if done is not None:
             return done
         if isinstance(t, Comm):
-            local = self.comm(t, link)
+            local = self.comm(t)
         elif isinstance(t, Mu):
-            body: GlobalType = t.body  # type: ignore[assignment]
-            if self.role not in self.roles_of(body):
-                local = End()
-            else:
-                inner = self.project(body, (link, 0))
-                local = Mu(t.var, inner) if has_communication(inner) else End()
+            local = self.rec(t)
         else:
             return t
         self.memo[id(t)] = local
         return local
 
-    def roles_of(self, g: GlobalType) -> frozenset[str]:
-        found = self.role_sets.get(id(g))
+    def rec(self, t: Mu) -> LocalType:
+        """``rec``: ``end`` unless the role occurs; a silent body is ``end`` or its outer jump.
+
+        Only recs the role occurs in are entered, so every variable bound around ``t`` belongs
+        to a rec the role occurs in: a free outer variable of the body makes the role occur.
+        """
+        body: GlobalType = t.body  # type: ignore[assignment]
+        found, free = self.facts_of(body)
+        if self.role not in found and not free - {t.var}:
+            return End()
+        inner = self.project(body)
+        if has_communication(inner):
+            return Mu(t.var, inner, place=t.place)
+        return inner if free_vars(inner) - {t.var} else End()
+
+    def facts_of(self, g: GlobalType) -> _Facts:
+        found = self.facts.get(id(g))
         if found is None:
-            found = self.role_sets[id(g)] = frozenset(roles(g))
+            found = self.facts[id(g)] = (frozenset(roles(g)), free_vars(g))
         return found
 
-    def comm(self, t: Comm, link: _Link) -> LocalType:
-        conts = [
-            self.project(b.cont, (link, i))  # type: ignore[arg-type]
-            for i, b in enumerate(t.branches)
-        ]
+    def comm(self, t: Comm) -> LocalType:
+        conts = [self.project(b.cont) for b in t.branches]  # type: ignore[arg-type]
         branches = tuple(Branch(b.label, b.sort, c) for b, c in zip(t.branches, conts, strict=True))
         if self.role == t.sender:
             return Send(t.receiver, branches)
@@ -227,19 +225,17 @@ class _Projector:
             try:
                 merged = _merge(merged, cont, self.merge is Merge.FULL)
             except _NoMerge:
-                raise self.failure(t, _spell(link), merged, cont) from None
+                raise self.failure(t, merged, cont) from None
         return merged
 
-    def failure(self, t: Comm, path: Path, left: LocalType, right: LocalType) -> ProjectionError:
-        from aura_kit.protocol.local import format_local
-
-        line, column = self.positions.get(path, (0, 0))
+    def failure(self, t: Comm, left: LocalType, right: LocalType) -> ProjectionError:
+        place = t.place or Place(self.source, 0, 0)
         names = labels(t)
-        where = f" at line {line}" if line else ""
+        where = f" at line {place.line}" if place.line else ""
         message = (
             f"cannot project onto {self.role!r}: choice {t.sender} -> {t.receiver} "
-            f"{{{', '.join(names)}}}{where} gives {format_local(left)} and "
-            f"{format_local(right)}, which do not {self.merge.value}-merge"
+            f"{{{', '.join(names)}}}{where} gives {_shown(left)} and "
+            f"{_shown(right)}, which do not {self.merge.value}-merge"
         )
         return ProjectionError(
             message,
@@ -250,27 +246,37 @@ class _Projector:
             left=left,
             right=right,
             merge=self.merge.value,
-            source=self.source,
-            line=line,
-            column=column,
+            source=place.source,
+            line=place.line,
+            column=place.column,
         )
+
+
+def _shown(t: LocalType) -> str:
+    """A local type in an error: its notation, or ``continue X`` for a bare jump."""
+    from aura_kit.protocol.local import format_local
+
+    return f"continue {t.var}" if isinstance(t, Var) else format_local(t)
 
 
 def project(
     g: GlobalType | Protocol,
     role: str,
     merge: Merge | str = Merge.FULL,
-    _role_sets: dict[int, frozenset[str]] | None = None,
+    _facts: dict[int, _Facts] | None = None,
 ) -> LocalType:
-    """The local type of ``role`` in ``g`` (a global type or a ``Protocol``)."""
+    """The local type of ``role`` in ``g`` (a global type or a ``Protocol``).
+
+    A ``ProjectionError`` names the choice's place: nodes read from text carry it, so
+    ``project(protocol.global_type, role)`` is located like ``project(protocol, role)``.
+    """
     if isinstance(g, Protocol):
-        projector = _Projector(role, Merge(merge), g.positions, g.source, _role_sets)
-        return projector.project(g.global_type, ())
-    return _Projector(role, Merge(merge), {}, "<global type>", _role_sets).project(g, ())
+        return _Projector(role, Merge(merge), g.source, _facts).project(g.global_type)
+    return _Projector(role, Merge(merge), "<global type>", _facts).project(g)
 
 
 def project_all(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
     """Local type per role: the declared roles of a ``Protocol``, else ``roles(g)``."""
     names = g.roles if isinstance(g, Protocol) else roles(g)
-    role_sets: dict[int, frozenset[str]] = {}  # shared: each rec body's roles found once
-    return {role: project(g, role, merge, role_sets) for role in names}
+    facts: dict[int, _Facts] = {}  # shared: each rec body's roles and free variables found once
+    return {role: project(g, role, merge, facts) for role in names}

@@ -1,9 +1,10 @@
-"""Syntax of the ``.choreo`` format: text to a statement tree (SPEC §2.1).
+"""Syntax of the ``.choreo`` format: text to a statement tree (see docs/protocol-language.md).
 
 Invariants:
 - statements end at a newline, at ``;`` or before the ``}`` that closes their block;
 - newlines are allowed after ``{``, around ``or`` and between ``)`` and ``{``;
-- names (protocol, role, label, recursion variable) are identifiers that are not keywords;
+- names (protocol, role, recursion variable) are identifiers that are not keywords; a label
+  is any identifier, keywords included (it always follows ``:``, so it is never ambiguous);
 - a payload is ``(SORT)`` or ``()``; no payload means ``unit``.
 """
 
@@ -12,10 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeAlias
 
-from aura_kit.protocol.lexer import MAX_NESTING, Kind, Token, TokenStream, tokenize
+from aura_kit.protocol.errors import ProtocolSyntaxError
+from aura_kit.protocol.lexer import MAX_NESTING, Kind, Token, TokenStream, near_keyword, tokenize
 from aura_kit.protocol.types import Sort
 
 SORTS = ", ".join(s.value for s in Sort)
+STATEMENT_FORMS = {
+    "rec": "'rec NAME { ... }' for a loop",
+    "choice": "'choice at ROLE { ... } or { ... }' for a choice",
+    "continue": "'continue NAME' to go back to the start of an enclosing rec",
+    "end": "'end' to finish the protocol",
+}
+STATEMENT_KEYWORDS = tuple(STATEMENT_FORMS)
 _SORT_NAMES = frozenset(s.value for s in Sort)
 
 
@@ -149,6 +158,16 @@ def _statement(stream: TokenStream) -> Stmt:
         return ContinueStmt(keyword=keyword, name=stream.name("a recursion name"))
     if token.kind is Kind.NAME and token.text == "end":
         return EndStmt(keyword=stream.next())
+    if token.kind is Kind.NAME and not stream.ahead(Kind.ARROW):
+        meant = near_keyword(token.text, STATEMENT_KEYWORDS)
+        if meant is not None:
+            raise ProtocolSyntaxError.at(
+                token,
+                f"unknown statement {token.text!r}: did you mean {meant!r}? "
+                f"(write {STATEMENT_FORMS[meant]})",
+                source=stream.source,
+                expected=STATEMENT_FORMS[meant],
+            )
     return _message(stream)
 
 
@@ -161,7 +180,7 @@ def _choice(stream: TokenStream) -> ChoiceStmt:
     mark = stream.pos
     stream.skip_newlines()
     if not stream.at(Kind.NAME, "or"):
-        raise stream.fail("'or'")
+        raise stream.fail("'or'", hint=stream.near("or") or " (a choice has two or more branches)")
     while stream.at(Kind.NAME, "or"):
         stream.next()
         stream.skip_newlines()
@@ -177,7 +196,7 @@ def _message(stream: TokenStream) -> MessageStmt:
     stream.expect(Kind.ARROW)
     receiver = stream.name("a role name")
     stream.expect(Kind.COLON)
-    label = stream.name("a message label")
+    label = stream.label()
     return MessageStmt(sender=sender, receiver=receiver, label=label, sort=parse_payload(stream))
 
 

@@ -8,7 +8,9 @@ Invariants:
 - ``==``, ``hash``, ``substitute``, ``unfold`` and ``free_vars`` walk a type with an explicit
   stack (not recursion), so a type as deep as the parser's ``MAX_DEPTH`` works under the
   default recursion limit; ``rebuild`` is that walk for any bottom-up transformation;
-- the structural ``==``, ``hash`` and ``repr`` walks live in ``walk`` (the ``Node`` base).
+- the structural ``==``, ``hash`` and ``repr`` walks live in ``walk`` (the ``Node`` base);
+- a ``Comm`` or ``Mu`` read from text carries its ``Place`` (source, line, column); the place
+  takes no part in ``==``, ``hash`` or ``repr`` and survives ``substitute`` and ``unfold``.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ class Sort(StrEnum):
         return self.value
 
 
+class Place(NamedTuple):
+    """Where a node was written: the source name and its 1-based line and column."""
+
+    source: str
+    line: int
+    column: int
+
+
 @dataclass(frozen=True, slots=True)
 class End:
     """The finished protocol."""
@@ -55,6 +65,7 @@ class Mu(Node):
 
     var: str
     body: GlobalType | LocalType
+    place: Place | None = field(default=None, kw_only=True, compare=False)
 
 
 class Branch(NamedTuple):
@@ -74,6 +85,7 @@ class Comm(Node):
     sender: str
     receiver: str
     branches: tuple[Branch, ...]
+    place: Place | None = field(default=None, kw_only=True, compare=False)
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -139,13 +151,13 @@ def with_children(t: AnyType, kids: tuple[AnyType, ...]) -> AnyType:
     if all(k is c for k, c in zip(kids, children(t), strict=True)):
         return t
     if isinstance(t, Mu):
-        return Mu(t.var, kids[0])
+        return Mu(t.var, kids[0], place=t.place)
     branches = tuple(
         Branch(b.label, b.sort, k)
         for b, k in zip(t.branches, kids, strict=True)  # type: ignore[union-attr]
     )
     if isinstance(t, Comm):
-        return Comm(t.sender, t.receiver, branches)
+        return Comm(t.sender, t.receiver, branches, place=t.place)
     return type(t)(t.partner, branches)  # type: ignore[call-arg, union-attr]
 
 

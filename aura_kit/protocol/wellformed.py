@@ -1,29 +1,29 @@
-"""Well-formedness of global and local types (SPEC §2.1 rules, §2.5).
+"""Well-formedness of global and local types (rules in docs/protocol-language.md).
 
 Invariants (a well-formed global type):
-- every message is between two distinct roles named by identifiers (declared, when the
-  protocol's roles are known); labels are identifiers, distinct within one ``Comm``;
+- every message is between two distinct roles named by non-keyword identifiers (declared,
+  when the protocol's roles are known); labels are any identifiers (keywords included),
+  distinct within one ``Comm``;
 - every ``Comm`` has at least one branch;
 - it is closed (every ``Var`` is bound) and guarded (no ``Mu`` reaches a bound ``Var``
   before a message);
 - it projects onto every role with the chosen merge.
-A well-formed local type is closed and guarded.
+A well-formed local type is closed and guarded. An error takes its place from the nearest
+``Comm`` or ``Mu`` read from text (``source:0:0`` for a type built in code).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from aura_kit.protocol.errors import ProtocolDefinitionError, ProtocolError
-from aura_kit.protocol.lexer import is_name
-from aura_kit.protocol.projection import Merge, _Link, _spell, project_all
+from aura_kit.protocol.lexer import is_identifier, is_name
+from aura_kit.protocol.projection import Merge, project_all
 from aura_kit.protocol.types import (
     AnyType,
     Comm,
     GlobalType,
     LocalType,
     Mu,
-    Path,
+    Place,
     Protocol,
     Recv,
     Send,
@@ -57,62 +57,65 @@ def well_formed_local(t: LocalType) -> bool:
 
 
 class _Checker:
-    """Walks a global type and raises the first broken rule with its position."""
+    """Walks a global type and raises the first broken rule at the nearest written node."""
 
-    def __init__(
-        self, roles: tuple[str, ...] | None, positions: Mapping[Path, tuple[int, int]], source: str
-    ) -> None:
+    def __init__(self, roles: tuple[str, ...] | None, source: str) -> None:
         self.roles = roles
-        self.positions = positions
         self.source = source
 
-    def fail(self, message: str, link: _Link, text: str, expected: str) -> ProtocolDefinitionError:
-        line, column = self.positions.get(_spell(link), (0, 0))
+    def fail(self, message: str, place: Place, text: str, expected: str) -> ProtocolDefinitionError:
         return ProtocolDefinitionError(
-            message, source=self.source, line=line, column=column, text=text, expected=expected
+            message,
+            source=place.source,
+            line=place.line,
+            column=place.column,
+            text=text,
+            expected=expected,
         )
 
     def walk(self, t: GlobalType) -> None:
         """Check every node in preorder (branches in order) with a stack."""
-        stack: list[tuple[GlobalType, _Link, frozenset[str], frozenset[str]]] = [
-            (t, (), frozenset(), frozenset())
+        stack: list[tuple[GlobalType, Place, frozenset[str], frozenset[str]]] = [
+            (t, Place(self.source, 0, 0), frozenset(), frozenset())
         ]
         while stack:
-            x, link, bound, unguarded = stack.pop()
+            x, place, bound, unguarded = stack.pop()
             if isinstance(x, Var):
-                self.var(x, link, bound, unguarded)
+                self.var(x, place, bound, unguarded)
             elif isinstance(x, Mu):
+                place = x.place or place
                 if not is_name(x.var):
-                    raise self.fail(f"bad recursion name {x.var!r}", link, x.var, "an identifier")
+                    raise self.fail(f"bad recursion name {x.var!r}", place, x.var, "an identifier")
                 body: GlobalType = x.body  # type: ignore[assignment]
-                stack.append((body, (link, 0), bound | {x.var}, unguarded | {x.var}))
+                stack.append((body, place, bound | {x.var}, unguarded | {x.var}))
             elif isinstance(x, Comm):
-                self.comm(x, link)
+                place = x.place or place
+                self.comm(x, place)
                 for i in reversed(range(len(x.branches))):
                     cont: GlobalType = x.branches[i].cont  # type: ignore[assignment]
-                    stack.append((cont, (link, i), bound, frozenset()))
+                    stack.append((cont, place, bound, frozenset()))
 
-    def var(self, t: Var, link: _Link, bound: frozenset[str], unguarded: frozenset[str]) -> None:
+    def var(self, t: Var, place: Place, bound: frozenset[str], unguarded: frozenset[str]) -> None:
         if t.var not in bound:
-            raise self.fail(f"unbound variable {t.var!r}", link, t.var, "an enclosing rec")
+            raise self.fail(f"unbound variable {t.var!r}", place, t.var, "an enclosing rec")
         if t.var in unguarded:
-            raise self.fail(f"unguarded recursion on {t.var!r}", link, t.var, "a message first")
+            raise self.fail(f"unguarded recursion on {t.var!r}", place, t.var, "a message first")
 
-    def comm(self, t: Comm, path: _Link) -> None:
+    def comm(self, t: Comm, place: Place) -> None:
         for role in (t.sender, t.receiver):
             if not is_name(role):
-                raise self.fail(f"bad role name {role!r}", path, role, "an identifier")
+                raise self.fail(f"bad role name {role!r}", place, role, "an identifier")
             if self.roles is not None and role not in self.roles:
-                raise self.fail(f"undeclared role {role!r}", path, role, f"one of {self.roles}")
+                raise self.fail(f"undeclared role {role!r}", place, role, f"one of {self.roles}")
         if t.sender == t.receiver:
-            raise self.fail(f"message from {t.sender!r} to itself", path, t.sender, "two roles")
+            raise self.fail(f"message from {t.sender!r} to itself", place, t.sender, "two roles")
         if not t.branches:
-            raise self.fail("message without branches", path, t.sender, "at least one branch")
+            raise self.fail("message without branches", place, t.sender, "at least one branch")
         seen: set[str] = set()
         for b in t.branches:
-            if not is_name(b.label) or b.label in seen:
+            if not is_identifier(b.label) or b.label in seen:
                 raise self.fail(
-                    f"bad or duplicate label {b.label!r}", path, b.label, "distinct labels"
+                    f"bad or duplicate label {b.label!r}", place, b.label, "distinct labels"
                 )
             seen.add(b.label)
 
@@ -120,9 +123,9 @@ class _Checker:
 def check_global(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
     """Raise the first broken rule of ``g``; return the projection of every role."""
     if isinstance(g, Protocol):
-        _Checker(g.roles, g.positions, g.source).walk(g.global_type)
+        _Checker(g.roles, g.source).walk(g.global_type)
     else:
-        _Checker(None, {}, "<global type>").walk(g)
+        _Checker(None, "<global type>").walk(g)
     return project_all(g, merge)
 
 
@@ -139,7 +142,7 @@ def check_protocol(protocol: Protocol, merge: Merge | str = Merge.FULL) -> dict[
 
 
 def well_formed(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> bool:
-    """Whether ``g`` keeps every rule of SPEC §2.1 and projects onto every role."""
+    """Whether ``g`` keeps every rule of the language and projects onto every role."""
     try:
         check_global(g, merge)
     except ProtocolError:

@@ -93,3 +93,47 @@ def test_explore_graph_is_plain_data() -> None:
         "Ping",
     )
     assert {n.status for n in graph.nodes} == {NodeStatus.RUNNING, NodeStatus.DONE}
+
+
+def _unsound_issue_image() -> CodeImage:
+    """The projections the first rec rule gave the nested-loop protocol: C stops too early."""
+    from aura_kit.protocol import End, parse_local
+
+    return CodeImage(End(), {
+        "A": parse_local("rec X.C!x.rec Y.B!{m.Y, n.X}"),
+        "B": parse_local("rec X.rec Y.A?{m.Y, n.X}"),
+        "C": parse_local("rec X.A?x.end"),
+    })  # fmt: skip
+
+
+def test_explore_orphan_in_an_endless_run_is_reported_at_once() -> None:
+    """A message to a role that can never take it is an orphan when sent, with a shortest trace."""
+    result = explore(_unsound_issue_image())
+    assert [f.detail for f in result.orphans] == ["A->C:x"]
+    trace = result.orphans[0].trace
+    assert [(e.kind, e.role, e.label) for e in trace] == [
+        (EventKind.SENT, "A", "x"),
+        (EventKind.SELECTED, "A", "n"),
+        (EventKind.SENT, "A", "x"),
+        (EventKind.RECEIVED, "C", "x"),
+    ]
+    node = result.orphans[0].node
+    assert result.graph.nodes[node].status is NodeStatus.ORPHAN
+    assert not [e for e in result.graph.edges if e.source == node]  # the run stops there
+    assert explore(_unsound_issue_image(), reduction=True).orphans
+
+
+def test_explore_orphan_to_a_finishing_role() -> None:
+    """A message to a role that has (or is about to) finish is an orphan when it is sent."""
+    from aura_kit.protocol import End, parse_local
+
+    image = CodeImage(End(), {
+        "A": parse_local("B!Hi.rec L.C!Tick.L"),
+        "B": parse_local("end"),
+        "C": parse_local("rec L.A?Tick.L"),
+    })  # fmt: skip
+    result = explore(image)
+    assert [f.detail for f in result.orphans] == ["A->B:Hi"]
+    assert [(e.kind, e.role, e.label) for e in result.orphans[0].trace] == [
+        (EventKind.SENT, "A", "Hi")
+    ]

@@ -77,3 +77,25 @@ def test_cli_console_script_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "protocol PingPong: ok" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check"],
+        ["project"],
+        ["render", "--kind", "automata", "--out", "{out}"],
+        ["render", "--kind", "states", "--out", "{out}"],
+    ],
+    ids=["check", "project", "render-automata", "render-states"],
+)
+def test_cli_projection_error_location_reported_once(
+    argv: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Every command that projects prints file:line:col of the choice once, as check does."""
+    path = BAD / "inner_loop_jumps_out.choreo"
+    args = [a.format(out=tmp_path / "out.txt") for a in argv]
+    assert main([args[0], str(path), *args[1:]]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"{path}:7:7: ProjectionError: cannot project onto 'C'")
+    assert err.count(str(path)) == 1 and len(err.splitlines()) == 1

@@ -1,4 +1,4 @@
-"""Tests of the local type notation and duality (SPEC §2.3, §2.5)."""
+"""Tests of the local type notation and duality."""
 
 from __future__ import annotations
 
@@ -97,3 +97,19 @@ def test_local_dual_refuses_multiparty() -> None:
     """A type talking to two partners has no dual."""
     with pytest.raises(ValueError, match="two-party"):
         dual(parse_local("A!X.B?Y.end"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "B!end.end",
+        "A?{rec.X, stop.end}",
+        "rec X.A?{rec.X, continue(int).end}",
+        "B!{or.end, at.end}",
+    ],
+)
+def test_local_keyword_labels_round_trip(text: str) -> None:
+    """A label may be a keyword; it follows '!', '?', '{' or ',' and prints back the same."""
+    t = parse_local(text if text.startswith("rec") or "X" not in text else f"rec X.{text}")
+    assert parse_local(format_local(t)) == t
+    assert format_local(t).endswith(text)

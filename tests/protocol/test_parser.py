@@ -1,4 +1,4 @@
-"""Tests of the .choreo parser and printer (SPEC §2.1)."""
+"""Tests of the .choreo parser and printer."""
 
 from __future__ import annotations
 
@@ -205,3 +205,85 @@ def test_parser_protocol_value_semantics() -> None:
     assert p.position(()) != shifted.position(())
     assert copy.deepcopy(p).positions == p.positions
     assert pickle.loads(pickle.dumps(p)).position(()) == (3, 3)
+
+
+def test_parser_keyword_labels_are_labels() -> None:
+    """A label may be a keyword: 'A -> B: end' is a message, and the printer writes it back."""
+    text = "protocol P(A, B) {\n  A -> B: end\n  B -> A: continue(int)\n  A -> B: rec\n}\n"
+    p = parse_protocol(text)
+    assert p.global_type == msg(
+        "A", "B", "end", msg("B", "A", "continue", msg("A", "B", "rec"), Sort.INT)
+    )
+    assert format_protocol(p) == text
+
+
+def test_parser_keyword_label_in_a_choice() -> None:
+    """Keyword labels open choice branches too."""
+    p = parse_protocol("protocol P(A, B) { choice at A { A -> B: or } or { A -> B: choice } }")
+    assert [b.label for b in p.global_type.branches] == ["or", "choice"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment", "place"),
+    [
+        ("protocol P(A, B) {\n  loop L {\n    A -> B: x\n  }\n}", "did you mean 'rec'?", (2, 3)),
+        ("protocol P(A, B) { chioce at A { A -> B: x } or { A -> B: y } }", "'choice'", (1, 20)),
+        ("protocol P(A, B) { contineu L }", "did you mean 'continue'?", (1, 20)),
+        ("protocl P(A, B) { A -> B: x }", "found 'protocl': did you mean 'protocol'?", (1, 1)),
+        ("protocol P(A, B) { choice at A { A -> B: x } else { A -> B: y } }", "'or'", (1, 46)),
+    ],
+)
+def test_parser_near_miss_keyword_is_suggested(
+    text: str, fragment: str, place: tuple[int, int]
+) -> None:
+    """A word that stands for a keyword (loop, a typo, else) names the keyword meant."""
+    with pytest.raises(ProtocolSyntaxError) as info:
+        parse_protocol(text)
+    assert fragment in info.value.message
+    assert (info.value.line, info.value.column) == place
+
+
+def test_parser_role_named_like_a_keyword_synonym_still_sends() -> None:
+    """A role called 'loop' still sends: a suggestion is only made when no '->' follows."""
+    p = parse_protocol("protocol P(loop, B) { loop -> B: x }")
+    assert p.global_type == msg("loop", "B", "x")
+
+
+def test_parser_choice_messages_say_what_was_expected() -> None:
+    """A wrong first message of a branch names the chooser and the first branch's receiver."""
+    with pytest.raises(ProtocolDefinitionError) as info:
+        parse_protocol("protocol P(A, B, C) { choice at A { A -> B: x } or { A -> C: y } }")
+    assert info.value.message == (
+        "every branch of 'choice at A' must start with a message from A to B, the receiver of "
+        "the first branch; this branch sends to 'C'"
+    )
+    with pytest.raises(ProtocolDefinitionError) as info:
+        parse_protocol("protocol P(A, B) { choice at A { A -> B: x } or { end } }")
+    assert info.value.message.endswith("from A to B; this branch starts with 'end'")
+
+
+def test_parser_unreachable_after_endless_loop_says_why() -> None:
+    """A statement after a loop that never exits is unreachable, and the message says why."""
+    with pytest.raises(ProtocolDefinitionError) as info:
+        parse_protocol("protocol P(A, B) { rec L { A -> B: x; continue L }\n B -> A: y }")
+    assert info.value.message.startswith("unreachable statement: the loop 'rec L' above never")
+    assert (info.value.line, info.value.column) == (2, 2)
+
+
+def test_parser_misspelt_role_and_loop_get_a_suggestion() -> None:
+    """An undeclared role or unbound continue close to a known name suggests it."""
+    with pytest.raises(ProtocolDefinitionError, match=r"'Clinet' \(did you mean 'Client'\?\)"):
+        parse_protocol("protocol P(Client, Server) { Clinet -> Server: x }")
+    with pytest.raises(ProtocolDefinitionError, match=r"did you mean 'Loop'\?"):
+        parse_protocol("protocol P(A, B) { rec Loop { A -> B: x; continue Lopo } }")
+
+
+def test_parser_nodes_carry_their_place_outside_equality() -> None:
+    """Comm and Mu nodes carry source, line and column; equal types still compare equal."""
+    p = parse_protocol("protocol P(A, B) {\n  rec X {\n    A -> B: x\n    continue X\n  }\n}", "f")
+    g = p.global_type
+    assert g.place == ("f", 2, 3)  # type: ignore[union-attr]
+    assert g.body.place == ("f", 3, 5)  # type: ignore[union-attr]
+    assert g == Mu("X", msg("A", "B", "x", Var("X"))) and hash(g) == hash(
+        Mu("X", msg("A", "B", "x", Var("X")))
+    )

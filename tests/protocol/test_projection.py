@@ -1,4 +1,4 @@
-"""Tests of projection and merging (SPEC §2.4)."""
+"""Tests of projection and merging."""
 
 from __future__ import annotations
 
@@ -178,3 +178,40 @@ def test_projection_loop_exit_falls_through() -> None:
     assert format_local(project(p, "Client")) == (
         "rec Loop.Server!{Add(int).Server!Operand(int).Server?Sum(int).Loop, Quit.Server?Bye.end}"
     )
+
+
+def test_projection_bare_global_type_of_a_protocol_is_located() -> None:
+    """project(protocol.global_type, role) names the source, line and column of the choice."""
+    path = BUNDLED / "protocols" / "bad" / "unmergeable_bystander.choreo"
+    p = load_protocol(path)
+    with pytest.raises(ProjectionError) as info:
+        project(p.global_type, "Observer")
+    error = info.value
+    assert (error.source, error.line, error.column) == (str(path), 4, 3)
+    assert str(error).startswith(f"{path}:4:3: cannot project onto 'Observer'")
+
+
+def test_projection_inner_loop_jumping_out_keeps_the_role() -> None:
+    """A role of the outer loop occurs in an inner loop that can jump back to it."""
+    g = Mu("X", Comm("C", "A", (Branch("c", U, Mu("Y", Comm("A", "B", (
+        Branch("m", U, Comm("A", "C", (Branch("y", U, Var("Y")),))),
+        Branch("n", U, Comm("A", "C", (Branch("z", U, Var("X")),))),
+    )))),)))  # fmt: skip
+    assert format_local(project(g, "C")) == "rec X.A!c.rec Y.A?{y.Y, z.X}"
+
+
+def test_projection_silent_body_is_its_outer_jump() -> None:
+    """A rec body that, for the role, is only a jump to an outer loop projects to that jump."""
+    g = Mu(
+        "X", Comm("C", "A", (Branch("c", U, Mu("Y", Comm("A", "B", (Branch("m", U, Var("X")),)))),))
+    )
+    assert project(g, "C") == parse_local("rec X.A!c.X")
+    assert project(g, "B") == parse_local("rec X.rec Y.A?m.X")
+
+
+def test_projection_bystander_absent_from_a_loop_that_exits_to_end() -> None:
+    """A role that takes no part in a loop with no outer jump gets end for it (kept by the rule)."""
+    p = parse_protocol(
+        proto("C -> A: hi\nrec L { choice at A { A -> B: more; continue L } or { A -> B: stop } }")
+    )
+    assert format_local(project(p, "C")) == "A!hi.end"

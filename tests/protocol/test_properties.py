@@ -20,7 +20,13 @@ from aura_kit.protocol import (
     roles,
     well_formed_local,
 )
-from tests.strategies import global_types, local_types, protocols, well_formed_global_types
+from tests.strategies import (
+    choreographies,
+    global_types,
+    local_types,
+    protocols,
+    well_formed_global_types,
+)
 
 
 @given(global_types())
@@ -72,3 +78,11 @@ def test_properties_plain_success_implies_full_agrees(g: GlobalType, merge: str)
     except ValueError:
         return
     assert project_all(g, merge) == plain
+
+
+@given(choreographies())
+def test_properties_choreography_text_round_trip(p: Protocol) -> None:
+    """Generated nested-loop protocols, keyword labels included, print and parse back equal."""
+    again = parse_protocol(format_protocol(p))
+    assert (again.roles, again.global_type) == (p.roles, p.global_type)
+    assert format_protocol(again) == format_protocol(p)

@@ -94,3 +94,16 @@ def test_wellformed_local_closed_and_guarded() -> None:
     assert not well_formed_local(parse_local("A!L.X"))
     assert not well_formed_local(Mu("X", Mu("Y", Var("X"))))
     assert is_guarded(Mu("X", one("A", "B", "L", Var("X"))))
+
+
+def test_wellformed_errors_on_a_read_type_name_the_nearest_node() -> None:
+    """A broken rule inside a type with places is located at the nearest placed node."""
+    from aura_kit.protocol import Branch, Comm, Sort, check_global
+    from aura_kit.protocol.types import Place
+
+    unit = Sort.UNIT
+    inner = Comm("B", "A", (Branch("y", unit, Var("Z")),), place=Place("f.choreo", 3, 3))
+    g = Comm("A", "B", (Branch("x", unit, inner),), place=Place("f.choreo", 2, 3))
+    with pytest.raises(ProtocolDefinitionError, match="unbound variable 'Z'") as info:
+        check_global(g)
+    assert (info.value.source, info.value.line, info.value.column) == ("f.choreo", 3, 3)
