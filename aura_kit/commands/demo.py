@@ -7,26 +7,35 @@ history of every authority) and the messages that crossed the network.
 from __future__ import annotations
 
 import argparse
+import shutil
 from pathlib import Path
 
-from aura_kit.commands.run import failed, load_and_run
+from aura_kit.commands.run import failed, heading, load_and_run, table
 
 HELP = "run the two-buyer demo with a mid-session delegation and show who owned what"
 DEMO = Path(__file__).resolve().parents[2] / "data" / "scenarios" / "two_buyer_delegation.json"
+EXAMPLES = """\
+examples:
+  aura-kit demo
+  aura-kit demo --scenario data/scenarios/fragment_delegation.json"""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Option: another scenario file to demo."""
-    parser.add_argument("--scenario", default=str(DEMO), help="scenario file (default: demo)")
+    parser.add_argument(
+        "--scenario",
+        default=str(DEMO),
+        metavar="FILE",
+        help="scenario .json file to demo ('-' reads standard input; default: %(default)s)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo scenario and print the table, ownership history and messages."""
     report = load_and_run(args.scenario)
-    if report is None:
-        return 1
-    print(f"demo {report.scenario.name}: {report.scenario.description}\n")
-    print(report.table())
+    width = shutil.get_terminal_size().columns
+    print(heading(f"demo {report.scenario.name}", report, width) + "\n")
+    print(table(report, width))
     lines = ["\nwho owned what:", *report.history_lines(), "\nmessages:", *report.message_lines()]
     print("\n".join(lines))
     return 1 if failed(report) else 0

@@ -25,13 +25,13 @@ def test_cli_check_prints_each_role(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_check_reports_place_and_class(capsys: pytest.CaptureFixture[str]) -> None:
-    """A bad file prints file:line:col: ErrorClass: message on stderr and exits 1."""
+    """A bad file prints file:line:col: error: ErrorClass: message on stderr and exits 1."""
     path = BAD / "undeclared_role.choreo"
     assert main(["check", str(path)]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.strip().startswith(
-        f"{path}:3:13: ProtocolDefinitionError: undeclared role 'Proxy'"
+        f"{path}:3:13: error: ProtocolDefinitionError: undeclared role 'Proxy'"
     )
 
 

@@ -101,7 +101,7 @@ def test_scenarios_cli_run_events_lists_every_authority(capsys) -> None:
 
 
 def test_scenarios_cli_run_unmet_expectation_exits_one(tmp_path: Path, capsys) -> None:
-    """A scenario whose attack names the wrong error prints FAILED and exits 1."""
+    """A scenario whose attack names the wrong error prints 'scenario failed' and exits 1."""
     data = json.loads((DATA / "scenarios" / "stale_handle.json").read_text())
     for step in data["steps"]:
         if step["do"] == "attack":
@@ -111,7 +111,8 @@ def test_scenarios_cli_run_unmet_expectation_exits_one(tmp_path: Path, capsys) -
     path.write_text(json.dumps(data))
     assert main(["run", str(path)]) == 1
     captured = capsys.readouterr()
-    assert "FAILED: step" in captured.err and "every expectation held" not in captured.out
+    assert f"{path}: error: scenario failed at step 3" in captured.err
+    assert "every expectation held" not in captured.out
 
 
 def test_scenarios_report_lines_read_the_world() -> None:
