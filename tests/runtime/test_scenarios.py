@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -133,3 +135,60 @@ def test_scenarios_table_cuts_long_outcomes_unless_asked_not_to() -> None:
     cut = max(map(len, report.table(outcome_width=120).splitlines()))
     whole = max(map(len, report.table(outcome_width=None).splitlines()))
     assert whole - cut == longest - 120
+
+
+@pytest.mark.parametrize("columns", [80, 100, 160])
+def test_scenarios_cli_run_fits_the_terminal(
+    columns: int, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Every line ``aura-kit run`` prints fits a terminal of 80 columns or more (COLUMNS)."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    for name in ("stale_handle", "two_buyer_delegation", "forged_capability"):
+        assert main(["run", "--events", str(DATA / "scenarios" / f"{name}.json")]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert max(len(line) for line in lines) < columns, name
+
+
+def test_scenarios_cli_run_wide_keeps_outcomes_whole(monkeypatch: pytest.MonkeyPatch, capsys):
+    """``--wide`` prints outcomes whole however narrow the terminal is."""
+    monkeypatch.setenv("COLUMNS", "60")
+    assert main(["run", "--wide", str(DATA / "scenarios" / "stale_handle.json")]) == 0
+    out = capsys.readouterr().out
+    assert "…" not in out and max(len(line) for line in out.splitlines()) > 60
+
+
+def test_scenarios_cli_run_names_each_attack(capsys) -> None:
+    """Attack rows say which attack ran."""
+    assert main(["run", str(DATA / "scenarios" / "forged_capability.json")]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if " attack" in line]
+    assert rows and all(" attack forged_capability " in row for row in rows)
+
+
+def test_scenarios_cli_run_events_show_fields(capsys) -> None:
+    """``--events`` prints each event's fields under it, leaving out empty ones."""
+    assert main(["run", "--events", "--wide", str(DATA / "scenarios" / "stale_handle.json")]) == 0
+    out = capsys.readouterr().out
+    assert "runtime.session.owner.transferred\n        session_id = " in out
+    assert "        to_owner_label = alice/assistant\n" in out
+    assert "= None" not in out
+
+
+def test_scenarios_cli_demo_help_default_is_accepted(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """The default ``demo --help`` shows for ``--scenario`` is a file ``demo`` accepts."""
+    monkeypatch.setenv("COLUMNS", "1000")  # one line per option, so the path is not wrapped
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    default = help_text.split("default: ", 1)[1].split(")", 1)[0]
+    assert main(["demo", "--scenario", default]) == 0
+
+
+def test_scenarios_cli_run_reads_standard_input(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """``run -`` reads the scenario from standard input (protocol paths beside the cwd)."""
+    data = json.loads((DATA / "scenarios" / "stale_handle.json").read_text())
+    data["protocol"] = str(DATA / "protocols" / data["protocol"])
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(data).encode())))
+    assert main(["run", "-"]) == 0
+    assert "every expectation held" in capsys.readouterr().out
