@@ -1,7 +1,8 @@
 """``aura-kit run SCENARIO``: run a scenario file headless and print its event table.
 
 The table fits the terminal from 80 columns up (outcomes, then owners, are cut with an
-ellipsis unless ``--wide``); an attack row names its attack. Exit codes: 0 every expectation held; 1 the file was refused
+ellipsis unless ``--wide``); an attack row names its attack. Exit codes: 0 every
+expectation held; 1 the file was refused
 (``FILE: error: scenario field PATH: reason``) or an expectation failed
 (``FILE: error: scenario failed at step N (action): why``).
 """
