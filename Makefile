@@ -9,14 +9,21 @@ APT    := DEBIAN_FRONTEND=noninteractive apt-get
 PYTEST := $(BIN)/python -m pytest
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL  := --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg --nbval-current-env
+# JupyterLab opens at the first lesson, fetches no news (the settings in lab-settings/ also
+# stop it asking), and opens no browser where there is no display to show one.
+FIRST_LESSON := $(notdir $(firstword $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))))
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+HAS_DISPLAY := $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s)))
+LAB_FLAGS := --notebook-dir=notebooks --LabApp.default_url=/lab/tree/$(FIRST_LESSON) \
+	--LabApp.news_url=None $(if $(HAS_DISPLAY),,--no-browser) $(ROOT_FLAG)
 
 .PHONY: lab test test-unit test-notebooks test-browser test-long lint bench app system-dot system-browser clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
 
-lab: system-dot $(STAMP)  ## install everything and open JupyterLab on notebooks/
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
+lab: system-dot $(STAMP) $(LAB_OVERRIDES)  ## install everything and open JupyterLab at the first lesson
+	$(BIN)/jupyter lab $(LAB_FLAGS)
 
 test: system-dot system-browser $(STAMP)  ## install everything and run every test
 	$(MAKE) --no-print-directory lint test-unit test-notebooks test-browser
@@ -28,6 +35,10 @@ $(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
+
+$(LAB_OVERRIDES): lab-settings/overrides.json | $(STAMP)
+	mkdir -p $(dir $@)
+	cp lab-settings/overrides.json $@
 
 system-dot:  ## the Graphviz dot binary (apt), when missing
 	@command -v dot >/dev/null || ($(APT) update -qq && $(APT) install -y -qq graphviz)

@@ -68,7 +68,8 @@ def _bare_venv(folder: Path, wheel: Path) -> Path:
     assert made.returncode == 0, made.stderr
     python = venv / "bin" / "python"
     install = [sys.executable, "-m", "pip", "--python", str(python), "install", "-q"]
-    done = _run([*install, "--no-index", "--find-links", str(wheel.parent), str(wheel)], folder)
+    # the kit from the wheel; its dependencies from the package index (pip caches them)
+    done = _run([*install, "--find-links", str(wheel.parent), str(wheel)], folder)
     assert done.returncode == 0, done.stderr[-2000:]
     return venv / "bin"
 

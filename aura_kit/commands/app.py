@@ -1,8 +1,10 @@
 """``aura-kit app``: the protocol explorer as a standalone page served by Voila.
 
-The command writes a one-cell notebook that shows the explorer into a temporary
-folder, serves it with Voila on 127.0.0.1 only, prints the URL and waits until
-Voila exits (Ctrl-C stops it). The temporary folder is removed afterwards.
+The command first checks everything it can (the port is in range and free, the
+protocol is bundled, Voila and ipywidgets are installed), then writes a one-cell
+notebook that shows the explorer into a temporary folder, serves it with Voila on
+127.0.0.1 only, prints the URL once Voila accepts connections, and waits until Voila
+exits (Ctrl-C stops it). The temporary folder is removed afterwards.
 """
 
 from __future__ import annotations
@@ -10,21 +12,43 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+from importlib.util import find_spec
 from pathlib import Path
+
+from aura_kit.commands.files import CommandError
 
 HELP = "serve the protocol explorer as a standalone page (Voila) on 127.0.0.1"
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
 APP_NOTEBOOK = "aura-explorer.ipynb"
+WHERE = "aura-kit app"
+START_TIMEOUT = 180.0  # seconds Voila may take to accept connections
+INSTALL_LAB = "pip install 'aura_kit[lab]'"
+EXAMPLES = f"""\
+examples:
+  aura-kit app
+  aura-kit app --port 9000 --protocol PingPong
+
+Needs Voila ({INSTALL_LAB}). Without it the same explorer runs in any
+Jupyter notebook: from aura_kit.widgets import explorer; explorer()"""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Options: the port and, optionally, the protocol shown first."""
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help="TCP port (default 8866)")
-    parser.add_argument("--protocol", default=None, help="name of the protocol shown first")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"TCP port (default {DEFAULT_PORT})"
+    )
+    parser.add_argument(
+        "--protocol",
+        default=None,
+        metavar="NAME",
+        help="name of the bundled protocol shown first (e.g. TwoBuyer, PingPong)",
+    )
 
 
 def app_source(protocol: str | None) -> str:
@@ -72,21 +96,69 @@ def voila_argv(notebook: Path, port: int) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Serve the explorer until Voila exits or the user presses Ctrl-C."""
-    if not 0 < args.port < 65536:
-        print(f"aura-kit app: port {args.port} is out of range; expected 1..65535", file=sys.stderr)
-        return 1
+    """Check, then serve the explorer until Voila exits or the user presses Ctrl-C."""
+    preflight(args.port, args.protocol)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with tempfile.TemporaryDirectory(prefix="aura-app-") as folder:
         notebook = write_app_notebook(Path(folder), args.protocol)
-        print(f"aura-kit app: the explorer is at http://{HOST}:{args.port}/", flush=True)
         process = subprocess.Popen(voila_argv(notebook, args.port), cwd=folder)
         try:
+            _wait_until_serving(process, args.port)
+            print(f"{WHERE}: the explorer is at http://{HOST}:{args.port}/", flush=True)
             return process.wait()
         except KeyboardInterrupt:
             return 0
         finally:
             _stop(process)
+
+
+def preflight(port: int, protocol: str | None) -> None:
+    """Refuse, before anything starts, what would stop the app from serving."""
+    if not 0 < port < 65536:
+        raise CommandError(WHERE, f"port {port} is out of range; expected 1..65535")
+    for module in ("voila", "ipywidgets"):
+        if find_spec(module) is None:
+            raise CommandError(
+                WHERE,
+                f"{module} is not installed; install it with {INSTALL_LAB}. Meanwhile the"
+                " explorer runs in Jupyter: from aura_kit.widgets import explorer; explorer()",
+            )
+    if protocol is not None:
+        from aura_kit.lab.catalog import bundled_protocols
+
+        known = bundled_protocols()
+        if protocol not in known:
+            raise CommandError(
+                WHERE, f"unknown --protocol {protocol!r}; expected one of {', '.join(known)}"
+            )
+    _check_port_free(port)
+
+
+def _check_port_free(port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError as error:
+            reason = error.strerror or "cannot bind"
+            raise CommandError(
+                WHERE, f"port {port} on {HOST} is not free ({reason}); try --port {port + 1}"
+            ) from None
+
+
+def _wait_until_serving(process: subprocess.Popen[bytes], port: int) -> None:
+    """Return once Voila accepts connections; refuse when it stops or takes too long."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        code = process.poll()
+        if code is not None:
+            raise CommandError(WHERE, f"Voila stopped (exit code {code}) before serving")
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise CommandError(WHERE, f"Voila did not serve on port {port} within {START_TIMEOUT:.0f} s")
 
 
 def _exit_on_sigterm(signum: int, frame: object) -> None:

@@ -1,61 +1,48 @@
 """``aura-kit check FILE``: parse, check and project every protocol in a file.
 
-``FILE`` may also name a bundled protocol (``TwoBuyer`` or ``two_buyer``).
-
 Prints one line per role (role, number of automaton states, local type) and exits 0;
-on the first problem prints ``file:line:col: ErrorClass: message`` to stderr and exits 1.
+on the first problem prints ``file:line:col: error: ErrorClass: message`` to stderr and
+exits 1.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 
-from aura_kit.protocol import (
-    Protocol,
-    ProtocolError,
-    check_protocol,
-    format_local,
-    load_protocols,
-    local_fsm,
-)
+from aura_kit.commands.files import read_protocols
+from aura_kit.protocol import check_protocol, format_local, local_fsm
 
 HELP = "check a .choreo file and summarise each role's local type"
+EXAMPLES = """\
+examples:
+  aura-kit check TwoBuyer
+  aura-kit check my_protocol.choreo
+  aura-kit check --merge plain Streaming
+  cat my.choreo | aura-kit check -
+
+A refused file prints FILE:LINE:COL: error: ErrorClass: message and exits 1."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Register the arguments."""
-    parser.add_argument("file", help="a .choreo file, or a bundled protocol's name (TwoBuyer)")
-    parser.add_argument("--merge", choices=("full", "plain"), default="full", help="merge rule")
+    parser.add_argument("file", help="a .choreo file ('-' reads standard input)")
+    add_merge_option(parser)
 
 
-def load_or_report(path: str) -> list[Protocol] | None:
-    """The protocols in ``path``, or ``None`` after printing why they cannot be read."""
-    try:
-        return load_protocols(path)
-    except ProtocolError as error:
-        report(error)
-    except OSError as error:
-        print(f"{path}: error: {error.strerror or error}", file=sys.stderr)
-    return None
-
-
-def report(error: ProtocolError) -> None:
-    """Print ``file:line:col: ErrorClass: message`` to stderr."""
-    print(f"{error.location}: {type(error).__name__}: {error.message}", file=sys.stderr)
+def add_merge_option(parser: argparse.ArgumentParser) -> None:
+    """``--merge full|plain``, shared with ``project``."""
+    parser.add_argument(
+        "--merge",
+        choices=("full", "plain"),
+        default="full",
+        help="how a bystander's branches are merged: full (default) or plain (identical only)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Check every protocol in the file; 0 when all are well formed."""
-    protocols = load_or_report(args.file)
-    if protocols is None:
-        return 1
-    for protocol in protocols:
-        try:
-            locals_ = check_protocol(protocol, args.merge)
-        except ProtocolError as error:
-            report(error)
-            return 1
+    for protocol in read_protocols(args.file):
+        locals_ = check_protocol(protocol, args.merge)
         print(f"protocol {protocol.name}: ok ({len(protocol.roles)} roles, {args.merge} merge)")
         width = max(len(role) for role in locals_)
         for role, local in locals_.items():

@@ -4,22 +4,35 @@ A ``.choreo`` file draws its (first) protocol: ``sequence`` (default) or ``autom
 A scenario ``.json`` is run headless first with the runtime's scenario runner, then its
 ``ownership`` graph (default), or its protocol's ``sequence``, ``automata`` or ``states``, is
 drawn. The output format comes from the suffix of ``--out`` (.svg, .png, .dot, .gv, .txt).
-Exit 1 on refused input.
+
+The output path (and, for .svg and .png, the ``dot`` binary) is checked before anything
+runs; a scenario whose expectations fail is not drawn. Exit 1 on refused input or output.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
+import shutil
 from pathlib import Path
 
-from aura_kit.commands.check import load_or_report, report
-from aura_kit.lab.scenario import load_scenario
-from aura_kit.lab.scenario_run import run_scenario
+from aura_kit.commands.files import (
+    STDIN,
+    CommandError,
+    check_output,
+    display_name,
+    protocols_in,
+    read_protocols,
+    read_scenario,
+    read_text,
+    scenario_in,
+)
+from aura_kit.commands.run import run_loaded
+from aura_kit.lab.scenario_report import ScenarioReport
 from aura_kit.machine import CodeImage, explore
-from aura_kit.protocol import Protocol, ProtocolError
+from aura_kit.protocol import Protocol
 from aura_kit.render import (
     Figure,
+    RenderError,
     automata_figure,
     ownership_figure,
     render_to_file,
@@ -29,48 +42,82 @@ from aura_kit.render import (
 
 HELP = "draw a protocol or a scenario's ownership graph to an SVG, PNG, DOT or text file"
 KINDS = ("sequence", "automata", "ownership", "states")
+FORMATS = (".svg", ".png", ".dot", ".gv", ".txt")
+NEEDS_DOT = (".svg", ".png")
+INSTALL_DOT = "apt-get install graphviz (or conda install graphviz, or brew install graphviz)"
+EXAMPLES = f"""\
+examples:
+  aura-kit render aura_kit/data/protocols/two_buyer.choreo --out two_buyer.svg
+  aura-kit render aura_kit/data/protocols/two_buyer.choreo --kind automata --out automata.txt
+  aura-kit render aura_kit/data/scenarios/stale_handle.json --out ownership.dot
+  aura-kit render aura_kit/data/scenarios/stale_handle.json --kind states --out states.png
+
+.svg and .png need the Graphviz dot binary ({INSTALL_DOT});
+.dot, .gv and .txt never do. A scenario input ('-' reads it from standard input)
+is recognised by its .json suffix or, on standard input, by a leading '{{'."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Register the arguments."""
-    parser.add_argument("source", help="a .choreo file or a scenario .json")
-    parser.add_argument("--out", required=True, help="output file (.svg, .png, .dot, .txt)")
-    parser.add_argument("--kind", choices=KINDS, help="which picture (default by input)")
+    parser.add_argument("source", help="a .choreo file or a scenario .json ('-': standard input)")
+    parser.add_argument(
+        "--out", required=True, metavar="PATH", help="output file: .svg, .png, .dot, .gv or .txt"
+    )
+    parser.add_argument(
+        "--kind",
+        choices=KINDS,
+        help="which picture (default: sequence for a protocol, ownership for a scenario)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Draw and write; 1 when the input or the output is refused."""
+    out = check_output(args.out, FORMATS)
+    if out.suffix.lower() in NEEDS_DOT and shutil.which("dot") is None:
+        raise CommandError(
+            args.out,
+            f"the Graphviz dot binary is not on PATH; install it with {INSTALL_DOT},"
+            f" or write {out.with_suffix('.dot').name} or {out.with_suffix('.txt').name} meanwhile",
+        )
+    figure = _figure(args)
     try:
-        figure = _figure(args)
-        if figure is None:
-            return 1
-        render_to_file(figure, args.out)
-    except ProtocolError as error:  # located already: file:line:col, as check prints it
-        report(error)
-        return 1
-    except Exception as error:  # the command's boundary: report any refusal in one line
-        print(f"{args.source}: error: {error}", file=sys.stderr)
-        return 1
+        render_to_file(figure, out)
+    except RenderError as error:
+        raise CommandError(args.out, str(error)) from None
+    except OSError as error:
+        raise CommandError(args.out, f"cannot write: {error.strerror or error}") from None
     print(args.out)
     return 0
 
 
-def _figure(args: argparse.Namespace) -> Figure | None:
-    if Path(args.source).suffix == ".json":
-        return _scenario_figure(Path(args.source), args.kind or "ownership")
-    protocols = load_or_report(args.source)
-    if protocols is None:
-        return None
+def _figure(args: argparse.Namespace) -> Figure:
+    """The picture of the input: a scenario (``.json``, or ``{`` on stdin) or a protocol."""
+    name = display_name(args.source)
+    if args.source == STDIN:
+        text = read_text(STDIN, "a .choreo protocol or a scenario .json")
+        is_scenario = text.lstrip().startswith("{")
+    else:
+        text = None
+        is_scenario = Path(args.source).suffix.lower() == ".json"
+    if is_scenario:
+        scenario = read_scenario(args.source) if text is None else scenario_in(STDIN, text)
+        return _scenario_figure(run_loaded(scenario), args.kind or "ownership")
     if args.kind == "ownership":
-        raise ValueError("an ownership graph needs a scenario .json, not a protocol")
+        raise CommandError(name, "an ownership graph needs a scenario .json, not a protocol")
+    protocols = read_protocols(args.source) if text is None else protocols_in(name, text)
     return _protocol_figure(protocols[0], args.kind or "sequence")
 
 
-def _scenario_figure(path: Path, kind: str) -> Figure:
-    """Run the scenario headless, then draw its ownership graph (or the protocol)."""
-    world = run_scenario(load_scenario(path)).world
+def _scenario_figure(report: ScenarioReport, kind: str) -> Figure:
+    """The ownership graph after a scenario run (or its protocol's picture)."""
+    if report.failure is not None:
+        raise CommandError(
+            report.scenario.source,
+            f"scenario failed at {report.failure}; nothing drawn (aura-kit run shows the steps)",
+        )
+    world = report.world
     if kind == "ownership":
-        title = f"ownership after {path.name}"
+        title = f"ownership after {Path(report.scenario.source).name}"
         return ownership_figure(*world.systems.values(), stale=world.stale_handles(), title=title)
     return _protocol_figure(world.protocol, kind)
 

@@ -23,6 +23,7 @@ Format::
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -159,7 +160,7 @@ def parse_scenario(data: Any, *, source: str = "<dict>", base: Path | None = Non
         description=str(top.get("description", "")),
         protocol_path=_protocol_path(r, r.text(top["protocol"], "protocol"), base),
         protocol_id=r.text(top.get("protocol_id", top["name"]), "protocol_id"),
-        session_id=top.get("session_id"),
+        session_id=_session_id(r, top.get("session_id")),
         driver=driver,
         authorities={str(k): str(v) for k, v in authorities.items()},
         link_specs=tuple(_link_specs(r, top.get("link_specs", []))),
@@ -192,6 +193,16 @@ def _bundled_protocol(name: str) -> Path | None:
         return find_bundled("protocols", name.removesuffix(".choreo")).path()
     except BundledNameError:
         return None
+
+
+def _session_id(r: _Reader, value: Any) -> str | None:
+    if value is None:
+        return None
+    try:
+        uuid.UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        raise r.fail("session_id", f"is {value!r}; expected a UUID string") from None
+    return str(value)
 
 
 def _link_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from aura_kit.render.errors import RenderError
 
 FORMATS = (".svg", ".png", ".dot", ".gv", ".txt")
+MEANWHILE = "meanwhile the text form and .dot or .txt files work without it"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,13 +81,17 @@ def pipe_dot(source: str, fmt: str) -> bytes:
         import graphviz
     except ImportError as exc:
         raise RenderError(
-            "graphviz package not installed", actual="missing", expected="pip install graphviz"
+            "graphviz package not installed",
+            actual="missing",
+            expected=f"pip install graphviz (or pip install aura_kit); {MEANWHILE}",
         ) from exc
     try:
         return graphviz.Source(source).pipe(format=fmt)
     except graphviz.ExecutableNotFound as exc:
         raise RenderError(
-            "dot binary not found", actual="no dot on PATH", expected="Graphviz installed"
+            "dot binary not found",
+            actual="no dot on PATH",
+            expected=f"Graphviz: apt-get install graphviz (or conda install graphviz); {MEANWHILE}",
         ) from exc
     except Exception as exc:
         raise RenderError(

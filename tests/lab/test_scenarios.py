@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -101,7 +103,7 @@ def test_scenarios_cli_run_events_lists_every_authority(capsys) -> None:
 
 
 def test_scenarios_cli_run_unmet_expectation_exits_one(tmp_path: Path, capsys) -> None:
-    """A scenario whose attack names the wrong error prints FAILED and exits 1."""
+    """A scenario whose attack names the wrong error prints 'scenario failed' and exits 1."""
     data = json.loads((BUNDLED / "scenarios" / "stale_handle.json").read_text())
     for step in data["steps"]:
         if step["do"] == "attack":
@@ -111,7 +113,8 @@ def test_scenarios_cli_run_unmet_expectation_exits_one(tmp_path: Path, capsys) -
     path.write_text(json.dumps(data))
     assert main(["run", str(path)]) == 1
     captured = capsys.readouterr()
-    assert "FAILED: step" in captured.err and "every expectation held" not in captured.out
+    assert f"{path}: error: scenario failed at step 3" in captured.err
+    assert "every expectation held" not in captured.out
 
 
 def test_scenarios_report_lines_read_the_world() -> None:
@@ -132,3 +135,62 @@ def test_scenarios_table_cuts_long_outcomes_unless_asked_not_to() -> None:
     cut = max(map(len, report.table(outcome_width=120).splitlines()))
     whole = max(map(len, report.table(outcome_width=None).splitlines()))
     assert whole - cut == longest - 120
+
+
+@pytest.mark.parametrize("columns", [80, 100, 160])
+def test_scenarios_cli_run_fits_the_terminal(
+    columns: int, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Every line ``aura-kit run`` prints fits a terminal of 80 columns or more (COLUMNS)."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    for name in ("stale_handle", "two_buyer_delegation", "forged_capability"):
+        assert main(["run", "--events", str(BUNDLED / "scenarios" / f"{name}.json")]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert max(len(line) for line in lines) < columns, name
+
+
+def test_scenarios_cli_run_wide_keeps_outcomes_whole(monkeypatch: pytest.MonkeyPatch, capsys):
+    """``--wide`` prints outcomes whole however narrow the terminal is."""
+    monkeypatch.setenv("COLUMNS", "60")
+    assert main(["run", "--wide", str(BUNDLED / "scenarios" / "stale_handle.json")]) == 0
+    out = capsys.readouterr().out
+    assert "…" not in out and max(len(line) for line in out.splitlines()) > 60
+
+
+def test_scenarios_cli_run_names_each_attack(capsys) -> None:
+    """Attack rows say which attack ran."""
+    assert main(["run", str(BUNDLED / "scenarios" / "forged_capability.json")]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if " attack" in line]
+    assert rows and all(" attack forged_capability " in row for row in rows)
+
+
+def test_scenarios_cli_run_events_show_fields(capsys) -> None:
+    """``--events`` prints each event's fields under it, leaving out empty ones."""
+    assert (
+        main(["run", "--events", "--wide", str(BUNDLED / "scenarios" / "stale_handle.json")]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "runtime.session.owner.transferred\n        session_id = " in out
+    assert "        to_owner_label = alice/assistant\n" in out
+    assert "= None" not in out
+
+
+def test_scenarios_cli_demo_help_default_is_accepted(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """The default ``demo --help`` shows for ``--scenario`` is a file ``demo`` accepts."""
+    monkeypatch.setenv("COLUMNS", "1000")  # one line per option, so the path is not wrapped
+    with pytest.raises(SystemExit):
+        main(["demo", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    default = help_text.split("default: ", 1)[1].split(")", 1)[0]
+    assert main(["demo", "--scenario", default]) == 0
+
+
+def test_scenarios_cli_run_reads_standard_input(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """``run -`` reads the scenario from standard input (protocol paths beside the cwd)."""
+    data = json.loads((BUNDLED / "scenarios" / "stale_handle.json").read_text())
+    data["protocol"] = str(BUNDLED / "protocols" / data["protocol"])
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(data).encode())))
+    assert main(["run", "-"]) == 0
+    assert "every expectation held" in capsys.readouterr().out

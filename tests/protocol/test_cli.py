@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -25,13 +26,13 @@ def test_cli_check_prints_each_role(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_check_reports_place_and_class(capsys: pytest.CaptureFixture[str]) -> None:
-    """A bad file prints file:line:col: ErrorClass: message on stderr and exits 1."""
+    """A bad file prints file:line:col: error: ErrorClass: message on stderr and exits 1."""
     path = BAD / "undeclared_role.choreo"
     assert main(["check", str(path)]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.strip().startswith(
-        f"{path}:3:13: ProtocolDefinitionError: undeclared role 'Proxy'"
+        f"{path}:3:13: error: ProtocolDefinitionError: undeclared role 'Proxy'"
     )
 
 
@@ -97,5 +98,40 @@ def test_cli_projection_error_location_reported_once(
     args = [a.format(out=tmp_path / "out.txt") for a in argv]
     assert main([args[0], str(path), *args[1:]]) == 1
     err = capsys.readouterr().err.strip()
-    assert err.startswith(f"{path}:7:7: ProjectionError: cannot project onto 'C'")
+    assert err.startswith(f"{path}:7:7: error: ProjectionError: cannot project onto 'C'")
     assert err.count(str(path)) == 1 and len(err.splitlines()) == 1
+
+
+def test_cli_check_reads_standard_input(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    """``check -`` reads the protocol from standard input."""
+    text = (GOOD / "ping_pong.choreo").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text)))
+    assert main(["check", "-"]) == 0
+    assert capsys.readouterr().out.startswith("protocol PingPong: ok")
+
+
+def test_cli_project_reads_standard_input_in_a_subprocess() -> None:
+    """``project -`` in a real process reads the pipe and prints one line per role."""
+    result = subprocess.run(
+        [sys.executable, "-m", "aura_kit.cli", "project", "-", "--role", "Server"],
+        input=(GOOD / "adder.choreo").read_text(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Server: rec Loop.Client?{")
+
+
+def test_cli_every_command_help_has_examples(capsys) -> None:
+    """Each ``COMMAND --help`` exits 0 and ends with examples of that command."""
+    from aura_kit.cli import COMMANDS
+
+    for command in COMMANDS:
+        with pytest.raises(SystemExit) as exit_:
+            main([command, "--help"])
+        assert exit_.value.code == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"usage: aura-kit {command}")
+        assert f"examples:\n  aura-kit {command}" in out
