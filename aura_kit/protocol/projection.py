@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Generator, Mapping
 from enum import StrEnum
 
+from aura_kit.errors import AuraKitError
 from aura_kit.protocol.errors import ProjectionError
 from aura_kit.protocol.types import (
     Branch,
@@ -45,7 +46,7 @@ class Merge(StrEnum):
     PLAIN = "plain"
 
 
-class _NoMerge(Exception):
+class _NoMerge(AuraKitError):
     """Internal: two local types do not merge."""
 
 

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from aura_kit.errors import AuraKitError
 from aura_kit.machine.values import StepResult
 
 from .bridge import (
@@ -35,7 +36,7 @@ from .errors import ReceiveErrorKind, TransportReceiveError
 PeerRoles = Mapping[str, Any]
 
 
-class BridgeFailure(Exception):
+class BridgeFailure(AuraKitError):
     """A round failed inside the bridge; the message becomes the ``RoundError`` message."""
 
 

@@ -28,6 +28,7 @@ import contextlib
 from collections.abc import Mapping
 from typing import Any
 
+from aura_kit.errors import AuraKitError
 from aura_kit.machine.image import CodeImage
 from aura_kit.machine.machine import ProtocolMachine
 from aura_kit.machine.values import StepResult
@@ -99,7 +100,7 @@ def open_owned_manifest_vm_session_admitted(
     return session
 
 
-class _OpenRefused(Exception):
+class _OpenRefused(AuraKitError):
     """Admission refused the session (internal; surfaces as ``SessionStartError``)."""
 
 

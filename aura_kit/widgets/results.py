@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aura_kit.errors import AuraKitError
 from aura_kit.ownership import RuntimeSessionOwner
 
 
@@ -29,7 +30,7 @@ class ActionResult:
         return None if self.error is None else refusal_name(self.error)
 
 
-class NotOpen(RuntimeError):
+class NotOpen(AuraKitError, RuntimeError):
     """An action needs the sessions open (press open first)."""
 
     def __init__(self, action: str) -> None:
