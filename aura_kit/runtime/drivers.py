@@ -85,9 +85,13 @@ def step_and_flush(
 
 
 def _flush(
-    ctx: BridgeContext, machine: Any, vm_session_id: int, active_role: str, peer_roles: PeerRoles,
+    ctx: BridgeContext,
+    machine: Any,
+    vm_session_id: int,
+    active_role: str,
+    peer_roles: PeerRoles,
     pending_sends: tuple[Any, ...],
-) -> None:  # fmt: skip
+) -> None:
     """Send each pending send in order; a failure stops here and keeps that send pending."""
     sender = ctx.self_role(active_role, peer_roles)
     for pending in pending_sends:

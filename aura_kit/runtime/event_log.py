@@ -168,10 +168,15 @@ class EventLog:
     # -- JSON Lines ----------------------------------------------------------------------
     def _rows(self) -> list[dict[str, Any]]:
         return [
-            {"seq": r.seq, "event": r.event, "level": r.level, "message": r.message,
-             "fields": dict(r.fields)}
+            {
+                "seq": r.seq,
+                "event": r.event,
+                "level": r.level,
+                "message": r.message,
+                "fields": dict(r.fields),
+            }
             for r in self.records
-        ]  # fmt: skip
+        ]
 
     def to_jsonl(self) -> str:
         """Header line then one JSON object per event (what ``save_jsonl`` writes)."""

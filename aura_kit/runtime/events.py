@@ -59,23 +59,36 @@ def log_session_owner_assigned(
 ) -> EventRecord:
     """``owner.assigned`` (debug)."""
     return log.emit(
-        _E.OWNER_ASSIGNED, "debug", "Assigned runtime session owner",
-        session_id=owner.session_id, owner_label=owner.owner_label,
-        capability_generation=owner.capability.generation, protocol_id=protocol_id,
+        _E.OWNER_ASSIGNED,
+        "debug",
+        "Assigned runtime session owner",
+        session_id=owner.session_id,
+        owner_label=owner.owner_label,
+        capability_generation=owner.capability.generation,
+        protocol_id=protocol_id,
         context=context,
-    )  # fmt: skip
+    )
 
 
 def log_session_owner_rejected(
-    log: EventLog, session_id: Any, owner_label: str, protocol_id: str | None, reason: str,
+    log: EventLog,
+    session_id: Any,
+    owner_label: str,
+    protocol_id: str | None,
+    reason: str,
     error: str,
-) -> EventRecord:  # fmt: skip
+) -> EventRecord:
     """``owner.rejected`` (warning)."""
     return log.emit(
-        _E.OWNER_REJECTED, "warning", "Rejected runtime session owner",
-        session_id=session_id, owner_label=owner_label, protocol_id=protocol_id, reason=reason,
+        _E.OWNER_REJECTED,
+        "warning",
+        "Rejected runtime session owner",
+        session_id=session_id,
+        owner_label=owner_label,
+        protocol_id=protocol_id,
+        reason=reason,
         error=error,
-    )  # fmt: skip
+    )
 
 
 def log_session_owner_transferred(
@@ -83,31 +96,52 @@ def log_session_owner_transferred(
 ) -> EventRecord:
     """``owner.transferred`` (info)."""
     return log.emit(
-        _E.OWNER_TRANSFERRED, "info", "Transferred runtime session owner",
-        session_id=previous.session_id, from_owner_label=previous.owner_label,
-        from_generation=previous.capability.generation, to_owner_label=next_owner.owner_label,
-        to_generation=next_owner.capability.generation, protocol_id=protocol_id,
+        _E.OWNER_TRANSFERRED,
+        "info",
+        "Transferred runtime session owner",
+        session_id=previous.session_id,
+        from_owner_label=previous.owner_label,
+        from_generation=previous.capability.generation,
+        to_owner_label=next_owner.owner_label,
+        to_generation=next_owner.capability.generation,
+        protocol_id=protocol_id,
         context=context,
-    )  # fmt: skip
+    )
 
 
 def log_session_owner_transfer_rejected(
-    log: EventLog, previous: Any, next_owner_label: str, protocol_id: str | None,
-    error: Any, context: str,
-) -> EventRecord:  # fmt: skip
+    log: EventLog,
+    previous: Any,
+    next_owner_label: str,
+    protocol_id: str | None,
+    error: Any,
+    context: str,
+) -> EventRecord:
     """``owner.transfer_rejected`` (warning); ``error`` is a ``SessionIngressError``."""
     return log.emit(
-        _E.OWNER_TRANSFER_REJECTED, "warning", "Rejected runtime session owner transfer",
-        session_id=previous.session_id, from_owner_label=previous.owner_label,
-        from_generation=previous.capability.generation, to_owner_label=next_owner_label,
-        protocol_id=protocol_id, context=context, error_kind=error.error_kind, error=str(error),
-    )  # fmt: skip
+        _E.OWNER_TRANSFER_REJECTED,
+        "warning",
+        "Rejected runtime session owner transfer",
+        session_id=previous.session_id,
+        from_owner_label=previous.owner_label,
+        from_generation=previous.capability.generation,
+        to_owner_label=next_owner_label,
+        protocol_id=protocol_id,
+        context=context,
+        error_kind=error.error_kind,
+        error=str(error),
+    )
 
 
 def log_session_ingress_received(
-    log: EventLog, owner: Any, ingress_kind: str, active_role: str | None = None,
-    from_role: str | None = None, to_role: str | None = None, payload_bytes: int = 0,
-) -> EventRecord:  # fmt: skip
+    log: EventLog,
+    owner: Any,
+    ingress_kind: str,
+    active_role: str | None = None,
+    from_role: str | None = None,
+    to_role: str | None = None,
+    payload_bytes: int = 0,
+) -> EventRecord:
     """``ingress.received`` (debug)."""
     raw = note_session_ingress_received(
         log, owner, ingress_kind, active_role, from_role, to_role, payload_bytes
@@ -116,9 +150,14 @@ def log_session_ingress_received(
 
 
 def note_session_ingress_received(
-    log: EventLog, owner: Any, ingress_kind: str, active_role: str | None = None,
-    from_role: str | None = None, to_role: str | None = None, payload_bytes: int = 0,
-) -> RawEvent:  # fmt: skip
+    log: EventLog,
+    owner: Any,
+    ingress_kind: str,
+    active_role: str | None = None,
+    from_role: str | None = None,
+    to_role: str | None = None,
+    payload_bytes: int = 0,
+) -> RawEvent:
     """``log_session_ingress_received`` for the per-round hot path (no ``EventRecord`` built)."""
     cached = log._owner_fields
     if cached is None or cached[0] is not owner:  # the same owner on every round: reuse
@@ -130,9 +169,13 @@ def note_session_ingress_received(
 
 
 def ingress_received_fields(
-    owner: Any, ingress_kind: str, active_role: str | None = None,
-    from_role: str | None = None, to_role: str | None = None, payload_bytes: int = 0,
-) -> tuple[tuple[str, Any], ...]:  # fmt: skip
+    owner: Any,
+    ingress_kind: str,
+    active_role: str | None = None,
+    from_role: str | None = None,
+    to_role: str | None = None,
+    payload_bytes: int = 0,
+) -> tuple[tuple[str, Any], ...]:
     """The JSON-safe fields of ``ingress.received``, in emit order (callers may reuse them)."""
     return _ingress_fields(
         _owner_fields(owner), ingress_kind, active_role, from_role, to_role, payload_bytes
@@ -140,9 +183,13 @@ def ingress_received_fields(
 
 
 def _ingress_fields(
-    owner_fields: tuple[tuple[str, Any], ...], ingress_kind: str, active_role: str | None,
-    from_role: str | None, to_role: str | None, payload_bytes: int,
-) -> tuple[tuple[str, Any], ...]:  # fmt: skip
+    owner_fields: tuple[tuple[str, Any], ...],
+    ingress_kind: str,
+    active_role: str | None,
+    from_role: str | None,
+    to_role: str | None,
+    payload_bytes: int,
+) -> tuple[tuple[str, Any], ...]:
     plain = _PLAIN
     return (
         *owner_fields,
@@ -150,16 +197,19 @@ def _ingress_fields(
         ("active_role", active_role if type(active_role) in plain else json_safe(active_role)),
         ("from_role", from_role if type(from_role) in plain else json_safe(from_role)),
         ("to_role", to_role if type(to_role) in plain else json_safe(to_role)),
-        ("payload_bytes",
-         payload_bytes if type(payload_bytes) in plain else json_safe(payload_bytes)),
-    )  # fmt: skip
+        (
+            "payload_bytes",
+            payload_bytes if type(payload_bytes) in plain else json_safe(payload_bytes),
+        ),
+    )
 
 
 def _owner_fields(owner: Any) -> tuple[tuple[str, Any], ...]:
     return (
-        ("session_id", json_safe(owner.session_id)), ("owner_label", json_safe(owner.owner_label)),
+        ("session_id", json_safe(owner.session_id)),
+        ("owner_label", json_safe(owner.owner_label)),
         ("capability_generation", json_safe(owner.capability.generation)),
-    )  # fmt: skip
+    )
 
 
 def log_session_ingress_dropped(
@@ -167,8 +217,14 @@ def log_session_ingress_dropped(
 ) -> EventRecord:
     """``ingress.dropped`` (warning); ``error`` is a ``SessionIngressError``."""
     return log.emit(
-        _E.INGRESS_DROPPED, "warning", "Dropped owned session ingress",
-        session_id=owner.session_id, owner_label=owner.owner_label,
-        capability_generation=owner.capability.generation, ingress_kind=ingress_kind,
-        active_role=active_role, error_kind=error.error_kind, error=str(error),
-    )  # fmt: skip
+        _E.INGRESS_DROPPED,
+        "warning",
+        "Dropped owned session ingress",
+        session_id=owner.session_id,
+        owner_label=owner.owner_label,
+        capability_generation=owner.capability.generation,
+        ingress_kind=ingress_kind,
+        active_role=active_role,
+        error_kind=error.error_kind,
+        error=str(error),
+    )

@@ -143,9 +143,14 @@ class OwnedVmSession:
         """An injection's ingress: ``ingress.received`` with the edge, then the check."""
         owner = self._owner
         ev.note_session_ingress_received(
-            self._log, owner, "blocked_receive", receive.to_role, receive.from_role,
-            receive.to_role, len(receive.payload),
-        )  # fmt: skip
+            self._log,
+            owner,
+            "blocked_receive",
+            receive.to_role,
+            receive.from_role,
+            receive.to_role,
+            len(receive.payload),
+        )
         try:
             self._check_boundary(owner, self._routing_boundary)
         except SessionIngressError as error:
@@ -176,9 +181,13 @@ class OwnedVmSession:
             self._busy += 1  # the machine is in use until ``_release_machine``
             try:
                 return drivers.advance_round_sync(
-                    self._ctx, self.machine, self._vm_session_id, active_role, peer_roles,
+                    self._ctx,
+                    self.machine,
+                    self._vm_session_id,
+                    active_role,
+                    peer_roles,
                     stop_on_receive_error,
-                )  # fmt: skip
+                )
             finally:
                 self._release_machine()
         except drivers.BridgeFailure as failure:
@@ -207,9 +216,14 @@ class OwnedVmSession:
             self._busy += 1
             try:
                 return await drivers.advance_round_waiting(
-                    self._ctx, self.machine, self._vm_session_id, active_role, peer_roles,
-                    stop_on_receive_error, timeout,
-                )  # fmt: skip
+                    self._ctx,
+                    self.machine,
+                    self._vm_session_id,
+                    active_role,
+                    peer_roles,
+                    stop_on_receive_error,
+                    timeout,
+                )
             finally:
                 self._release_machine()
         except drivers.BridgeFailure as failure:
