@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aura_kit.protocol.types import End, Mu, Protocol, Recv, Send, Var
 from aura_kit.render.automaton import automaton_dot, automaton_text
@@ -30,6 +31,10 @@ from aura_kit.view.machine import MachineStateView, machine_state_view
 from aura_kit.view.ownership import Handles, OwnershipView, ownership_view
 from aura_kit.view.sequence import SequenceView, protocol_sequence_view, run_sequence_view
 from aura_kit.view.states import StateGraphView, state_graph_view
+
+if TYPE_CHECKING:
+    from aura_kit.machine.values import MachineEvent
+    from aura_kit.runtime.event_log import EventRecord
 
 View = (
     SequenceView | AutomatonView | AutomataView | OwnershipView | MachineStateView | StateGraphView
@@ -66,7 +71,10 @@ def sequence_figure(protocol: Protocol) -> Figure:
 
 
 def run_figure(
-    events: Iterable[object], *, roles: Iterable[str] = (), title: str = "run"
+    events: Iterable[MachineEvent | EventRecord],
+    *,
+    roles: Iterable[str] = (),
+    title: str = "run",
 ) -> Figure:
     """Sequence diagram of recorded events (machine events or event-log records)."""
     return figure_of_view(run_sequence_view(events, roles=roles, title=title))

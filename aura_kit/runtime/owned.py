@@ -36,8 +36,7 @@ from .codec import DEFAULT_CODEC, Codec
 from .drivers import PeerRoles
 from .errors import RoundError, SessionCloseError, SessionIngressError
 
-_RECEIVED = ev.INGRESS_RECEIVED_NAME
-_RECEIVED_MESSAGE = ev.INGRESS_RECEIVED_MESSAGE
+_RECEIVED = ev.RuntimeSessionEvent.INGRESS_RECEIVED
 
 
 class OwnedVmSession:
@@ -132,7 +131,7 @@ class OwnedVmSession:
             fields = ev.ingress_received_fields(owner, ingress_kind, active_role)
             if type(active_role) is str:  # only plain names are remembered (hashable, stable)
                 self._received[(ingress_kind, active_role)] = fields
-        self._log._store(_RECEIVED, "debug", _RECEIVED_MESSAGE, fields, True)
+        self._log.append(_RECEIVED, "debug", ev.INGRESS_RECEIVED_MESSAGE, fields)
         try:
             self._check_boundary(owner, self._routing_boundary)
         except SessionIngressError as error:
@@ -142,7 +141,7 @@ class OwnedVmSession:
     def _admit_receive(self, receive: BlockedVmReceive) -> None:
         """An injection's ingress: ``ingress.received`` with the edge, then the check."""
         owner = self._owner
-        ev.note_session_ingress_received(
+        ev.log_session_ingress_received(
             self._log,
             owner,
             "blocked_receive",

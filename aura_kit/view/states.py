@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aura_kit.machine.values import RECV_KINDS, SEND_KINDS
 from aura_kit.view._text import text_of
 from aura_kit.view.errors import ViewError
-from aura_kit.view.events import RECV_KINDS, SEND_KINDS
 
 DEFAULT_NODE_LIMIT = 150
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from aura_kit.view.events import RECV_KINDS
+from aura_kit.machine.values import RECV_KINDS
 
 if TYPE_CHECKING:
     import pandas
