@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from aura_kit.errors import AuraKitError
+
 __all__ = [
     "JsonlDocument",
     "JsonlFormatError",
@@ -45,7 +47,7 @@ T = TypeVar("T")
 _RESERVED = frozenset({"schema", "version", "records", "sha256"})
 
 
-class JsonlFormatError(ValueError):
+class JsonlFormatError(AuraKitError, ValueError):
     """A JSON Lines file is damaged; ``line`` is 1-based; nothing was loaded."""
 
     def __init__(self, path: str | Path, line: int, reason: str) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from aura_kit.data import BundledFile, BundledNameError, find_bundled, is_path
+from aura_kit.errors import AuraKitError
 from aura_kit.lab.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from aura_kit.ownership import ManifestError
 from aura_kit.protocol import Protocol, ProtocolError, parse_protocols
@@ -32,7 +33,7 @@ PROTOCOL_FILE = "a .choreo protocol file"
 SCENARIO_FILE = "a scenario .json file"
 
 
-class CommandError(Exception):
+class CommandError(AuraKitError):
     """A refused input, output or option: the path it is about, the place, and why."""
 
     def __init__(self, path: str, message: str, *, line: int = 0, column: int = 0) -> None:

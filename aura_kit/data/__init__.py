@@ -25,6 +25,8 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from aura_kit.errors import AuraKitError
+
 __all__ = [
     "KINDS",
     "BundledFile",
@@ -41,7 +43,7 @@ BAD = "bad"
 _DECLARED = re.compile(r"^\s*protocol\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(", re.MULTILINE)
 
 
-class BundledNameError(FileNotFoundError):
+class BundledNameError(AuraKitError, FileNotFoundError):
     """A name that is neither a path nor a bundled file (``known`` lists the names)."""
 
     def __init__(self, kind: str, name: str, known: tuple[str, ...]) -> None:

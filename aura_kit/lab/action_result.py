@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aura_kit.errors import AuraKitError
 from aura_kit.ownership import RuntimeSessionOwner
 
 from .attacks import error_name
@@ -31,7 +32,7 @@ class ActionResult:
         return None if self.error is None else error_name(self.error)
 
 
-class NotOpen(RuntimeError):
+class NotOpen(AuraKitError, RuntimeError):
     """An action needs the sessions open (press open first)."""
 
     def __init__(self, action: str) -> None:

@@ -22,6 +22,7 @@ import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 
+from aura_kit.errors import AuraKitError
 from aura_kit.ownership import LinkBoundary, RuntimeSessionOwner, Scope
 from aura_kit.runtime import (
     EffectSystem,
@@ -58,7 +59,7 @@ class AttackKind(StrEnum):
         return self.name.lower()
 
 
-class NoStaleHandle(LookupError):
+class NoStaleHandle(AuraKitError, LookupError):
     """A stale-handle attack on a role whose owner was never superseded."""
 
     def __init__(self, role: str) -> None:

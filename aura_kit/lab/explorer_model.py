@@ -4,7 +4,7 @@ Invariants:
 - all explorer behaviour lives here (with ``journal``, ``inputs`` and ``panels``); the widget
   only calls these methods and draws what they return; nothing here imports ipywidgets,
   IPython, pandas, graphviz or the view and render layers (the pictures are drawn from
-  ``world`` by ``aura_kit.widgets.explorer``);
+  ``world`` by ``aura_kit.widgets.explorer_widget``);
 - each action is the same ``World`` call as the scenario step of the same meaning (open ->
   ``open``, step -> ``step_all``, queue -> ``queue``, transfer, attenuate, attack ->
   ``World.attack``), looked up in one explicit table (``ACTIONS``);

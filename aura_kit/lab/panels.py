@@ -3,7 +3,7 @@
 Invariants:
 - everything here only reads the world; nothing changes a session, a registry or a queue;
 - roles are listed in protocol order; a role without an open session shows as closed;
-- pictures of a world are drawn above this layer (``aura_kit.widgets.explorer``).
+- pictures of a world are drawn above this layer (``aura_kit.widgets.explorer_widget``).
 """
 
 from __future__ import annotations

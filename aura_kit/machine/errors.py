@@ -9,10 +9,11 @@ Invariants:
 
 from __future__ import annotations
 
+from aura_kit.errors import AuraKitError
 from aura_kit.jsonl import JsonlFormatError
 
 
-class MachineError(Exception):
+class MachineError(AuraKitError):
     """Base class of every protocol machine error."""
 
 

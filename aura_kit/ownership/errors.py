@@ -9,11 +9,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from aura_kit.errors import AuraKitError
+
 if TYPE_CHECKING:
     from .values import SessionId
 
 
-class OwnershipError(Exception):
+class OwnershipError(AuraKitError):
     """Base class of ownership-layer errors."""
 
 

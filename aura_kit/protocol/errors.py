@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
+from aura_kit.errors import AuraKitError
+
 if TYPE_CHECKING:
     from aura_kit.protocol.lexer import Token
     from aura_kit.protocol.types import LocalType
 
 
-class ProtocolError(ValueError):
+class ProtocolError(AuraKitError, ValueError):
     """Base of every protocol-layer error."""
 
     def __init__(

@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from enum import StrEnum
 
+from aura_kit.errors import AuraKitError
 from aura_kit.protocol.errors import ProjectionError
 from aura_kit.protocol.types import (
     Branch,
@@ -52,7 +53,7 @@ class Merge(StrEnum):
     PLAIN = "plain"
 
 
-class _NoMerge(Exception):
+class _NoMerge(AuraKitError):
     """Internal: two local types do not merge."""
 
 

@@ -1,13 +1,9 @@
-"""Errors of the render layer."""
+"""Errors of the render layer: the view layer's one error class, for pictures."""
 
 from __future__ import annotations
 
+from aura_kit.view.errors import ViewError
 
-class RenderError(RuntimeError):
+
+class RenderError(ViewError, RuntimeError):
     """A picture could not be produced; ``actual`` and ``expected`` say why."""
-
-    def __init__(self, what: str, *, actual: str, expected: str) -> None:
-        self.what = what
-        self.actual = actual
-        self.expected = expected
-        super().__init__(f"{what}: got {actual}, expected {expected}")

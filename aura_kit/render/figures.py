@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aura_kit.machine.explore_result import ExploreResult
 from aura_kit.machine.machine import ProtocolMachine
@@ -46,6 +46,10 @@ from aura_kit.view.states import StateGraphView, state_graph_view
 
 View = SequenceView | AutomatonView | AutomataView | OwnershipView | SessionView | StateGraphView
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from aura_kit.machine.values import MachineEvent
+    from aura_kit.runtime.event_log import EventRecord
 
 
 def _sequence(view: SequenceView) -> Figure:
@@ -106,7 +110,10 @@ def sequence_figure(protocol: Protocol) -> Figure:
 
 
 def run_figure(
-    events: Iterable[object], *, roles: Iterable[str] = (), title: str = "run"
+    events: Iterable[MachineEvent | EventRecord],
+    *,
+    roles: Iterable[str] = (),
+    title: str = "run",
 ) -> Figure:
     """Sequence diagram of recorded events (machine events or event-log records)."""
     return figure_of_view(run_sequence_view(events, roles=roles, title=title))

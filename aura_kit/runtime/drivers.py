@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from aura_kit.errors import AuraKitError
 from aura_kit.machine.values import StepResult
 
 from .bridge import (
@@ -35,7 +36,7 @@ from .errors import ReceiveErrorKind, TransportReceiveError
 PeerRoles = Mapping[str, Any]
 
 
-class BridgeFailure(Exception):
+class BridgeFailure(AuraKitError):
     """A round failed inside the bridge; the message becomes the ``RoundError`` message."""
 
 
@@ -84,9 +85,13 @@ def step_and_flush(
 
 
 def _flush(
-    ctx: BridgeContext, machine: Any, vm_session_id: int, active_role: str, peer_roles: PeerRoles,
+    ctx: BridgeContext,
+    machine: Any,
+    vm_session_id: int,
+    active_role: str,
+    peer_roles: PeerRoles,
     pending_sends: tuple[Any, ...],
-) -> None:  # fmt: skip
+) -> None:
     """Send each pending send in order; a failure stops here and keeps that send pending."""
     sender = ctx.self_role(active_role, peer_roles)
     for pending in pending_sends:

@@ -1,7 +1,5 @@
 """``EffectSystem``: one per authority; task binding, owner records, fragments, events.
 
-The ordered checks live in ``_checks``, transfer and fragment claims in ``_moves``.
-
 Invariants (SPEC 4.2):
 - each execution context (see ``tasks``) is bound to at most one active session; a start
   binds the caller's context; an end or cancel unbinds every context bound to the session,
@@ -12,8 +10,15 @@ Invariants (SPEC 4.2):
   owner (``MissingOwner``, ``StaleOwner``, ``CapabilityRejected`` for another session, for an
   old generation or scope, for a bad tag), then scope; checks change nothing;
 - generations are per session id, never reset or reused; each start and transfer bumps them;
-- a transfer moves every fragment of the session with the owner, atomically, or changes
-  nothing; under the ``narrow`` policy it may not widen the scope;
+- a transfer checks binding then owner, moves every fragment of the session with the owner,
+  atomically, or changes nothing; under the ``narrow`` policy it may not widen the scope;
+- as in the seed, a binding or owner-check failure raises without an event; only a refused
+  registry transfer (``OwnerTransferError``: bad label or scope, widening, a foreign
+  fragment) logs ``owner.transfer_rejected``;
+- fragments are claimed and released only for the session bound to the current context,
+  all or none;
+- registry refusals become the seed's ``SessionIngressError`` variants in one place
+  (``ingress_error``);
 - all state sits behind one lock; events are emitted after it is released;
 - a passed boundary check is remembered per context (the very same owner and boundary
   objects) in a private dict of this system, written only right after the full check
@@ -33,12 +38,15 @@ import secrets
 import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterable
+from threading import current_thread
 from typing import Any
 
 from aura_kit._display import Displayable
 from aura_kit.ownership import (
     CapabilitySigner,
     ChoreographicRole,
+    CompositionManifest,
+    FragmentError,
     FragmentId,
     FragmentRecord,
     FragmentRegistry,
@@ -46,32 +54,43 @@ from aura_kit.ownership import (
     OwnerRecord,
     OwnershipPolicy,
     RuntimeSessionOwner,
+    Scope,
     SessionId,
+    SessionOwnershipError,
+    SessionOwnershipErrorKind,
     SessionRegistry,
 )
 
 from . import events as ev
-from ._moves import Moves
 from .errors import (
+    BoundaryScopeRejected,
+    CapabilityRejected,
+    FullSessionCapabilityRequired,
+    InvalidIngressRouting,
+    MissingOwner,
+    MissingTaskBinding,
+    OwnerTransferError,
+    SessionBindingMismatch,
     SessionCloseError,
+    SessionIngressError,
     SessionStartError,
     SessionStartFailureReason,
+    StaleOwner,
 )
 from .tasks import (
-    _ENTERED,
+    ENTERED_TASKS,
     HostTask,
     ThreadMemo,
-    _current_thread,
-    _get_running_loop,
     current_context,
     describe_context,
+    running_loop,
 )
 
 SessionEndCallback = Callable[[SessionId], object]
 Reason = SessionStartFailureReason
 
 
-class EffectSystem(Moves, Displayable):
+class EffectSystem(Displayable):
     """The owned-session registries of one authority (all methods are synchronous)."""
 
     def __init__(
@@ -189,9 +208,13 @@ class EffectSystem(Moves, Displayable):
             reason, message = problem
             error = SessionStartError(sid, str(owner_label), reason, message)
             ev.log_session_owner_rejected(
-                self.event_log, sid, str(owner_label), None, "runtime_session_start_failed",
+                self.event_log,
+                sid,
+                str(owner_label),
+                None,
+                "runtime_session_start_failed",
                 str(error),
-            )  # fmt: skip
+            )
             raise error
         owner = RuntimeSessionOwner(
             session_id=sid, owner_label=owner_label, capability=record.capability
@@ -246,9 +269,14 @@ class EffectSystem(Moves, Displayable):
         context: str = "end_owned_choreography_session",
     ) -> None:
         self.event_log.emit(
-            ev.RuntimeSessionEvent.SESSION_ENDED, "info", "Ended runtime session",
-            session_id=sid, owner_label=label, generation=self.generation(sid), context=context,
-        )  # fmt: skip
+            ev.RuntimeSessionEvent.SESSION_ENDED,
+            "info",
+            "Ended runtime session",
+            session_id=sid,
+            owner_label=label,
+            generation=self.generation(sid),
+            context=context,
+        )
         failures = []
         for callback in callbacks:
             try:
@@ -264,7 +292,7 @@ class EffectSystem(Moves, Displayable):
         self, owner: RuntimeSessionOwner, boundary: LinkBoundary
     ) -> None:
         """Binding, owner check, then ``boundary.is_allowed_by(scope)``; changes nothing."""
-        entered = _ENTERED.get()  # the entered handles, read inline: this runs every round
+        entered = ENTERED_TASKS.get()  # the entered handles, read inline: this runs every round
         if entered:  # the common case (a World or notebook task): no context search needed
             try:
                 passed = self._passed[entered[-1]]  # only this system's contexts are keys
@@ -273,13 +301,13 @@ class EffectSystem(Moves, Displayable):
             else:
                 if passed[0] is owner and passed[1] is boundary:
                     return  # this check passed and nothing changed since (see the invariants)
-        elif _get_running_loop() is None:  # a plain thread: its memo is thread-local
+        elif running_loop() is None:  # a plain thread: its memo is thread-local
             memo = self._thread_passed.memo
             # the epoch is read after the memo: equal means no change started since
             if memo[1] is owner and memo[2] is boundary and memo[0] == self._memo_epoch:
                 return
             with self._lock:
-                self._assert_boundary_locked(owner, boundary, _current_thread())
+                self._assert_boundary_locked(owner, boundary, current_thread())
                 self._thread_passed.memo = (self._memo_epoch, owner, boundary)
             return
         context = current_context(self)
@@ -299,3 +327,151 @@ class EffectSystem(Moves, Displayable):
         """The owner check alone (no binding check); returns the current record."""
         with self._lock:
             return self._ensure(owner)
+
+    # -- transfer -------------------------------------------------------------------------
+    def transfer_owned_choreography_session_owner(
+        self, owner: RuntimeSessionOwner, next_owner_label: str, next_scope: Scope
+    ) -> RuntimeSessionOwner:
+        """Move ownership (and every fragment) to ``next_owner_label`` at ``next_scope``."""
+        try:
+            with self._lock:
+                record = self._transfer_locked(owner, next_owner_label, next_scope)
+        except OwnerTransferError as error:  # binding and owner failures return early, unlogged
+            ev.log_session_owner_transfer_rejected(
+                self.event_log,
+                owner,
+                str(next_owner_label),
+                None,
+                error,
+                "transfer_owned_choreography_session_owner",
+            )
+            raise
+        next_owner = RuntimeSessionOwner(
+            session_id=owner.session_id, owner_label=next_owner_label, capability=record.capability
+        )
+        ev.log_session_owner_transferred(
+            self.event_log, owner, next_owner, None, "transfer_owned_choreography_session_owner"
+        )
+        return next_owner
+
+    def _transfer_locked(self, owner: RuntimeSessionOwner, label: str, scope: Scope) -> OwnerRecord:
+        self._forget_passed()
+        self._check_binding(current_context(self), owner)
+        current = self._ensure(owner)
+
+        def refuse(message: str) -> OwnerTransferError:
+            return OwnerTransferError(owner.session_id, owner.owner_label, str(label), message)
+
+        if not isinstance(label, str) or not label:
+            raise refuse(f"next owner label must be a non-empty string, got {label!r}")
+        if not isinstance(scope, Scope):
+            raise refuse(f"next scope must be a Scope, got {type(scope).__name__}")
+        if not self.policy.allows_transfer(current.scope, scope):
+            raise refuse(
+                f"attenuation may only narrow the scope: {scope} is not within {current.scope}"
+            )
+        try:
+            self._fragments.move(owner.session_id, current.owner_label, label)
+        except FragmentError as exc:
+            raise refuse(str(exc)) from None
+        return self._sessions.transfer(owner.session_id, owner.capability, label, scope)
+
+    # -- fragments ------------------------------------------------------------------------
+    def claim_vm_fragments_for_manifest(
+        self, owner_label: str, manifest: CompositionManifest
+    ) -> frozenset[str]:
+        """Claim the manifest's fragments for the bound session; return the newly claimed keys.
+
+        Raises ``MissingTaskBinding`` when the context is not bound and ``FragmentError`` when
+        another label holds one of them (then nothing is claimed).
+        """
+        with self._lock:
+            sid = self._bound_session()
+            self._forget_passed()
+            return self._fragments.claim_manifest(sid, owner_label, manifest)
+
+    def release_vm_fragments(self, keys: Iterable[str]) -> frozenset[str]:
+        """Release exactly ``keys`` of the bound session (all must be claimed)."""
+        with self._lock:
+            sid = self._bound_session()
+            self._forget_passed()
+            return self._fragments.release(sid, keys)
+
+    def _bound_session(self) -> SessionId:
+        sid = self._bindings.get(current_context(self))
+        if sid is None:
+            raise MissingTaskBinding()
+        return sid
+
+    # -- the ordered checks (callers hold the lock) -----------------------------------------
+    def _forget_passed(self) -> None:
+        """Clear every memo of passed checks (called under the lock before any change)."""
+        self._memo_epoch += 1  # first: every thread-local memo stops hitting
+        self._passed.clear()
+
+    def _start_problem(
+        self, context: Hashable, sid: SessionId, label: object, roles: tuple[Any, ...]
+    ) -> tuple[Reason, str] | None:
+        bound = self._bindings.get(context)
+        if bound is not None:
+            return Reason.TASK_ALREADY_BOUND, (
+                f"task already bound to active choreography session {bound}"
+            )
+        if self._sessions.record(sid) is not None:
+            return Reason.ALREADY_EXISTS, f"session {sid} already exists"
+        if not isinstance(label, str) or not label:
+            return Reason.OTHER, f"owner label must be a non-empty string, got {label!r}"
+        if not all(isinstance(r, ChoreographicRole) for r in roles):
+            return Reason.OTHER, "roles must be ChoreographicRole values"
+        if not any(r.authority == self.authority for r in roles):
+            mine = f"expected at least one role for authority {self.authority}"
+            return Reason.OTHER, f"roles {[str(r.authority) for r in roles]} hold none; {mine}"
+        return None
+
+    def _check_binding(self, context: Hashable, owner: RuntimeSessionOwner) -> None:
+        _require_owner(owner)
+        bound = self._bindings.get(context)
+        if bound is None:
+            raise InvalidIngressRouting(owner.session_id, owner.owner_label, MissingTaskBinding())
+        if bound != owner.session_id:
+            details = SessionBindingMismatch(owner.session_id, bound)
+            raise InvalidIngressRouting(owner.session_id, owner.owner_label, details)
+
+    def _ensure(self, owner: RuntimeSessionOwner) -> OwnerRecord:
+        _require_owner(owner)
+        try:
+            return self._sessions.ensure(owner.session_id, owner.capability)
+        except SessionOwnershipError as error:
+            raise ingress_error(error, owner) from None
+
+    def _assert_boundary_locked(
+        self, owner: RuntimeSessionOwner, boundary: LinkBoundary, context: Hashable
+    ) -> None:
+        self._check_binding(context, owner)
+        record = self._ensure(owner)
+        if not boundary.is_allowed_by(record.scope):
+            details = BoundaryScopeRejected(boundary, record.scope)
+            raise InvalidIngressRouting(owner.session_id, owner.owner_label, details)
+
+    def _assert_session_locked(self, owner: RuntimeSessionOwner) -> None:
+        self._check_binding(current_context(self), owner)
+        record = self._ensure(owner)
+        if not record.scope.is_session:
+            details = FullSessionCapabilityRequired()
+            raise InvalidIngressRouting(owner.session_id, owner.owner_label, details)
+
+
+def ingress_error(error: SessionOwnershipError, owner: RuntimeSessionOwner) -> SessionIngressError:
+    """The seed's ``From<SessionOwnershipError> for SessionIngressError``."""
+    kind = error.kind
+    if kind is SessionOwnershipErrorKind.MISSING_OWNER:
+        return MissingOwner(error.session_id)
+    if kind is SessionOwnershipErrorKind.OWNER_MISMATCH:
+        return StaleOwner(error.session_id, error.expected_owner)
+    details = CapabilityRejected(error.details())
+    return InvalidIngressRouting(error.session_id, owner.owner_label, details)
+
+
+def _require_owner(owner: object) -> None:
+    if not isinstance(owner, RuntimeSessionOwner):
+        raise TypeError(f"expected a RuntimeSessionOwner, got {type(owner).__name__}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
 
+from aura_kit.errors import AuraKitError
 from aura_kit.jsonl import JsonlFormatError
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ class SessionStartFailureReason(StrEnum):
 # -- runtime boundary errors ---------------------------------------------------------------
 
 
-class RuntimeBoundaryError(Exception):
+class RuntimeBoundaryError(AuraKitError):
     """A typed boundary or routing failure; ``InvalidIngressRouting.details`` holds one."""
 
 
@@ -87,7 +88,7 @@ class BoundaryScopeRejected(RuntimeBoundaryError):
 # -- session ingress errors ----------------------------------------------------------------
 
 
-class SessionIngressError(Exception):
+class SessionIngressError(AuraKitError):
     """Base of the seed's ``SessionIngressError``; ``error_kind`` names the variant."""
 
     error_kind: ClassVar[str] = "session_ingress"
@@ -200,7 +201,7 @@ class EventLogFormatError(JsonlFormatError):
 # -- transport and payloads ----------------------------------------------------------------
 
 
-class TransportSendError(ConnectionError):
+class TransportSendError(AuraKitError, ConnectionError):
     """The network could not accept an envelope; nothing was stored."""
 
     def __init__(self, authority: object, reason: str) -> None:
@@ -217,7 +218,7 @@ class ReceiveErrorKind(StrEnum):
     MISSING_PEER = "missing_peer"
 
 
-class TransportReceiveError(Exception):
+class TransportReceiveError(AuraKitError):
     """A receive from the transport failed; the predicate of ``..._until_receive`` sees it."""
 
     def __init__(self, kind: ReceiveErrorKind, from_role: str, to_role: str, detail: str) -> None:
@@ -233,7 +234,7 @@ class TransportReceiveError(Exception):
         return self.kind is ReceiveErrorKind.NO_MESSAGE
 
 
-class PayloadCodecError(ValueError):
+class PayloadCodecError(AuraKitError, ValueError):
     """A payload does not fit the sort it was encoded or decoded for."""
 
     def __init__(self, sort: Sort, actual: str, expected: str) -> None:
@@ -243,7 +244,7 @@ class PayloadCodecError(ValueError):
         super().__init__(f"payload for sort {sort} is {actual}; expected {expected}")
 
 
-class SchedulerSignalsError(TypeError):
+class SchedulerSignalsError(AuraKitError, TypeError):
     """A scheduler signal that is not an int (bools, floats and strings are refused)."""
 
     def __init__(self, field: str, value: object) -> None:
@@ -257,7 +258,7 @@ class SchedulerSignalsError(TypeError):
 # -- scenario files ------------------------------------------------------------------------
 
 
-class ScenarioError(ValueError):
+class ScenarioError(AuraKitError, ValueError):
     """A scenario file is malformed; ``.path`` is the JSON path of the problem."""
 
     def __init__(self, source: str, path: str, reason: str) -> None:

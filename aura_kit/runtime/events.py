@@ -4,8 +4,11 @@ Invariants:
 - event names and fields are the seed's (``runtime.session.owner.assigned`` ...);
 - every helper records through ``EventLog`` (see ``event_log``), so each event also goes to
   logger ``aura_kit`` when that logger is enabled for its level;
-- the per-round ``ingress.received`` (``note_session_ingress_received``) stores the very
-  record ``log_session_ingress_received`` emits, without building an ``EventRecord``.
+- each event has one spelling, its ``RuntimeSessionEvent`` member (a ``str``); the records
+  of every helper are ``EventRecord``s;
+- the per-round ``ingress.received`` may reuse the fields ``ingress_received_fields`` gave
+  for the same owner and edge (``OwnedVmSession`` does) and append them with
+  ``EventLog.append``: the record equals the one ``log_session_ingress_received`` emits.
 """
 
 from __future__ import annotations
@@ -13,14 +16,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from .event_log import _PLAIN, EventLog, EventRecord, RawEvent, _as_record, json_safe
+from .event_log import EventLog, EventRecord, json_safe
 
 __all__ = [
     "EventLog",
     "EventRecord",
     "RuntimeSessionEvent",
     "INGRESS_RECEIVED_MESSAGE",
-    "INGRESS_RECEIVED_NAME",
     "ingress_received_fields",
     "log_session_ingress_dropped",
     "log_session_ingress_received",
@@ -28,7 +30,6 @@ __all__ = [
     "log_session_owner_rejected",
     "log_session_owner_transfer_rejected",
     "log_session_owner_transferred",
-    "note_session_ingress_received",
 ]
 
 
@@ -50,7 +51,6 @@ class RuntimeSessionEvent(StrEnum):
 
 # -- the seed's owner and ingress events ---------------------------------------------------
 _E = RuntimeSessionEvent
-INGRESS_RECEIVED_NAME = str(_E.INGRESS_RECEIVED)
 INGRESS_RECEIVED_MESSAGE = "Accepted owned session ingress"
 
 
@@ -59,23 +59,36 @@ def log_session_owner_assigned(
 ) -> EventRecord:
     """``owner.assigned`` (debug)."""
     return log.emit(
-        _E.OWNER_ASSIGNED, "debug", "Assigned runtime session owner",
-        session_id=owner.session_id, owner_label=owner.owner_label,
-        capability_generation=owner.capability.generation, protocol_id=protocol_id,
+        _E.OWNER_ASSIGNED,
+        "debug",
+        "Assigned runtime session owner",
+        session_id=owner.session_id,
+        owner_label=owner.owner_label,
+        capability_generation=owner.capability.generation,
+        protocol_id=protocol_id,
         context=context,
-    )  # fmt: skip
+    )
 
 
 def log_session_owner_rejected(
-    log: EventLog, session_id: Any, owner_label: str, protocol_id: str | None, reason: str,
+    log: EventLog,
+    session_id: Any,
+    owner_label: str,
+    protocol_id: str | None,
+    reason: str,
     error: str,
-) -> EventRecord:  # fmt: skip
+) -> EventRecord:
     """``owner.rejected`` (warning)."""
     return log.emit(
-        _E.OWNER_REJECTED, "warning", "Rejected runtime session owner",
-        session_id=session_id, owner_label=owner_label, protocol_id=protocol_id, reason=reason,
+        _E.OWNER_REJECTED,
+        "warning",
+        "Rejected runtime session owner",
+        session_id=session_id,
+        owner_label=owner_label,
+        protocol_id=protocol_id,
+        reason=reason,
         error=error,
-    )  # fmt: skip
+    )
 
 
 def log_session_owner_transferred(
@@ -83,83 +96,78 @@ def log_session_owner_transferred(
 ) -> EventRecord:
     """``owner.transferred`` (info)."""
     return log.emit(
-        _E.OWNER_TRANSFERRED, "info", "Transferred runtime session owner",
-        session_id=previous.session_id, from_owner_label=previous.owner_label,
-        from_generation=previous.capability.generation, to_owner_label=next_owner.owner_label,
-        to_generation=next_owner.capability.generation, protocol_id=protocol_id,
+        _E.OWNER_TRANSFERRED,
+        "info",
+        "Transferred runtime session owner",
+        session_id=previous.session_id,
+        from_owner_label=previous.owner_label,
+        from_generation=previous.capability.generation,
+        to_owner_label=next_owner.owner_label,
+        to_generation=next_owner.capability.generation,
+        protocol_id=protocol_id,
         context=context,
-    )  # fmt: skip
+    )
 
 
 def log_session_owner_transfer_rejected(
-    log: EventLog, previous: Any, next_owner_label: str, protocol_id: str | None,
-    error: Any, context: str,
-) -> EventRecord:  # fmt: skip
+    log: EventLog,
+    previous: Any,
+    next_owner_label: str,
+    protocol_id: str | None,
+    error: Any,
+    context: str,
+) -> EventRecord:
     """``owner.transfer_rejected`` (warning); ``error`` is a ``SessionIngressError``."""
     return log.emit(
-        _E.OWNER_TRANSFER_REJECTED, "warning", "Rejected runtime session owner transfer",
-        session_id=previous.session_id, from_owner_label=previous.owner_label,
-        from_generation=previous.capability.generation, to_owner_label=next_owner_label,
-        protocol_id=protocol_id, context=context, error_kind=error.error_kind, error=str(error),
-    )  # fmt: skip
+        _E.OWNER_TRANSFER_REJECTED,
+        "warning",
+        "Rejected runtime session owner transfer",
+        session_id=previous.session_id,
+        from_owner_label=previous.owner_label,
+        from_generation=previous.capability.generation,
+        to_owner_label=next_owner_label,
+        protocol_id=protocol_id,
+        context=context,
+        error_kind=error.error_kind,
+        error=str(error),
+    )
 
 
 def log_session_ingress_received(
-    log: EventLog, owner: Any, ingress_kind: str, active_role: str | None = None,
-    from_role: str | None = None, to_role: str | None = None, payload_bytes: int = 0,
-) -> EventRecord:  # fmt: skip
+    log: EventLog,
+    owner: Any,
+    ingress_kind: str,
+    active_role: str | None = None,
+    from_role: str | None = None,
+    to_role: str | None = None,
+    payload_bytes: int = 0,
+) -> EventRecord:
     """``ingress.received`` (debug)."""
-    raw = note_session_ingress_received(
-        log, owner, ingress_kind, active_role, from_role, to_role, payload_bytes
+    fields = ingress_received_fields(
+        owner, ingress_kind, active_role, from_role, to_role, payload_bytes
     )
-    return _as_record(raw)
-
-
-def note_session_ingress_received(
-    log: EventLog, owner: Any, ingress_kind: str, active_role: str | None = None,
-    from_role: str | None = None, to_role: str | None = None, payload_bytes: int = 0,
-) -> RawEvent:  # fmt: skip
-    """``log_session_ingress_received`` for the per-round hot path (no ``EventRecord`` built)."""
-    cached = log._owner_fields
-    if cached is None or cached[0] is not owner:  # the same owner on every round: reuse
-        cached = log._owner_fields = (owner, _owner_fields(owner))
-    fields = _ingress_fields(
-        cached[1], ingress_kind, active_role, from_role, to_role, payload_bytes
-    )
-    return log._store(INGRESS_RECEIVED_NAME, "debug", INGRESS_RECEIVED_MESSAGE, fields, True)
+    return log.append(_E.INGRESS_RECEIVED, "debug", INGRESS_RECEIVED_MESSAGE, fields)
 
 
 def ingress_received_fields(
-    owner: Any, ingress_kind: str, active_role: str | None = None,
-    from_role: str | None = None, to_role: str | None = None, payload_bytes: int = 0,
-) -> tuple[tuple[str, Any], ...]:  # fmt: skip
+    owner: Any,
+    ingress_kind: str,
+    active_role: str | None = None,
+    from_role: str | None = None,
+    to_role: str | None = None,
+    payload_bytes: int = 0,
+) -> tuple[tuple[str, Any], ...]:
     """The JSON-safe fields of ``ingress.received``, in emit order (callers may reuse them)."""
-    return _ingress_fields(
-        _owner_fields(owner), ingress_kind, active_role, from_role, to_role, payload_bytes
-    )
-
-
-def _ingress_fields(
-    owner_fields: tuple[tuple[str, Any], ...], ingress_kind: str, active_role: str | None,
-    from_role: str | None, to_role: str | None, payload_bytes: int,
-) -> tuple[tuple[str, Any], ...]:  # fmt: skip
-    plain = _PLAIN
     return (
-        *owner_fields,
-        ("ingress_kind", ingress_kind if type(ingress_kind) in plain else json_safe(ingress_kind)),
-        ("active_role", active_role if type(active_role) in plain else json_safe(active_role)),
-        ("from_role", from_role if type(from_role) in plain else json_safe(from_role)),
-        ("to_role", to_role if type(to_role) in plain else json_safe(to_role)),
-        ("payload_bytes",
-         payload_bytes if type(payload_bytes) in plain else json_safe(payload_bytes)),
-    )  # fmt: skip
-
-
-def _owner_fields(owner: Any) -> tuple[tuple[str, Any], ...]:
-    return (
-        ("session_id", json_safe(owner.session_id)), ("owner_label", json_safe(owner.owner_label)),
+        ("session_id", json_safe(owner.session_id)),
+        ("owner_label", json_safe(owner.owner_label)),
         ("capability_generation", json_safe(owner.capability.generation)),
-    )  # fmt: skip
+        ("ingress_kind", json_safe(ingress_kind)),
+        ("active_role", json_safe(active_role)),
+        ("from_role", json_safe(from_role)),
+        ("to_role", json_safe(to_role)),
+        ("payload_bytes", json_safe(payload_bytes)),
+    )
 
 
 def log_session_ingress_dropped(
@@ -167,8 +175,14 @@ def log_session_ingress_dropped(
 ) -> EventRecord:
     """``ingress.dropped`` (warning); ``error`` is a ``SessionIngressError``."""
     return log.emit(
-        _E.INGRESS_DROPPED, "warning", "Dropped owned session ingress",
-        session_id=owner.session_id, owner_label=owner.owner_label,
-        capability_generation=owner.capability.generation, ingress_kind=ingress_kind,
-        active_role=active_role, error_kind=error.error_kind, error=str(error),
-    )  # fmt: skip
+        _E.INGRESS_DROPPED,
+        "warning",
+        "Dropped owned session ingress",
+        session_id=owner.session_id,
+        owner_label=owner.owner_label,
+        capability_generation=owner.capability.generation,
+        ingress_kind=ingress_kind,
+        active_role=active_role,
+        error_kind=error.error_kind,
+        error=str(error),
+    )

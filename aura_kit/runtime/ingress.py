@@ -28,6 +28,7 @@ import contextlib
 from collections.abc import Mapping
 from typing import Any
 
+from aura_kit.errors import AuraKitError
 from aura_kit.machine.image import CodeImage
 from aura_kit.machine.machine import ProtocolMachine
 from aura_kit.machine.values import StepResult
@@ -89,17 +90,22 @@ def open_owned_manifest_vm_session_admitted(
         if network is not None:
             network.attach(effects)  # idempotent; its hook drops the inbox on every end
         session = OwnedVmSession(
-            effects=effects, owner=owner, routing_boundary=LinkBoundary.for_manifest(manifest),
-            machine=machine, handler=handler, vm_session_id=vm_sid, codec=codec,
+            effects=effects,
+            owner=owner,
+            routing_boundary=LinkBoundary.for_manifest(manifest),
+            machine=machine,
+            handler=handler,
+            vm_session_id=vm_sid,
+            codec=codec,
             protocol_id=manifest.protocol_id,
-        )  # fmt: skip
+        )
     except Exception as error:
         raise _fail_open(effects, owner, manifest.protocol_id, claimed, error) from error
     effects.on_session_end(owner.session_id, session._owned_session_ended)
     return session
 
 
-class _OpenRefused(Exception):
+class _OpenRefused(AuraKitError):
     """Admission refused the session (internal; surfaces as ``SessionStartError``)."""
 
 
@@ -144,9 +150,13 @@ def _fail_open(
     """End the half-open session; touches only values this module made or validated."""
     message = str(error)
     ev.log_session_owner_rejected(
-        effects.event_log, owner.session_id, owner.owner_label, protocol_id,
-        "vm_session_open_failed", message,
-    )  # fmt: skip
+        effects.event_log,
+        owner.session_id,
+        owner.owner_label,
+        protocol_id,
+        "vm_session_open_failed",
+        message,
+    )
     if claimed:
         with contextlib.suppress(Exception):  # the end below drops them anyway
             effects.release_vm_fragments(claimed)

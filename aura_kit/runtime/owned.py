@@ -36,8 +36,7 @@ from .codec import DEFAULT_CODEC, Codec
 from .drivers import PeerRoles
 from .errors import RoundError, SessionCloseError, SessionIngressError
 
-_RECEIVED = ev.INGRESS_RECEIVED_NAME
-_RECEIVED_MESSAGE = ev.INGRESS_RECEIVED_MESSAGE
+_RECEIVED = ev.RuntimeSessionEvent.INGRESS_RECEIVED
 
 
 class OwnedVmSession:
@@ -132,7 +131,7 @@ class OwnedVmSession:
             fields = ev.ingress_received_fields(owner, ingress_kind, active_role)
             if type(active_role) is str:  # only plain names are remembered (hashable, stable)
                 self._received[(ingress_kind, active_role)] = fields
-        self._log._store(_RECEIVED, "debug", _RECEIVED_MESSAGE, fields, True)
+        self._log.append(_RECEIVED, "debug", ev.INGRESS_RECEIVED_MESSAGE, fields)
         try:
             self._check_boundary(owner, self._routing_boundary)
         except SessionIngressError as error:
@@ -142,10 +141,15 @@ class OwnedVmSession:
     def _admit_receive(self, receive: BlockedVmReceive) -> None:
         """An injection's ingress: ``ingress.received`` with the edge, then the check."""
         owner = self._owner
-        ev.note_session_ingress_received(
-            self._log, owner, "blocked_receive", receive.to_role, receive.from_role,
-            receive.to_role, len(receive.payload),
-        )  # fmt: skip
+        ev.log_session_ingress_received(
+            self._log,
+            owner,
+            "blocked_receive",
+            receive.to_role,
+            receive.from_role,
+            receive.to_role,
+            len(receive.payload),
+        )
         try:
             self._check_boundary(owner, self._routing_boundary)
         except SessionIngressError as error:
@@ -176,9 +180,13 @@ class OwnedVmSession:
             self._busy += 1  # the machine is in use until ``_release_machine``
             try:
                 return drivers.advance_round_sync(
-                    self._ctx, self.machine, self._vm_session_id, active_role, peer_roles,
+                    self._ctx,
+                    self.machine,
+                    self._vm_session_id,
+                    active_role,
+                    peer_roles,
                     stop_on_receive_error,
-                )  # fmt: skip
+                )
             finally:
                 self._release_machine()
         except drivers.BridgeFailure as failure:
@@ -207,9 +215,14 @@ class OwnedVmSession:
             self._busy += 1
             try:
                 return await drivers.advance_round_waiting(
-                    self._ctx, self.machine, self._vm_session_id, active_role, peer_roles,
-                    stop_on_receive_error, timeout,
-                )  # fmt: skip
+                    self._ctx,
+                    self.machine,
+                    self._vm_session_id,
+                    active_role,
+                    peer_roles,
+                    stop_on_receive_error,
+                    timeout,
+                )
             finally:
                 self._release_machine()
         except drivers.BridgeFailure as failure:

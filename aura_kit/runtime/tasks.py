@@ -19,9 +19,10 @@ from collections.abc import Hashable
 from contextvars import ContextVar
 from types import TracebackType
 
-_get_running_loop = asyncio.events._get_running_loop
-_current_thread = threading.current_thread
-_ENTERED: ContextVar[tuple[HostTask, ...]] = ContextVar("aura_kit_host_tasks", default=())
+# the running loop or None, without the raise-and-catch of ``asyncio.get_running_loop``
+running_loop = asyncio.events._get_running_loop
+# the entered handles, innermost last (read inline by the effect system's per-round check)
+ENTERED_TASKS: ContextVar[tuple[HostTask, ...]] = ContextVar("aura_kit_host_tasks", default=())
 
 
 class HostTask:
@@ -36,7 +37,7 @@ class HostTask:
         self._owner = owner
 
     def __enter__(self) -> HostTask:
-        _ENTERED.set((*_ENTERED.get(), self))
+        ENTERED_TASKS.set((*ENTERED_TASKS.get(), self))
         return self
 
     def __exit__(
@@ -45,13 +46,13 @@ class HostTask:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        stack = _ENTERED.get()
+        stack = ENTERED_TASKS.get()
         if stack and stack[-1] is self:  # the usual case: leave the innermost handle
-            _ENTERED.set(stack[:-1])
+            ENTERED_TASKS.set(stack[:-1])
             return
         for i in range(len(stack) - 1, -1, -1):
             if stack[i] is self:
-                _ENTERED.set(stack[:i] + stack[i + 1 :])
+                ENTERED_TASKS.set(stack[:i] + stack[i + 1 :])
                 return
 
     async def __aenter__(self) -> HostTask:
@@ -77,14 +78,14 @@ class ThreadMemo(threading.local):
 
 def current_context(owner: object) -> Hashable:
     """The execution context a call on ``owner`` (an effect system) runs in."""
-    for task in reversed(_ENTERED.get()):
+    for task in reversed(ENTERED_TASKS.get()):
         if task._owner is owner:
             return task
-    if _get_running_loop() is not None:  # no loop: skip current_task's raise and catch
+    if running_loop() is not None:  # no loop: skip current_task's raise and catch
         running = asyncio.current_task()
         if running is not None:
             return running
-    return _current_thread()
+    return threading.current_thread()
 
 
 def describe_context(context: Hashable) -> str:

@@ -15,7 +15,7 @@ from aura_kit.view.automaton import (
     protocol_automata_view,
 )
 from aura_kit.view.errors import ViewError
-from aura_kit.view.events import EventRecord, event_record
+from aura_kit.view.events import EventView, event_log_frame, event_view
 from aura_kit.view.ownership import (
     AuthorityView,
     FragmentView,
@@ -47,8 +47,9 @@ __all__ = [
     "ArrowStatus",
     "protocol_sequence_view",
     "run_sequence_view",
-    "EventRecord",
-    "event_record",
+    "EventView",
+    "event_view",
+    "event_log_frame",
     # automata
     "AutomatonView",
     "AutomataView",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from aura_kit.errors import AuraKitError
 
-class ViewError(ValueError):
+
+class ViewError(AuraKitError, ValueError):
     """A view could not be built; ``actual`` and ``expected`` say why."""
 
     def __init__(self, what: str, *, actual: str, expected: str) -> None:

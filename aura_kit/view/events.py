@@ -1,30 +1,34 @@
-"""One flat record per event, whatever produced it (machine event, event-log record, dict).
+"""One flat display row per event, read from the two event types the kit records.
 
 Invariants:
-- reading an event never changes it and never raises for missing fields (they read as
-  empty strings / ``None``);
+- an event is either a machine ``MachineEvent`` or a runtime ``EventRecord``; anything else
+  is refused with ``ViewError`` (there is no any-shape reader);
+- reading an event never changes it; a field the event does not have reads as '' / ``None``;
 - enum values are read through ``.value``; every other value is turned into text with ``str``;
-- ``actors`` lists the roles an event concerns, sender first, without repeats.
+- ``actors`` lists the roles an event concerns, sender first, without repeats;
+- a machine send (``sent``, ``selected``) goes from ``role`` to ``peer``, a receive
+  (``received``, ``branched``) from ``peer`` to ``role`` (the machine's kind sets);
+- ``event_log_frame`` is where pandas meets the event log: the core only returns rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
+from aura_kit.machine.values import RECV_KINDS, SEND_KINDS, MachineEvent
+from aura_kit.runtime.event_log import BASE_COLUMNS, EventLog, EventRecord
+from aura_kit.view.errors import ViewError
 from aura_kit.view.text import text_of
 
-_KIND_KEYS = ("kind", "event", "name", "type")
-_SENDER_KEYS = ("sender", "from_role", "src")
-_RECEIVER_KEYS = ("receiver", "to_role", "dst")
-_ROLE_KEYS = ("role", "active_role")
-SEND_KINDS = frozenset({"sent", "selected"})
-RECV_KINDS = frozenset({"received", "branched"})
-_DETAIL_KEYS = ("detail", "fault", "reason", "message", "error")
+if TYPE_CHECKING:
+    import pandas
+
+_MACHINE_FIELDS = tuple(f.name for f in fields(MachineEvent))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class EventRecord:
+class EventView:
     """The fields of an event that pictures use."""
 
     kind: str
@@ -48,72 +52,63 @@ class EventRecord:
         return dict(self.fields).get(key, "")
 
 
-def _as_mapping(event: object) -> Mapping[str, object]:
-    if isinstance(event, Mapping):
-        return event
-    out: dict[str, object] = {}
-    fields = getattr(event, "__dataclass_fields__", None) or getattr(event, "_fields", None)
-    names: Iterable[str] = fields or ()
-    for name in names:
-        out[name] = getattr(event, name, None)
-    for name in (*_KIND_KEYS, "fields", "extra", "data"):
-        if name not in out and hasattr(event, name):
-            out[name] = getattr(event, name)
-    return out
+def event_view(event: MachineEvent | EventRecord) -> EventView:
+    """The display row of a machine event or a runtime event record."""
+    if isinstance(event, MachineEvent):
+        return _machine_view(event)
+    if isinstance(event, EventRecord):
+        return _runtime_view(event)
+    raise ViewError(
+        "unknown event type",
+        actual=type(event).__name__,
+        expected="a MachineEvent or a runtime EventRecord",
+    )
 
 
-def _flatten(raw: Mapping[str, object]) -> dict[str, object]:
-    flat = dict(raw)
-    for nested in ("fields", "extra", "data"):
-        inner = raw.get(nested)
-        if isinstance(inner, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in inner):
-            inner = dict(inner)
-        if isinstance(inner, Mapping):
-            for key, value in inner.items():
-                flat.setdefault(str(key), value)
-    return flat
+def _machine_view(event: MachineEvent) -> EventView:
+    role, peer = text_of(event.role), text_of(event.peer)
+    sender = receiver = ""
+    if role and peer and event.kind in SEND_KINDS:
+        sender, receiver = role, peer
+    elif role and peer and event.kind in RECV_KINDS:
+        sender, receiver = peer, role
+    return EventView(
+        kind=text_of(event.kind),
+        tick=event.tick,
+        session=text_of(event.session),
+        sender=sender,
+        receiver=receiver,
+        role="" if sender or receiver else role,
+        label=text_of(event.label),
+        detail=event.detail,
+        fields=tuple(sorted((n, text_of(getattr(event, n))) for n in _MACHINE_FIELDS)),
+    )
 
 
-def _first(flat: Mapping[str, object], keys: tuple[str, ...]) -> str:
-    for key in keys:
-        value = flat.get(key)
-        if value not in (None, ""):
-            return text_of(value)
-    return ""
-
-
-def _roles(flat: Mapping[str, object], kind: str) -> tuple[str, str, str]:
-    sender = _first(flat, _SENDER_KEYS)
-    receiver = _first(flat, _RECEIVER_KEYS)
-    actor, peer = _first(flat, ("role",)), _first(flat, ("peer",))
-    if actor and peer and not (sender or receiver):
-        if kind in SEND_KINDS:
-            return actor, peer, ""
-        if kind in RECV_KINDS:
-            return peer, actor, ""
-    roles = flat.get("roles")
-    if isinstance(roles, tuple | list) and roles:
-        names = [text_of(r) for r in roles]
-        sender = sender or names[0]
-        receiver = receiver or (names[1] if len(names) > 1 else "")
-    return sender, receiver, _first(flat, _ROLE_KEYS)
-
-
-def event_record(event: object) -> EventRecord:
-    """Read one event of any supported shape."""
-    flat = _flatten(_as_mapping(event))
-    kind = _first(flat, _KIND_KEYS) or "event"
-    sender, receiver, role = _roles(flat, kind)
-    tick = flat.get("tick")
-    skip = {"fields", "extra", "data"}
-    return EventRecord(
-        kind=kind,
-        tick=tick if isinstance(tick, int) and not isinstance(tick, bool) else None,
-        session=_first(flat, ("session", "session_id", "sid")),
+def _runtime_view(record: EventRecord) -> EventView:
+    flat = record.as_dict()
+    sender, receiver = text_of(flat.get("from_role")), text_of(flat.get("to_role"))
+    role = text_of(flat.get("active_role"))
+    return EventView(
+        kind=text_of(record.event),
+        session=text_of(flat.get("session_id")),
         sender=sender,
         receiver=receiver,
         role=role if role not in (sender, receiver) else "",
-        label=_first(flat, ("label",)),
-        detail=_first(flat, _DETAIL_KEYS),
-        fields=tuple(sorted((k, text_of(v)) for k, v in flat.items() if k not in skip)),
+        label=text_of(flat.get("label")),
+        detail=text_of(flat.get("reason")) or record.message or text_of(flat.get("error")),
+        fields=tuple(sorted((k, text_of(v)) for k, v in flat.items())),
     )
+
+
+def event_log_frame(log: EventLog) -> pandas.DataFrame:
+    """The log's rows as a pandas DataFrame: ``authority`` (if any) and the base columns first.
+
+    pandas is imported here, on the notebook side; the event log itself only returns rows.
+    """
+    import pandas as pd
+
+    rows = log.to_records()
+    base = (["authority"] if log.authority is not None else []) + list(BASE_COLUMNS)
+    extra = list(dict.fromkeys(k for row in rows for k in row if k not in base))
+    return pd.DataFrame.from_records(rows, columns=base + extra)

@@ -15,8 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from aura_kit.machine.values import RECV_KINDS, SEND_KINDS, EventKind, MachineEvent
 from aura_kit.protocol.types import Comm, End, GlobalType, Mu, Protocol, Var
-from aura_kit.view.events import RECV_KINDS, SEND_KINDS, EventRecord, event_record
+from aura_kit.runtime.event_log import EventRecord
+from aura_kit.runtime.events import RuntimeSessionEvent
+from aura_kit.view.events import EventView, event_view
 
 DEFAULT_ROW_LIMIT = 400
 
@@ -178,12 +181,8 @@ def message_label(label: str, sort: str) -> str:
     return label if sort in ("unit", "") else f"{label}({sort})"
 
 
-_FAULT_KINDS = frozenset({"faulted", "fault"})
-_DROP_KINDS = frozenset({"dropped", "ingress.dropped", "runtime.session.ingress.dropped"})
-
-
 def run_sequence_view(
-    events: Iterable[object],
+    events: Iterable[MachineEvent | EventRecord],
     *,
     roles: Iterable[str] = (),
     title: str = "run",
@@ -191,10 +190,10 @@ def run_sequence_view(
 ) -> SequenceView:
     """The sequence diagram of recorded events, in order; drops and faults are marked.
 
-    ``events`` may be machine events, runtime event-log records or plain dicts; each
+    ``events`` are machine events and runtime event-log records; each
     ``sent`` opens an arrow that the matching ``received`` on the same edge (FIFO) closes.
     """
-    records = [event_record(e) for e in events]
+    records = [event_view(e) for e in events]
     acc = _Rows(limit=limit)
     open_sends: dict[tuple[str, str], list[int]] = {}
     for rec in records:
@@ -208,20 +207,20 @@ def run_sequence_view(
     )
 
 
-def _add_event(rec: EventRecord, acc: _Rows, open_sends: dict[tuple[str, str], list[int]]) -> None:
+def _add_event(rec: EventView, acc: _Rows, open_sends: dict[tuple[str, str], list[int]]) -> None:
     if rec.kind in SEND_KINDS and rec.sender and rec.receiver:
         _add_send(rec, acc, open_sends)
     elif rec.kind in RECV_KINDS and rec.sender and rec.receiver:
         _add_receive(rec, acc, open_sends)
-    elif rec.kind in _FAULT_KINDS or rec.kind.endswith(".faulted"):
+    elif rec.kind == EventKind.FAULTED:
         acc.add(RowKind.FAULT, rec.actors, f"faulted: {rec.detail or rec.label}".strip(), 0)
-    elif rec.kind in _DROP_KINDS:
+    elif rec.kind == RuntimeSessionEvent.INGRESS_DROPPED:
         acc.add(RowKind.DROP, rec.actors, f"dropped {rec.detail}".strip(), 0)
     else:
         acc.add(RowKind.EVENT, rec.actors, _event_text(rec), 0)
 
 
-def _add_send(rec: EventRecord, acc: _Rows, open_sends: dict[tuple[str, str], list[int]]) -> None:
+def _add_send(rec: EventView, acc: _Rows, open_sends: dict[tuple[str, str], list[int]]) -> None:
     row = acc.add(RowKind.MESSAGE, (rec.sender, rec.receiver), f"{rec.kind} {rec.label}", 0)
     if row is None:
         return
@@ -237,9 +236,7 @@ def _add_send(rec: EventRecord, acc: _Rows, open_sends: dict[tuple[str, str], li
     open_sends.setdefault((rec.sender, rec.receiver), []).append(len(acc.arrows) - 1)
 
 
-def _add_receive(
-    rec: EventRecord, acc: _Rows, open_sends: dict[tuple[str, str], list[int]]
-) -> None:
+def _add_receive(rec: EventView, acc: _Rows, open_sends: dict[tuple[str, str], list[int]]) -> None:
     row = acc.add(RowKind.RECEIVE, (rec.receiver,), f"{rec.kind} {rec.label}", 0)
     pending = open_sends.get((rec.sender, rec.receiver), [])
     if row is None or not pending:
@@ -248,12 +245,12 @@ def _add_receive(
     acc.arrows[at] = replace(acc.arrows[at], end_row=row, status=ArrowStatus.DELIVERED)
 
 
-def _event_text(rec: EventRecord) -> str:
+def _event_text(rec: EventView) -> str:
     parts = [rec.kind, rec.label, rec.detail]
     return " ".join(p for p in parts if p)
 
 
-def _run_roles(given: Iterable[str], records: list[EventRecord]) -> tuple[str, ...]:
+def _run_roles(given: Iterable[str], records: list[EventView]) -> tuple[str, ...]:
     out = list(dict.fromkeys(given))
     for rec in records:
         for role in rec.actors:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from aura_kit.widgets.explorer import (
+    from aura_kit.widgets.explorer_widget import (
         Explorer,
         automata_figure,
         event_table,
@@ -20,16 +20,16 @@ if TYPE_CHECKING:
 __all__ = ["Explorer", "automata_figure", "event_table", "explorer", "ownership_figure"]
 
 _LAZY = {
-    "Explorer": "aura_kit.widgets.explorer",
-    "automata_figure": "aura_kit.widgets.explorer",
-    "event_table": "aura_kit.widgets.explorer",
-    "ownership_figure": "aura_kit.widgets.explorer",
+    "Explorer": "aura_kit.widgets.explorer_widget",
+    "automata_figure": "aura_kit.widgets.explorer_widget",
+    "event_table": "aura_kit.widgets.explorer_widget",
+    "ownership_figure": "aura_kit.widgets.explorer_widget",
 }
 
 
 def explorer(protocol: str | None = None, **options: Any) -> Explorer:
     """An explorer widget for ``protocol`` (a bundled protocol name; default the first)."""
-    from aura_kit.widgets.explorer import Explorer
+    from aura_kit.widgets.explorer_widget import Explorer
 
     return Explorer.for_protocol(protocol, **options)
 

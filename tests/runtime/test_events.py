@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import logging
 from pathlib import Path
 
@@ -12,9 +13,11 @@ from aura_kit.runtime import (
     EffectSystem,
     EventLog,
     EventLogFormatError,
+    EventRecord,
     OwnerTransferError,
     RuntimeSessionEvent,
 )
+from tests.conftest import ROOT
 from tests.ownership.support import roles_for, sid
 
 
@@ -67,12 +70,27 @@ def test_events_log_records_in_order_with_seed_fields() -> None:
     assert rows[2]["error_kind"] == "owner_transfer" and rows[2]["level"] == "warning"
 
 
-def test_events_to_dataframe_has_base_columns_first() -> None:
-    """to_dataframe gives one row per event, base columns first."""
-    frame = _busy_log().event_log.to_dataframe()
-    assert list(frame.columns[:5]) == ["authority", "seq", "event", "level", "message"]
-    assert len(frame) == 4 and "to_generation" in frame.columns
-    assert list(EventLog().to_dataframe().columns) == ["seq", "event", "level", "message"]
+def test_events_core_never_imports_pandas() -> None:
+    """No module of the core layers imports pandas, not even inside a function."""
+    problems = []
+    for layer in ("protocol", "machine", "ownership", "runtime"):
+        for path in sorted((ROOT / "aura_kit" / layer).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module]
+                if any(n.split(".")[0] == "pandas" for n in names):
+                    problems.append(str(path.relative_to(ROOT)))
+    assert problems == []
+
+
+def test_events_records_are_the_one_record_type() -> None:
+    """Every record of a busy log is an EventRecord; its rows are plain dicts."""
+    log = _busy_log().event_log
+    assert all(type(r) is EventRecord for r in log.records)
+    assert all(type(row) is dict for row in log.to_records())
 
 
 def test_events_jsonl_round_trip(tmp_path: Path) -> None:

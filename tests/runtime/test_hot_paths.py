@@ -30,7 +30,10 @@ def test_hot_paths_ingress_note_equals_emitted_record() -> None:
     with effects.task("t"):
         owner = _owner(effects)
     log = ev.EventLog("a")
-    ev.note_session_ingress_received(log, owner, "advance_round", "A")
+    fields = ev.ingress_received_fields(owner, "advance_round", "A")
+    log.append(
+        ev.RuntimeSessionEvent.INGRESS_RECEIVED, "debug", ev.INGRESS_RECEIVED_MESSAGE, fields
+    )
     public = ev.log_session_ingress_received(log, owner, "advance_round", "A")
     first, second = log.records
     assert second == public
@@ -45,7 +48,7 @@ def test_hot_paths_records_survive_clear_and_mixed_emits() -> None:
     assert len(log.records) == 1
     log.clear()
     log.emit("x.b", "info", "two", flag=True)
-    log._store("x.c", "debug", "three", (("k", "v"),), False)
+    log.append("x.c", "debug", "three", (("k", "v"),), log=False)
     assert [(r.seq, r.event) for r in log.records] == [(2, "x.b"), (3, "x.c")]
     assert all(isinstance(r, ev.EventRecord) for r in log)
 

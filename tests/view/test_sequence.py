@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from aura_kit.machine import CodeImage, ProtocolMachine, StepResult
+from aura_kit.machine.values import EventKind, MachineEvent
+from aura_kit.runtime import EventRecord
 from aura_kit.view import ArrowStatus, RowKind, protocol_sequence_view, run_sequence_view
 from tests.view.samples import ping_loop, two_buyer
 
@@ -58,9 +60,15 @@ def test_run_sequence_pairs_sends_with_receives() -> None:
 def test_run_sequence_marks_drops_faults_and_lost_messages() -> None:
     """Drops and faults get their own rows; an unreceived send stays in flight."""
     events = [
-        {"kind": "sent", "role": "A", "peer": "B", "label": "Hello"},
-        {"event": "runtime.session.ingress.dropped", "fields": {"error": "stale owner"}},
-        {"kind": "faulted", "role": "B", "detail": "bad payload"},
+        MachineEvent(kind=EventKind.SENT, tick=1, session=0, role="A", peer="B", label="Hello"),
+        EventRecord(
+            seq=1,
+            event="runtime.session.ingress.dropped",
+            level="warning",
+            message="Dropped owned session ingress",
+            fields=(("error", "stale owner"),),
+        ),
+        MachineEvent(kind=EventKind.FAULTED, tick=2, session=0, role="B", detail="bad payload"),
     ]
     view = run_sequence_view(events)
     kinds = [r.kind for r in view.rows]
