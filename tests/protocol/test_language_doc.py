@@ -1,0 +1,31 @@
+"""Every ```choreo block of docs/protocol-language.md is checked: `// ok` or `// refused: X`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from aura_kit.protocol import errors
+from aura_kit.protocol.parser import parse_protocol
+from aura_kit.protocol.projection import project_all
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol-language.md"
+BLOCKS = re.findall(r"^```choreo\n(.*?)^```", DOC.read_text(encoding="utf-8"), re.M | re.S)
+
+
+def test_doc_has_blocks() -> None:
+    assert len(BLOCKS) >= 10
+
+
+@pytest.mark.parametrize("block", BLOCKS)
+def test_block(block: str) -> None:
+    mark = block.splitlines()[0].strip()
+    if mark == "// ok":
+        project_all(parse_protocol(block))
+        return
+    found = re.fullmatch(r"// refused: (\w+)", mark)
+    assert found, f"unmarked choreo block: {mark!r}"
+    with pytest.raises(getattr(errors, found.group(1))):
+        project_all(parse_protocol(block))
