@@ -1,6 +1,6 @@
 """aura_kit: explore and teach session ownership in multiparty protocols.
 
-Everything public in the core layers is importable from here (SPEC §10): the protocol layer
+Everything public in the core layers is importable from here: the protocol layer
 (text format, types, projection), the protocol machine, ownership values and registries, and
 the runtime (EffectSystem, owned VM sessions, transport, drivers) and the lab's ``World``,
 scenarios and attacks. Pictures live in

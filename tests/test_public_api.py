@@ -1,10 +1,10 @@
-"""The names SPEC §10 promises are importable from the top-level package."""
+"""The seed-named and layer names that are importable from the top-level package."""
 
 from __future__ import annotations
 
 import aura_kit
 
-SPEC_NAMES = [
+PUBLIC_NAMES = [
     "Protocol",
     "parse_protocol",
     "parse_protocols",
@@ -77,10 +77,10 @@ ERROR_KINDS = {
 
 
 def test_public_api_exports_every_spec_name() -> None:
-    """Every name of SPEC §10 is an attribute of aura_kit and listed in __all__."""
-    missing = [name for name in SPEC_NAMES if name not in aura_kit.__all__]
+    """Every promised public name is an attribute of aura_kit and listed in __all__."""
+    missing = [name for name in PUBLIC_NAMES if name not in aura_kit.__all__]
     assert missing == []
-    for name in SPEC_NAMES:
+    for name in PUBLIC_NAMES:
         assert getattr(aura_kit, name) is not None
 
 

@@ -46,7 +46,7 @@ class SessionStatus(StrEnum):
 
 
 class EventKind(StrEnum):
-    """Kinds of machine events (SPEC section 3)."""
+    """Kinds of machine events."""
 
     OPENED = "opened"
     SENT = "sent"

@@ -1,6 +1,6 @@
 """Link boundaries: which fragments an ingress touches, checked against a capability scope.
 
-Invariants (SPEC 4.1):
+Invariants:
 - ``for_scope(SESSION)`` has no keys; ``for_scope(fragments(S))`` has keys ``S``;
 - ``for_protocol(p)`` has key ``protocol:p`` and scope SESSION;
 - ``for_bundle_id(b)`` has key ``bundle:b`` and scope ``fragments({bundle:b})``;

@@ -1,6 +1,6 @@
 """``EffectSystem``: one per authority; task binding, owner records, fragments, events.
 
-Invariants (SPEC 4.2):
+Invariants:
 - each execution context (see ``tasks``) is bound to at most one active session; a start
   binds the caller's context; an end or cancel unbinds every context bound to the session,
   then runs every ``on_any_session_end`` listener (an attached network drops the session's

@@ -3,7 +3,7 @@
 A small world of two authorities holds live, transferred, attenuated and ended sessions. Each
 example builds a capability by hand from one of the recipes below, presents it from the
 context bound to the target session through one of the owner-checked calls, and compares the
-error with a reference model of SPEC 4.2's owner check.
+error with a reference model of the owner check.
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ def test_logic_stale_handle_needs_a_transfer_first() -> None:
 
 
 def test_logic_forged_capability_is_refused_and_changes_nothing() -> None:
-    """A hand-made tag is rejected (SPEC 9.1) and the owner stays as it was."""
+    """A hand-made tag is rejected and the owner stays as it was."""
     model = opened()
     before = model.owner("Buyer2")
     result = model.attack(AttackKind.FORGED_CAPABILITY, "Buyer2")
@@ -143,7 +143,7 @@ def test_logic_attenuated_session_still_runs_to_the_end() -> None:
 
 
 def test_logic_widening_is_refused_under_the_default_policy() -> None:
-    """After attenuation a widening transfer is an OwnerTransferError (SPEC 9.2)."""
+    """After attenuation a widening transfer is an OwnerTransferError."""
     model = opened()
     model.attenuate("Buyer1")
     generation = model.owner("Buyer1").capability.generation

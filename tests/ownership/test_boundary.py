@@ -1,4 +1,4 @@
-"""LinkBoundary constructors and ``is_allowed_by`` (SPEC 4.1)."""
+"""LinkBoundary constructors and ``is_allowed_by``."""
 
 from __future__ import annotations
 

@@ -34,7 +34,7 @@ LOOP = Mu(
 
 
 def test_local_spec_example_parses_and_prints() -> None:
-    """The SPEC's example reads to the expected value and prints back verbatim."""
+    """The notation example reads to the expected value and prints back verbatim."""
     text = "rec Loop.Client?{Ping(int).Client!Pong(int).Loop, Stop.end}"
     assert parse_local(text) == LOOP
     assert format_local(LOOP) == text

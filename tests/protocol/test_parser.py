@@ -31,7 +31,7 @@ def msg(p: str, q: str, label: str, cont: object = End(), sort: Sort = Sort.UNIT
 
 
 def test_parser_two_buyer_structure() -> None:
-    """The SPEC example parses to nested messages ending in one two-branch choice."""
+    """The two-buyer example parses to nested messages ending in one two-branch choice."""
     p = parse_protocol(TWO_BUYER)
     assert p.name == "TwoBuyer"
     assert p.roles == ("Buyer1", "Buyer2", "Seller")

@@ -1,4 +1,4 @@
-"""EffectSystem: start, binding, generations, end, cancel, callbacks (SPEC 4.2)."""
+"""EffectSystem: start, binding, generations, end, cancel, callbacks."""
 
 from __future__ import annotations
 

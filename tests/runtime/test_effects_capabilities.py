@@ -1,4 +1,4 @@
-"""Unforgeable capabilities, stale copies and attenuation policy (SPEC 9.1, 9.2)."""
+"""Unforgeable capabilities, stale copies and attenuation policy."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Stateful model test: the EffectSystem against a tiny reference model of SPEC 4.2.
+"""Stateful model test: the EffectSystem against a tiny reference model of the owner registry.
 
 Hypothesis drives start, assert, transfer, attenuate, forge, claim, release, end and cancel
 across several HostTasks and session ids; every outcome (success or the exact error class and

@@ -1,4 +1,4 @@
-"""Round scenarios of SPEC §11: pending sends, choices, peer mappings, cancellation, delegation."""
+"""Round scenarios: pending sends, choices, peer mappings, cancellation, delegation."""
 
 from __future__ import annotations
 
