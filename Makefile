@@ -57,7 +57,7 @@ test-unit: $(STAMP)  ## unit and property tests (fast Hypothesis profile)
 test-notebooks: $(STAMP)  ## every notebook through nbval
 	$(PYTEST) $(NBVAL) notebooks -q
 
-test-browser: $(STAMP)  ## JupyterLab + Chromium end to end
+test-browser: $(STAMP) $(LAB_OVERRIDES)  ## JupyterLab + Chromium end to end (with make lab's settings)
 	$(PYTEST) -m browser tests/browser -q
 
 test-long: $(STAMP)  ## the long Hypothesis profile (5,000 examples per property, 100,000 fuzz inputs)

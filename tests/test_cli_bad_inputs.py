@@ -411,6 +411,36 @@ def test_cli_app_without_voila_says_how_to_install(
     ]
 
 
+def test_cli_app_check_without_voila_exits_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """app --check runs the same checks: without Voila it exits 1 with the pip command."""
+    monkeypatch.setattr(app, "find_spec", lambda name: None if name == "voila" else object())
+    assert main(["app", "--check"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "voila is not installed; install it with pip install 'aura_kit[lab]'" in captured.err
+
+
+def test_cli_app_check_passes_and_serves_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """app --check with everything in place exits 0 and starts no Voila process."""
+    monkeypatch.setattr(app, "find_spec", lambda name: object())
+
+    def no_voila(*args: object, **kwargs: object) -> None:
+        raise AssertionError("app --check must not start Voila")
+
+    monkeypatch.setattr(app.subprocess, "Popen", no_voila)
+    with socket.socket() as probe:
+        probe.bind((app.HOST, 0))
+        port = probe.getsockname()[1]
+    assert main(["app", "--check", "--port", str(port)]) == 0
+    assert capsys.readouterr().out == (
+        f"aura-kit app: ready to serve on http://127.0.0.1:{port}/ (--check: not started)\n"
+    )
+
+
 def test_cli_interrupt_exits_130_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

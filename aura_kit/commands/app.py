@@ -33,6 +33,7 @@ EXAMPLES = f"""\
 examples:
   aura-kit app
   aura-kit app --port 9000 --protocol PingPong
+  aura-kit app --check        (only the checks: exit 0 when the app could serve)
 
 Needs Voila ({INSTALL_LAB}). Without it the same explorer runs in any
 Jupyter notebook: from aura_kit.widgets import explorer; explorer()"""
@@ -48,6 +49,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="NAME",
         help="name of the bundled protocol shown first (e.g. TwoBuyer, PingPong)",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="run the checks only (port, protocol, Voila, ipywidgets); serve nothing",
     )
 
 
@@ -96,8 +102,11 @@ def voila_argv(notebook: Path, port: int) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Check, then serve the explorer until Voila exits or the user presses Ctrl-C."""
+    """Check, then (unless ``--check``) serve until Voila exits or the user presses Ctrl-C."""
     preflight(args.port, args.protocol)
+    if args.check:
+        print(f"{WHERE}: ready to serve on http://{HOST}:{args.port}/ (--check: not started)")
+        return 0
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with tempfile.TemporaryDirectory(prefix="aura-app-") as folder:
         notebook = write_app_notebook(Path(folder), args.protocol)

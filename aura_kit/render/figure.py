@@ -3,14 +3,15 @@
 Invariants:
 - ``graphviz`` is imported only inside the functions that run ``dot``;
 - ``_repr_mimebundle_`` never raises and always holds ``text/plain``; it adds
-  ``image/svg+xml`` only when ``dot`` ran successfully;
+  ``image/svg+xml`` only when ``dot`` ran successfully; when it could not, the text ends with
+  a hint saying why and how to get the DOT, and the DOT itself is in the bundle as
+  ``text/vnd.graphviz`` (front ends without a renderer for it show the text);
 - ``render_to_file`` picks the format from the suffix (.svg, .png, .dot, .txt) and writes
   nothing when rendering fails.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from aura_kit.render.errors import RenderError
 
 FORMATS = (".svg", ".png", ".dot", ".gv", ".txt")
 MEANWHILE = "meanwhile the text form and .dot or .txt files work without it"
+DOT_MIME = "text/vnd.graphviz"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,11 +43,15 @@ class Figure:
     def _repr_mimebundle_(
         self, include: Iterable[str] | None = None, exclude: Iterable[str] | None = None
     ) -> dict[str, str]:
-        """SVG when ``dot`` works, always ``text/plain``; never raises."""
+        """SVG when ``dot`` works, always ``text/plain``, the DOT when SVG failed; never raises."""
         bundle: dict[str, str] = {"text/plain": self.text}
-        if _wanted("image/svg+xml", include, exclude):
-            with contextlib.suppress(Exception):  # display never fails; text stays
-                bundle["image/svg+xml"] = self.svg()
+        if not _wanted("image/svg+xml", include, exclude):
+            return bundle
+        try:
+            bundle["image/svg+xml"] = self.svg()
+        except Exception as error:  # display never fails: the text and the DOT stay
+            bundle["text/plain"] = f"{self.text}\n\n{no_picture_hint(error)}"
+            bundle[DOT_MIME] = self.dot
         return bundle
 
     def __str__(self) -> str:
@@ -67,6 +73,16 @@ class Figure:
     def save(self, path: str | Path) -> Path:
         """Write this figure to ``path`` (format by suffix)."""
         return write_figure(self, Path(path))
+
+
+def no_picture_hint(error: Exception) -> str:
+    """The line shown under a figure's text when no SVG could be made: why, and the DOT."""
+    reason = str(error) if isinstance(error, RenderError) else type(error).__name__
+    return (
+        f"(no picture: {reason})\n"
+        "(the DOT source: from aura_kit.render import figure_for; figure_for(x).dot,"
+        " or figure_for(x).save('x.dot') to write it)"
+    )
 
 
 def _wanted(mime: str, include: Iterable[str] | None, exclude: Iterable[str] | None) -> bool:

@@ -6,8 +6,9 @@ Invariants:
 - the panels are drawn from the model's world: the ownership graph and the automata (current
   state marked; a state the automata view cannot place is left unmarked) through the render
   layer, the journal as a DataFrame (render, view and pandas are imported when first drawn);
-- panels are redrawn by replacing the outputs of ``Output`` widgets with
-  ``append_display_data`` (never ``with out: print``), so nbval sees stable outputs;
+- panels are redrawn by replacing the outputs of ``Output`` widgets with display data
+  (never ``with out: print``), so nbval sees stable outputs; a figure that could not be
+  drawn (no ``dot``) shows its text form and a "Download DOT" link;
 - every control carries a stable CSS class (``aura-step``, ``aura-graph`` ...) for browser tests.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import ipywidgets as w
 
@@ -106,6 +108,23 @@ def _show(out: w.Output, *objects: Any) -> None:
             out.append_stdout(obj if obj.endswith("\n") else obj + "\n")
         else:
             out.append_display_data(obj)
+
+
+def _show_figure(out: w.Output, figure: Figure) -> None:
+    """Show a figure; where no SVG could be made (no ``dot``), add a "Download DOT" link."""
+    bundle = figure._repr_mimebundle_()
+    outputs = [{"output_type": "display_data", "data": bundle, "metadata": {}}]
+    if "image/svg+xml" not in bundle:
+        link = {"text/html": dot_download_link(figure), "text/plain": "Download DOT"}
+        outputs.append({"output_type": "display_data", "data": link, "metadata": {}})
+    out.outputs = tuple(outputs)
+
+
+def dot_download_link(figure: Figure) -> str:
+    """An HTML link that saves the figure's DOT source as ``TITLE.dot``."""
+    name = "".join(c if c.isalnum() else "-" for c in figure.title).strip("-") or figure.kind
+    href = "data:text/vnd.graphviz;charset=utf-8," + quote(figure.dot)
+    return f'<a class="aura-download-dot" download="{name}.dot" href="{href}">Download DOT</a>'
 
 
 def _styled(text: str, ok: bool) -> str:
@@ -213,8 +232,8 @@ class Explorer:
         action = "" if last is None else f"<br>{_styled(f'{last.action}: {last.message}', last.ok)}"
         self.status.value = f"<b>{_escape(model.status_line())}</b>{action}"
         self.error.value = _error_html(last)
-        _show(self.panels["graph"], ownership_figure(model))
-        _show(self.panels["automata"], automata_figure(model))
+        _show_figure(self.panels["graph"], ownership_figure(model))
+        _show_figure(self.panels["automata"], automata_figure(model))
         _show(self.panels["buffers"], model.buffers_text())
         _show(self.panels["events"], event_table(model, last=EVENT_ROWS))
 

@@ -10,6 +10,7 @@ import pytest
 from aura_kit.machine import CodeImage, ProtocolMachine
 from aura_kit.protocol import parse_local
 from aura_kit.render import Figure, RenderError, figure_for, render_to_file
+from aura_kit.render.figure import DOT_MIME
 from tests.view.samples import deadlocking_result, ownership_world, two_buyer
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not on PATH")
@@ -20,11 +21,14 @@ def _figure() -> Figure:
 
 
 def test_figure_text_without_dot_on_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """With no dot binary, the bundle still has text/plain and nothing escapes."""
+    """With no dot binary, the bundle has the text with a hint, and the DOT; nothing escapes."""
     monkeypatch.setenv("PATH", str(tmp_path))
-    bundle = _figure()._repr_mimebundle_()
-    assert set(bundle) == {"text/plain"}
-    assert "Buyer1 -> Seller: Title(str)" in bundle["text/plain"]
+    fig = _figure()
+    bundle = fig._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", DOT_MIME}
+    assert bundle["text/plain"].startswith(fig.text + "\n\n(no picture: dot binary not found:")
+    assert "figure_for(x).save('x.dot')" in bundle["text/plain"]
+    assert bundle[DOT_MIME] == fig.dot
 
 
 def test_figure_text_with_missing_dot_binary(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -33,14 +37,15 @@ def test_figure_text_with_missing_dot_binary(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(dot_command, "DOT_BINARY", Path("/nonexistent/dot"))
     fig = _figure()
-    assert set(fig._repr_mimebundle_()) == {"text/plain"}
+    assert set(fig._repr_mimebundle_()) == {"text/plain", DOT_MIME}
     with pytest.raises(RenderError, match="dot binary not found"):
         fig.svg()
 
 
 def test_figure_exclude_svg_skips_dot() -> None:
-    """Excluding image/svg+xml leaves only the text form."""
-    assert set(_figure()._repr_mimebundle_(exclude=["image/svg+xml"])) == {"text/plain"}
+    """Excluding image/svg+xml leaves only the text form, without a hint."""
+    fig = _figure()
+    assert fig._repr_mimebundle_(exclude=["image/svg+xml"]) == {"text/plain": fig.text}
 
 
 def test_figure_format_specs() -> None:
@@ -113,7 +118,10 @@ def test_render_to_file_unknown_suffix(tmp_path: Path) -> None:
 @needs_dot
 def test_figure_svg_when_dot_available() -> None:
     """With dot, the bundle carries an SVG document too."""
-    bundle = _figure()._repr_mimebundle_()
+    fig = _figure()
+    bundle = fig._repr_mimebundle_()
+    assert bundle["text/plain"] == fig.text
+    assert DOT_MIME not in bundle
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
     assert "Title(str)" in bundle["image/svg+xml"]
 

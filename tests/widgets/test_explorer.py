@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
 from aura_kit.lab import AttackKind
 from aura_kit.widgets import explorer
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not on PATH")
 
 
 def test_explorer_buttons_carry_css_classes() -> None:
@@ -39,3 +48,32 @@ def test_explorer_open_switches_protocol() -> None:
     ui.click("open")
     assert ui.model.protocol.name == "Ring"
     assert tuple(ui.role.options) == ("A", "B", "C")
+
+
+def test_explorer_offers_dot_download_without_the_dot_binary(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With dot missing, the figure panels show the text form and a Download DOT link."""
+    import graphviz.backend.dot_command as dot_command
+
+    monkeypatch.setattr(dot_command, "DOT_BINARY", Path("/nonexistent/dot"))
+    ui = explorer("PingPong")
+    for key in ("graph", "automata"):
+        shown, link = ui.panels[key].outputs
+        assert set(shown["data"]) == {"text/plain", "text/vnd.graphviz"}
+        href = re.search(
+            r'href="data:text/vnd\.graphviz;charset=utf-8,([^"]*)"', link["data"]["text/html"]
+        )
+        assert href is not None
+        assert unquote(href.group(1)) == shown["data"]["text/vnd.graphviz"]
+        assert ">Download DOT</a>" in link["data"]["text/html"]
+
+
+@pytest.mark.dot
+@needs_dot
+def test_explorer_shows_svg_and_no_download_link_with_dot() -> None:
+    """With dot, each figure panel holds one SVG output and no Download DOT link."""
+    ui = explorer("PingPong")
+    for key in ("graph", "automata"):
+        (shown,) = ui.panels[key].outputs
+        assert "image/svg+xml" in shown["data"]
