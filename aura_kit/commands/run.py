@@ -31,6 +31,7 @@ examples:
   aura-kit run my_scenario.json
   aura-kit run data/scenarios/two_buyer.json --events
   aura-kit run data/scenarios/timeout.json --wide | less -S
+  aura-kit run stale_handle --policy seed
   cat my_scenario.json | aura-kit run -
 
 Exit 0 when every expectation held, 1 when the file is refused or an expectation failed."""
@@ -52,13 +53,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print outcomes and event fields whole (default: fit the terminal width)",
     )
+    parser.add_argument(
+        "--policy",
+        choices=("kit", "seed"),
+        default=None,
+        help="run under this OwnershipPolicy preset (default: the scenario's own, else kit)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Load, run, print; non-zero when the file is bad or an expectation fails."""
-    report = load_and_run(args.scenario)
+    report = load_and_run(args.scenario, getattr(args, "policy", None))
     width = None if args.wide else shutil.get_terminal_size().columns
-    print(heading(f"scenario {report.scenario.name}", report, width))
+    title = f"scenario {report.scenario.name}"
+    if report.scenario.policy != "kit":
+        title += f" (policy {report.scenario.policy})"
+    print(heading(title, report, width))
     print(table(report, width))
     if args.events:
         print("\n".join(event_lines(report, width)))
@@ -68,9 +78,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def load_and_run(path: str) -> ScenarioReport:
-    """The report of the scenario file at ``path`` (``-``: standard input)."""
-    return run_loaded(read_scenario(path))
+def load_and_run(path: str, policy: str | None = None) -> ScenarioReport:
+    """The report of the scenario file at ``path`` (``-``: standard input), under ``policy``
+    (``"kit"`` or ``"seed"``) when given instead of the scenario's own."""
+    scenario = read_scenario(path)
+    if policy is not None:
+        scenario = replace(scenario, policy=policy)
+    return run_loaded(scenario)
 
 
 def run_loaded(scenario: Scenario) -> ScenarioReport:

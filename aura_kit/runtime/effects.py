@@ -374,7 +374,10 @@ class EffectSystem(Displayable):
             self._fragments.move(owner.session_id, current.owner_label, label)
         except FragmentError as exc:
             raise refuse(str(exc)) from None
-        return self._sessions.transfer(owner.session_id, owner.capability, label, scope)
+        verify_tag = self.policy.capability_check == "tag"
+        return self._sessions.transfer(
+            owner.session_id, owner.capability, label, scope, verify_tag=verify_tag
+        )
 
     # -- fragments ------------------------------------------------------------------------
     def claim_vm_fragments_for_manifest(
@@ -439,9 +442,13 @@ class EffectSystem(Displayable):
 
     def _ensure(self, owner: RuntimeSessionOwner) -> OwnerRecord:
         _require_owner(owner)
+        verify_tag = self.policy.capability_check == "tag"
         try:
-            return self._sessions.ensure(owner.session_id, owner.capability)
+            return self._sessions.ensure(owner.session_id, owner.capability, verify_tag=verify_tag)
         except SessionOwnershipError as error:
+            if self.policy.live_errors == "seed":
+                generation = self._sessions.generation(owner.session_id)
+                raise seed_ingress_error(error, owner, generation) from None
             raise ingress_error(error, owner) from None
 
     def _assert_boundary_locked(
@@ -454,6 +461,9 @@ class EffectSystem(Displayable):
             raise InvalidIngressRouting(owner.session_id, owner.owner_label, details)
 
     def _assert_session_locked(self, owner: RuntimeSessionOwner) -> None:
+        if self.policy.live_errors == "seed":  # the seed checks the session boundary first
+            session_boundary = LinkBoundary.for_scope(Scope.SESSION)
+            self._assert_boundary_locked(owner, session_boundary, current_context(self))
         self._check_binding(current_context(self), owner)
         record = self._ensure(owner)
         if not record.scope.is_session:
@@ -470,6 +480,32 @@ def ingress_error(error: SessionOwnershipError, owner: RuntimeSessionOwner) -> S
         return StaleOwner(error.session_id, error.expected_owner)
     details = CapabilityRejected(error.details())
     return InvalidIngressRouting(error.session_id, owner.owner_label, details)
+
+
+def seed_ingress_error(
+    error: SessionOwnershipError, owner: RuntimeSessionOwner, generation: int
+) -> InvalidIngressRouting:
+    """The seed's live-path mapping: every owner-check failure is ``CapabilityRejected``.
+
+    The seed's ``assert_owned_choreography_boundary`` and
+    ``transfer_owned_choreography_session_owner`` wrap whatever
+    ``ensure_runtime_choreography_session_owner_capability`` reports in
+    ``InvalidIngressRouting(CapabilityRejected)``; ``MissingOwner`` and ``StaleOwner`` are
+    never raised there.
+    """
+    if error.kind is SessionOwnershipErrorKind.MISSING_OWNER:
+        details = error.details()
+    else:
+        details = seed_capability_rejected_text(owner, generation)
+    return InvalidIngressRouting(owner.session_id, owner.owner_label, CapabilityRejected(details))
+
+
+def seed_capability_rejected_text(owner: RuntimeSessionOwner, generation: int) -> str:
+    """The seed's live-path detail text for a refused capability."""
+    return (
+        f"runtime session {owner.session_id} rejected capability for owner "
+        f"{owner.owner_label}; current generation is {generation}"
+    )
 
 
 def _require_owner(owner: object) -> None:
