@@ -478,6 +478,9 @@ def ingress_error(error: SessionOwnershipError, owner: RuntimeSessionOwner) -> S
         return MissingOwner(error.session_id)
     if kind is SessionOwnershipErrorKind.OWNER_MISMATCH:
         return StaleOwner(error.session_id, error.expected_owner)
+    if kind is SessionOwnershipErrorKind.CAPABILITY_MISMATCH:  # the seed's live-path text
+        text = seed_capability_rejected_text(owner, error.current_generation)
+        return InvalidIngressRouting(error.session_id, owner.owner_label, CapabilityRejected(text))
     details = CapabilityRejected(error.details())
     return InvalidIngressRouting(error.session_id, owner.owner_label, details)
 

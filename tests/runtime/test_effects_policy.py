@@ -111,3 +111,17 @@ def test_effects_policy_fragment_owner_asserting_session_gets_the_seeds_boundary
         with pytest.raises(InvalidIngressRouting):
             fx.end_owned_choreography_session(narrow)
         assert fx.is_active(owner.session_id)
+
+
+def test_effects_policy_old_generation_detail_is_the_seeds_text_under_both() -> None:
+    """An old generation's CapabilityRejected carries the seed's live-path wording."""
+    for policy in (KIT, SEED):
+        fx = EffectSystem("alice", policy=policy)
+        owner = fx.start_owned_choreography_session("owner-a", sid(5), roles_for(fx))
+        fx.transfer_owned_choreography_session_owner(owner, "owner-a", Scope.SESSION)
+        with pytest.raises(InvalidIngressRouting) as info:
+            fx.assert_owned_choreography_session(owner)
+        assert info.value.details.details == (
+            f"runtime session {owner.session_id} rejected capability for owner owner-a; "
+            "current generation is 2"
+        )
