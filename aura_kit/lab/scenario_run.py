@@ -61,14 +61,18 @@ def build_world(scenario: Scenario, policy: OwnershipPolicy | None = None) -> Wo
         raise ScenarioError(scenario.source, "authorities", str(error)) from None
 
 
-def run_scenario(scenario: Scenario, policy: OwnershipPolicy | None = None) -> ScenarioReport:
-    """Run every step (under ``policy`` when given); stop at the first unmet expectation."""
+def run_scenario(
+    scenario: Scenario, policy: OwnershipPolicy | None = None, *, keep_going: bool = False
+) -> ScenarioReport:
+    """Run every step (under ``policy`` when given); stop at the first unmet expectation,
+    or with ``keep_going`` record it and run the remaining steps too."""
     report = ScenarioReport(scenario=scenario, world=build_world(scenario, policy))
     runner = _Runner(report)
     for step in scenario.steps:
         failure = runner.run_step(step)
-        if failure is not None:
+        if failure is not None and report.failure is None:
             report.failure = f"step {step.index} ({step.do}): {failure}"
+        if failure is not None and not keep_going:
             break
     return report
 
