@@ -415,20 +415,21 @@ class EffectSystem(Displayable):
     def _start_problem(
         self, context: Hashable, sid: SessionId, label: object, roles: tuple[Any, ...]
     ) -> tuple[Reason, str] | None:
-        bound = self._bindings.get(context)
-        if bound is not None:
-            return Reason.TASK_ALREADY_BOUND, (
-                f"task already bound to active choreography session {bound}"
-            )
-        if self._sessions.record(sid) is not None:
-            return Reason.ALREADY_EXISTS, f"session {sid} already exists"
-        if not isinstance(label, str) or not label:
-            return Reason.OTHER, f"owner label must be a non-empty string, got {label!r}"
+        # the seed's order: its start_session checks the roles before the task binding
         if not all(isinstance(r, ChoreographicRole) for r in roles):
             return Reason.OTHER, "roles must be ChoreographicRole values"
         if not any(r.authority == self.authority for r in roles):
             mine = f"expected at least one role for authority {self.authority}"
             return Reason.OTHER, f"roles {[str(r.authority) for r in roles]} hold none; {mine}"
+        bound = self._bindings.get(context)
+        if bound is not None:  # the seed's InternalError text, which its classifier matches
+            return Reason.TASK_ALREADY_BOUND, (
+                f"Internal error: task already bound to active choreography session {bound}"
+            )
+        if self._sessions.record(sid) is not None:
+            return Reason.ALREADY_EXISTS, f"Session already exists: {sid}"
+        if not isinstance(label, str) or not label:
+            return Reason.OTHER, f"owner label must be a non-empty string, got {label!r}"
         return None
 
     def _check_binding(self, context: Hashable, owner: RuntimeSessionOwner) -> None:

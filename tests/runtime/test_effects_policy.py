@@ -6,7 +6,13 @@ import dataclasses
 
 import pytest
 
-from aura_kit.ownership import LinkBoundary, OwnershipPolicy, Scope, SessionOwnerCapability
+from aura_kit.ownership import (
+    ChoreographicRole,
+    LinkBoundary,
+    OwnershipPolicy,
+    Scope,
+    SessionOwnerCapability,
+)
 from aura_kit.runtime import (
     BoundaryScopeRejected,
     CapabilityRejected,
@@ -14,6 +20,8 @@ from aura_kit.runtime import (
     FullSessionCapabilityRequired,
     InvalidIngressRouting,
     MissingOwner,
+    SessionStartError,
+    SessionStartFailureReason,
     StaleOwner,
 )
 from tests.ownership.support import roles_for, sid, state
@@ -125,3 +133,27 @@ def test_effects_policy_old_generation_detail_is_the_seeds_text_under_both() -> 
             f"runtime session {owner.session_id} rejected capability for owner owner-a; "
             "current generation is 2"
         )
+
+
+def test_effects_start_checks_roles_before_the_task_binding_as_the_seed() -> None:
+    """A bound task starting with no own role gets OTHER, not TASK_ALREADY_BOUND."""
+    for policy in (KIT, SEED):
+        fx = EffectSystem("alice", policy=policy)
+        fx.start_owned_choreography_session("owner-a", sid(6), roles_for(fx))
+        with pytest.raises(SessionStartError) as info:
+            fx.start_owned_choreography_session("owner-b", sid(7), [ChoreographicRole("bob", 0)])
+        assert info.value.reason is SessionStartFailureReason.OTHER
+
+
+def test_effects_start_messages_carry_the_seeds_inner_wording() -> None:
+    """Already-bound and already-exists messages use the seed's ChoreographyError text."""
+    fx = EffectSystem("alice")
+    owner = fx.start_owned_choreography_session("owner-a", sid(8), roles_for(fx))
+    with pytest.raises(SessionStartError) as bound:
+        fx.start_owned_choreography_session("owner-b", sid(9), roles_for(fx))
+    assert bound.value.message == (
+        f"Internal error: task already bound to active choreography session {owner.session_id}"
+    )
+    with fx.task("other"), pytest.raises(SessionStartError) as exists:
+        fx.start_owned_choreography_session("owner-b", sid(8), roles_for(fx))
+    assert exists.value.message == f"Session already exists: {owner.session_id}"
