@@ -4,7 +4,9 @@ Invariants:
 - each execution context (see ``tasks``) is bound to at most one active session; a start
   binds the caller's context; an end or cancel unbinds every context bound to the session,
   then runs every ``on_any_session_end`` listener (an attached network drops the session's
-  inbox there) and the session's own ``on_session_end`` callbacks;
+  inbox there) and the session's own ``on_session_end`` callbacks; an end is all or nothing:
+  once the record is gone it never raises (a failing callback is a warning on
+  ``session.ended``);
 - a session is active exactly while it has an owner record;
 - every check runs in this order: binding (``MissingTaskBinding``, ``SessionBindingMismatch``),
   owner (``MissingOwner``, ``StaleOwner``, ``CapabilityRejected`` for another session, for an
@@ -71,7 +73,6 @@ from .errors import (
     MissingTaskBinding,
     OwnerTransferError,
     SessionBindingMismatch,
-    SessionCloseError,
     SessionIngressError,
     SessionStartError,
     SessionStartFailureReason,
@@ -268,24 +269,29 @@ class EffectSystem(Displayable):
         callbacks: list[SessionEndCallback],
         context: str = "end_owned_choreography_session",
     ) -> None:
-        self.event_log.emit(
-            ev.RuntimeSessionEvent.SESSION_ENDED,
-            "info",
-            "Ended runtime session",
-            session_id=sid,
-            owner_label=label,
-            generation=self.generation(sid),
-            context=context,
-        )
+        """Run the end callbacks, then log the end; never raises (the session has ended).
+
+        A failing callback is reported in the ``session.ended`` event (``cleanup_failed``,
+        level ``warning``) rather than raised: an end is all or nothing, and a caller told
+        that the end failed would look for a session that is already gone.
+        """
         failures = []
         for callback in callbacks:
             try:
                 callback(sid)
             except Exception as exc:  # every callback runs; failures are reported below
                 failures.append(f"{type(exc).__name__}: {exc}")
-        if failures:
-            message = "session ended but cleanup failed: " + "; ".join(failures)
-            raise SessionCloseError(sid, label, message)
+        extra = {"cleanup_failed": "; ".join(failures)} if failures else {}
+        self.event_log.emit(
+            ev.RuntimeSessionEvent.SESSION_ENDED,
+            "warning" if failures else "info",
+            "Ended runtime session",
+            session_id=sid,
+            owner_label=label,
+            generation=self.generation(sid),
+            context=context,
+            **extra,
+        )
 
     # -- checks ---------------------------------------------------------------------------
     def assert_owned_choreography_boundary(
