@@ -134,8 +134,14 @@ class SessionOwnerCapability:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RuntimeSessionOwner:
-    """An owner handle: the label is for messages and logs, the capability is the proof."""
+    """An owner handle: the label is for messages and logs, the capability is the proof.
 
+    ``OWNERSHIP_CATEGORY`` is the seed's declaration (``OwnershipCategory::MoveOwned``). The
+    seed's owner is nevertheless ``Clone``, and so is this frozen value: a copy kept from
+    before a transfer still exists, which is why every check compares the generation.
+    """
+
+    OWNERSHIP_CATEGORY: ClassVar[str] = "MoveOwned"
     session_id: SessionId
     owner_label: str
     capability: SessionOwnerCapability

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from aura_kit.ownership import (
     ChoreographicRole,
     OwnershipPolicy,
+    RuntimeSessionOwner,
     Scope,
     SessionId,
     SessionOwnerCapability,
@@ -97,3 +99,9 @@ def test_values_policy_refuses_unknown_switch_values_and_names() -> None:
         OwnershipPolicy(capability_check="none")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="policy must be 'kit' or 'seed', got 'loose'"):
         OwnershipPolicy.named("loose")
+
+
+def test_values_owner_declares_the_seeds_move_owned_category() -> None:
+    """``RuntimeSessionOwner.OWNERSHIP_CATEGORY`` is the seed's ``MoveOwned``, not a field."""
+    assert RuntimeSessionOwner.OWNERSHIP_CATEGORY == "MoveOwned"
+    assert "OWNERSHIP_CATEGORY" not in {f.name for f in dataclasses.fields(RuntimeSessionOwner)}
