@@ -281,7 +281,7 @@ class EffectSystem(Displayable):
                 callback(sid)
             except Exception as exc:  # every callback runs; failures are reported below
                 failures.append(f"{type(exc).__name__}: {exc}")
-        extra = {"cleanup_failed": "; ".join(failures)} if failures else {}
+        extra: dict[str, Any] = {"cleanup_failed": "; ".join(failures)} if failures else {}
         self.event_log.emit(
             ev.RuntimeSessionEvent.SESSION_ENDED,
             "warning" if failures else "info",
