@@ -73,7 +73,11 @@ def run(args: argparse.Namespace) -> int:
     """Load, run, print; non-zero when the file is bad or an expectation fails."""
     if getattr(args, "compare", False):
         return compare(args.scenario)
-    report = load_and_run(args.scenario, getattr(args, "policy", None))
+    policy = getattr(args, "policy", None)
+    if policy is None:
+        report = load_and_run(args.scenario)
+    else:
+        report = run_loaded(replace(read_scenario(args.scenario), policy=policy))
     width = None if args.wide else shutil.get_terminal_size().columns
     title = f"scenario {report.scenario.name}"
     if report.scenario.policy != "kit":
@@ -96,13 +100,9 @@ def compare(path: str) -> int:
     return 0
 
 
-def load_and_run(path: str, policy: str | None = None) -> ScenarioReport:
-    """The report of the scenario file at ``path`` (``-``: standard input), under ``policy``
-    (``"kit"`` or ``"seed"``) when given instead of the scenario's own."""
-    scenario = read_scenario(path)
-    if policy is not None:
-        scenario = replace(scenario, policy=policy)
-    return run_loaded(scenario)
+def load_and_run(path: str) -> ScenarioReport:
+    """The report of the scenario file at ``path`` (``-``: standard input)."""
+    return run_loaded(read_scenario(path))
 
 
 def run_loaded(scenario: Scenario) -> ScenarioReport:

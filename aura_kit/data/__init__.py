@@ -127,7 +127,8 @@ def _declared(kind: str, item: Traversable) -> tuple[str, ...]:
 
 def bundled_names(kind: str, *, bad: bool = False) -> tuple[str, ...]:
     """Stems of the bundled files of ``kind``, sorted (``bad=True``: also ``protocols/bad``)."""
-    return tuple(f.stem for f in _files(kind) if bad or not f.bad)
+    good = sorted(f.stem for f in _files(kind) if not f.bad)
+    return tuple(good + (sorted(f.stem for f in _files(kind) if f.bad) if bad else []))
 
 
 def find_bundled(kind: str, name: str) -> BundledFile:
