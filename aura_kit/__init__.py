@@ -20,6 +20,7 @@ from aura_kit.lab import (
     Scenario,
     ScenarioReport,
     World,
+    compare_policies,
     load_scenario,
     run_scenario,
 )
@@ -47,4 +48,5 @@ __all__ = [
     "ScenarioReport",
     "load_scenario",
     "run_scenario",
+    "compare_policies",
 ]

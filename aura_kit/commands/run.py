@@ -1,8 +1,9 @@
 """``aura-kit run SCENARIO``: run a scenario file headless and print its event table.
 
 The table fits the terminal from 80 columns up (outcomes, then owners, are cut with an
-ellipsis unless ``--wide``); an attack row names its attack. Exit codes: 0 every
-expectation held; 1 the file was refused
+ellipsis unless ``--wide``); an attack row names its attack. ``--policy kit|seed`` picks the
+``OwnershipPolicy`` preset; ``--compare`` prints both runs side by side instead (exit 0 unless
+the file is refused). Exit codes: 0 every expectation held; 1 the file was refused
 (``FILE: error: scenario field PATH: reason``) or an expectation failed
 (``FILE: error: scenario failed at step N (action): why``).
 """
@@ -31,6 +32,8 @@ examples:
   aura-kit run my_scenario.json
   aura-kit run data/scenarios/two_buyer.json --events
   aura-kit run data/scenarios/timeout.json --wide | less -S
+  aura-kit run stale_handle --policy seed
+  aura-kit run compare_live_errors --compare
   cat my_scenario.json | aura-kit run -
 
 Exit 0 when every expectation held, 1 when the file is refused or an expectation failed."""
@@ -52,19 +55,48 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="print outcomes and event fields whole (default: fit the terminal width)",
     )
+    parser.add_argument(
+        "--policy",
+        choices=("kit", "seed"),
+        default=None,
+        help="run under this OwnershipPolicy preset (default: the scenario's own, else kit)",
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="run under both presets and print the two tables side by side with the first "
+        "step where they part (exit 0 unless the file is refused)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Load, run, print; non-zero when the file is bad or an expectation fails."""
-    report = load_and_run(args.scenario)
+    if getattr(args, "compare", False):
+        return compare(args.scenario)
+    policy = getattr(args, "policy", None)
+    if policy is None:
+        report = load_and_run(args.scenario)
+    else:
+        report = run_loaded(replace(read_scenario(args.scenario), policy=policy))
     width = None if args.wide else shutil.get_terminal_size().columns
-    print(heading(f"scenario {report.scenario.name}", report, width))
+    title = f"scenario {report.scenario.name}"
+    if report.scenario.policy != "kit":
+        title += f" (policy {report.scenario.policy})"
+    print(heading(title, report, width))
     print(table(report, width))
     if args.events:
         print("\n".join(event_lines(report, width)))
     if failed(report):
         return 1
     print(f"ok: {len(report.rows)} step(s), every expectation held")
+    return 0
+
+
+def compare(path: str) -> int:
+    """Print the scenario run under the kit's and the seed's policy, side by side."""
+    from aura_kit.lab.compare import compare_policies
+
+    print(compare_policies(read_scenario(path)).text())
     return 0
 
 

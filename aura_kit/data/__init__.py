@@ -7,8 +7,9 @@ The lookup rule (one for every loader that takes a name or a path):
 - a ``Path``, or a string that names an existing file, contains a path separator, or ends in
   the kind's suffix (``.choreo``, ``.json``), is a path and is read as it is;
 - any other string is a name: first a bundled file's stem (``two_buyer``; protocols also look
-  in ``protocols/bad/``, whose stems are distinct), then, for protocols, the name a well-formed
-  bundled file declares (``protocol TwoBuyer(...)`` is found as ``TwoBuyer``);
+  in ``protocols/bad/`` and scenarios in ``scenarios/compare/``, whose stems are distinct),
+  then, for protocols, the name a well-formed bundled file declares
+  (``protocol TwoBuyer(...)`` is found as ``TwoBuyer``);
 - an unknown name is a ``BundledNameError`` (a ``FileNotFoundError``) that lists the known names;
 - text read from a bundled file names it ``aura_kit/data/<kind>/<file>`` in error locations,
   the same on every machine.
@@ -40,6 +41,7 @@ __all__ = [
 # kind -> file suffix
 KINDS = {"protocols": ".choreo", "manifests": ".json", "scenarios": ".json"}
 BAD = "bad"
+COMPARE = "compare"  # scenarios/compare/: one scenario per difference from the seed
 _DECLARED = re.compile(r"^\s*protocol\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(", re.MULTILINE)
 
 
@@ -63,11 +65,12 @@ class BundledFile:
     resource: Traversable
     bad: bool = False
     declared: tuple[str, ...] = ()
+    folder: str = ""  # the subfolder inside the kind's folder ("bad", "compare"), if any
 
     @property
     def source(self) -> str:
         """``aura_kit/data/protocols/two_buyer.choreo`` (the same on every machine)."""
-        inner = f"{BAD}/{self.resource.name}" if self.bad else self.resource.name
+        inner = f"{self.folder}/{self.resource.name}" if self.folder else self.resource.name
         return f"aura_kit/data/{self.kind}/{inner}"
 
     @property
@@ -101,15 +104,18 @@ def is_path(ref: str | os.PathLike[str], kind: str) -> bool:
 def _files(kind: str) -> tuple[BundledFile, ...]:
     suffix = KINDS[kind]
     folder = files(__name__).joinpath(kind)
-    folders = [folder, folder.joinpath(BAD)] if kind == "protocols" else [folder]
+    extra = {"protocols": BAD, "scenarios": COMPARE}.get(kind)
+    folders = [folder] if extra is None else [folder, folder.joinpath(extra)]
     found = []
     for where in folders:
         if not where.is_dir():
             continue
-        bad = where is not folder
+        sub = "" if where is folder else str(extra)
+        bad = sub == BAD
         for item in sorted(where.iterdir(), key=lambda t: t.name):
             if item.is_file() and item.name.endswith(suffix):
-                found.append(BundledFile(kind, item, bad, () if bad else _declared(kind, item)))
+                declared = () if bad else _declared(kind, item)
+                found.append(BundledFile(kind, item, bad, declared, sub))
     return tuple(found)
 
 
@@ -121,7 +127,8 @@ def _declared(kind: str, item: Traversable) -> tuple[str, ...]:
 
 def bundled_names(kind: str, *, bad: bool = False) -> tuple[str, ...]:
     """Stems of the bundled files of ``kind``, sorted (``bad=True``: also ``protocols/bad``)."""
-    return tuple(f.stem for f in _files(kind) if bad or not f.bad)
+    good = sorted(f.stem for f in _files(kind) if not f.bad)
+    return tuple(good + (sorted(f.stem for f in _files(kind) if f.bad) if bad else []))
 
 
 def find_bundled(kind: str, name: str) -> BundledFile:

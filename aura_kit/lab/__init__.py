@@ -22,6 +22,7 @@ from __future__ import annotations
 from .action_result import ActionResult, NotOpen
 from .attacks import AttackKind, AttackResult, NoStaleHandle, error_name
 from .catalog import bundled_protocols, load_bundled
+from .compare import Divergence, PolicyComparison, compare_policies
 from .explorer_model import ExplorerModel
 from .scenario import Scenario, load_scenario, parse_scenario
 from .scenario_report import ReportRow, ScenarioReport
@@ -47,6 +48,10 @@ __all__ = [
     "parse_scenario",
     "build_world",
     "run_scenario",
+    # the kit's and the seed's policy side by side
+    "compare_policies",
+    "PolicyComparison",
+    "Divergence",
     # the explorer's model and the protocol catalog
     "ExplorerModel",
     "ActionResult",

@@ -60,7 +60,11 @@ class ExplorerModel:
     """The explorer's state: see the module invariants."""
 
     def __init__(
-        self, protocol: Protocol, *, policy: str = "narrow", session_id: SessionId | None = None
+        self,
+        protocol: Protocol,
+        *,
+        policy: OwnershipPolicy | str = "narrow",
+        session_id: SessionId | None = None,
     ) -> None:
         self.protocol = protocol
         self.policy = policy
@@ -80,7 +84,9 @@ class ExplorerModel:
         self._reset()
 
     @classmethod
-    def for_name(cls, name: str | None = None, *, policy: str = "narrow") -> ExplorerModel:
+    def for_name(
+        cls, name: str | None = None, *, policy: OwnershipPolicy | str = "narrow"
+    ) -> ExplorerModel:
         """A model of a bundled protocol (default: TwoBuyer, else the first one)."""
         return cls(load_bundled(name), policy=policy)
 
@@ -90,7 +96,7 @@ class ExplorerModel:
             {role.lower(): role for role in self.protocol.roles},
             manifest=self.manifest,
             session_id=self.session_id,
-            policy=OwnershipPolicy(attenuation=self.policy),  # type: ignore[arg-type]
+            policy=explorer_policy(self.policy),
             demo_payloads=True,
             stuck_is_error=False,
         )
@@ -281,3 +287,16 @@ class ExplorerModel:
         ``routine=True`` also lists the accepted ``ingress.received`` of every round.
         """
         return self.journal.table(last, routine=routine)
+
+
+def explorer_policy(policy: OwnershipPolicy | str) -> OwnershipPolicy:
+    """The explorer's policy: a value, a preset name (``"kit"``, ``"seed"``), or an attenuation
+    mode (``"narrow"``, ``"permissive"``) on top of the kit's other switches."""
+    if isinstance(policy, OwnershipPolicy):
+        return policy
+    if policy in ("kit", "seed"):
+        return OwnershipPolicy.named(policy)
+    if policy in ("narrow", "permissive"):
+        return OwnershipPolicy(attenuation=policy)  # type: ignore[arg-type]
+    choices = "an OwnershipPolicy, 'kit', 'seed', 'narrow' or 'permissive'"
+    raise ValueError(f"policy must be {choices}, got {policy!r}")

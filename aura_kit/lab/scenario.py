@@ -54,7 +54,7 @@ ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 _EXPECT_KEYS = frozenset({"error", "kind", "details", "reason", "message_contains", "unchanged"})
 _TOP_REQUIRED = frozenset({"name", "protocol", "authorities", "steps"})
 _TOP_OPTIONAL = frozenset(
-    {"description", "protocol_id", "session_id", "driver", "link_specs", "manifest"}
+    {"description", "protocol_id", "session_id", "driver", "link_specs", "manifest", "policy"}
 )
 
 
@@ -102,6 +102,7 @@ class Scenario:
     manifest: dict[str, Any]
     steps: tuple[Step, ...]
     source: str
+    policy: str = "kit"  # the ``OwnershipPolicy`` preset the scenario runs under
 
 
 class _Reader:
@@ -152,6 +153,9 @@ def parse_scenario(data: Any, *, source: str = "<dict>", base: Path | None = Non
     driver = top.get("driver", "sync")
     if driver not in ("sync", "async"):
         raise r.fail("driver", f"is {driver!r}; expected 'sync' or 'async'")
+    policy = top.get("policy", "kit")
+    if policy not in ("kit", "seed"):
+        raise r.fail("policy", f"is {policy!r}; expected 'kit' or 'seed'")
     steps = top["steps"]
     if not isinstance(steps, list) or not steps:
         raise r.fail("steps", "expected a non-empty list of steps")
@@ -167,6 +171,7 @@ def parse_scenario(data: Any, *, source: str = "<dict>", base: Path | None = Non
         manifest=r.mapping(top.get("manifest", {}), "manifest"),
         steps=tuple(_step(r, s, i, roles) for i, s in enumerate(steps)),
         source=source,
+        policy=policy,
     )
 
 

@@ -15,7 +15,13 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from aura_kit.ownership import CompositionManifest, ManifestError, RuntimeSessionOwner, Scope
+from aura_kit.ownership import (
+    CompositionManifest,
+    ManifestError,
+    OwnershipPolicy,
+    RuntimeSessionOwner,
+    Scope,
+)
 from aura_kit.protocol import ProtocolError, load_protocol
 from aura_kit.runtime import errors as runtime_errors
 
@@ -28,8 +34,11 @@ from .world_records import RoundOutcome
 __all__ = ["ReportRow", "ScenarioReport", "build_world", "run_scenario"]
 
 
-def build_world(scenario: Scenario) -> World:
-    """The world a scenario runs in (protocol and manifest problems are ``ScenarioError``)."""
+def build_world(scenario: Scenario, policy: OwnershipPolicy | None = None) -> World:
+    """The world a scenario runs in (protocol and manifest problems are ``ScenarioError``).
+
+    ``policy`` overrides the scenario's own ``"policy"`` preset.
+    """
     try:
         protocol = load_protocol(scenario.protocol_path)
     except (OSError, ProtocolError) as error:
@@ -42,20 +51,28 @@ def build_world(scenario: Scenario) -> World:
         raise ScenarioError(scenario.source, f"manifest.{error.path}", error.reason) from None
     try:
         return World(
-            protocol, scenario.authorities, manifest=manifest, session_id=scenario.session_id
+            protocol,
+            scenario.authorities,
+            manifest=manifest,
+            session_id=scenario.session_id,
+            policy=policy or OwnershipPolicy.named(scenario.policy),
         )
     except ValueError as error:
         raise ScenarioError(scenario.source, "authorities", str(error)) from None
 
 
-def run_scenario(scenario: Scenario) -> ScenarioReport:
-    """Run every step; stop at the first unmet expectation."""
-    report = ScenarioReport(scenario=scenario, world=build_world(scenario))
+def run_scenario(
+    scenario: Scenario, policy: OwnershipPolicy | None = None, *, keep_going: bool = False
+) -> ScenarioReport:
+    """Run every step (under ``policy`` when given); stop at the first unmet expectation,
+    or with ``keep_going`` record it and run the remaining steps too."""
+    report = ScenarioReport(scenario=scenario, world=build_world(scenario, policy))
     runner = _Runner(report)
     for step in scenario.steps:
         failure = runner.run_step(step)
-        if failure is not None:
+        if failure is not None and report.failure is None:
             report.failure = f"step {step.index} ({step.do}): {failure}"
+        if failure is not None and not keep_going:
             break
     return report
 

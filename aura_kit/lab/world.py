@@ -130,8 +130,11 @@ class World:
 
     # -- lifecycle ------------------------------------------------------------------------
     def open(self, role: str, owner_label: str | None = None) -> OwnedVmSession:
-        """Open ``role``'s owned session at its authority (label: ``role@authority``)."""
-        label = owner_label or f"{role}@{self.authority_of[role]}"
+        """Open ``role``'s owned session at its authority (label: ``role@authority``; under
+        the seed's ``owner_label`` switch, the seed's fixed runtime line)."""
+        label: str | None = owner_label or f"{role}@{self.authority_of[role]}"
+        if owner_label is None and self.effects(role).policy.owner_label == "seed":
+            label = None  # the seed's open takes no label: it always uses its own call site
         with self.task(role):
             session = open_owned_manifest_vm_session_admitted(
                 self.effects(role),

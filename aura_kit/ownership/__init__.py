@@ -21,6 +21,7 @@ from .manifest import (
 from .manifest_parts import DelegationConstraint, LinkSpec, TheoremPack
 from .registry import CapabilitySigner, OwnerRecord, SessionRegistry
 from .values import (
+    SEED_OWNER_LABEL,
     ChoreographicRole,
     OwnershipPolicy,
     RuntimeSessionOwner,
@@ -37,6 +38,7 @@ __all__ = [
     "RuntimeSessionOwner",
     "ChoreographicRole",
     "OwnershipPolicy",
+    "SEED_OWNER_LABEL",
     # boundaries and manifests
     "LinkBoundary",
     "CompositionManifest",

@@ -6,6 +6,7 @@ Invariants:
 - ``for_bundle_id(b)`` has key ``bundle:b`` and scope ``fragments({bundle:b})``;
 - ``for_manifest(m)``: no link specs -> ``for_protocol(m.protocol_id)``; one bundle -> that
   bundle's boundary; several -> the union of their keys with scope ``fragments(union)``;
+  every manifest boundary carries ``protocol_ids == (m.protocol_id,)``, as the seed's does;
 - ``is_allowed_by(SESSION)`` is always true; ``is_allowed_by(fragments(A))`` is true only
   when the boundary has keys and all of them are in ``A``.
 """
@@ -54,10 +55,17 @@ class LinkBoundary:
         bundles = manifest.bundle_ids()
         if not bundles:
             return cls.for_protocol(manifest.protocol_id)
+        ids = (manifest.protocol_id,)
         if len(bundles) == 1:
-            return cls.for_bundle_id(bundles[0])
+            one = cls.for_bundle_id(bundles[0])
+            return cls(
+                bundle_id=one.bundle_id,
+                protocol_ids=ids,
+                fragment_keys=one.fragment_keys,
+                capability_scope=one.capability_scope,
+            )
         keys = frozenset(bundle_fragment_key(b) for b in bundles)
-        return cls(fragment_keys=keys, capability_scope=Scope(keys))
+        return cls(protocol_ids=ids, fragment_keys=keys, capability_scope=Scope(keys))
 
     def is_allowed_by(self, scope: Scope) -> bool:
         """Whether a capability with ``scope`` may cross this boundary."""

@@ -99,8 +99,14 @@ class SessionRegistry:
             )
         return self._issue(session_id, owner_label, Scope.SESSION)
 
-    def ensure(self, session_id: SessionId, capability: SessionOwnerCapability) -> OwnerRecord:
-        """Check a capability against the record of ``session_id``; return the record."""
+    def ensure(
+        self, session_id: SessionId, capability: SessionOwnerCapability, *, verify_tag: bool = True
+    ) -> OwnerRecord:
+        """Check a capability against the record of ``session_id``; return the record.
+
+        ``verify_tag=False`` is the seed's check: the fields alone, so a hand-built capability
+        with the current fields passes.
+        """
         record = self._records.get(session_id)
         if record is None:
             raise SessionOwnershipError(Kind.MISSING_OWNER, session_id)
@@ -122,7 +128,7 @@ class SessionRegistry:
                 expected_owner=record.owner_label,
                 current_generation=record.generation,
             )
-        if not _same_tag(record.capability.tag, capability.tag):
+        if verify_tag and not _same_tag(record.capability.tag, capability.tag):
             raise SessionOwnershipError(
                 Kind.TAG_MISMATCH, session_id, expected_owner=record.owner_label
             )
@@ -134,9 +140,11 @@ class SessionRegistry:
         capability: SessionOwnerCapability,
         next_label: str,
         next_scope: Scope,
+        *,
+        verify_tag: bool = True,
     ) -> OwnerRecord:
         """Check ``capability`` then replace the record at the next generation."""
-        self.ensure(session_id, capability)
+        self.ensure(session_id, capability, verify_tag=verify_tag)
         return self._issue(session_id, next_label, next_scope)
 
     def release(self, session_id: SessionId) -> OwnerRecord | None:

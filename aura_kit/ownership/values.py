@@ -134,8 +134,14 @@ class SessionOwnerCapability:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RuntimeSessionOwner:
-    """An owner handle: the label is for messages and logs, the capability is the proof."""
+    """An owner handle: the label is for messages and logs, the capability is the proof.
 
+    ``OWNERSHIP_CATEGORY`` is the seed's declaration (``OwnershipCategory::MoveOwned``). The
+    seed's owner is nevertheless ``Clone``, and so is this frozen value: a copy kept from
+    before a transfer still exists, which is why every check compares the generation.
+    """
+
+    OWNERSHIP_CATEGORY: ClassVar[str] = "MoveOwned"
     session_id: SessionId
     owner_label: str
     capability: SessionOwnerCapability
@@ -154,20 +160,90 @@ class ChoreographicRole:
 
 
 AttenuationMode = Literal["narrow", "permissive"]
+CapabilityCheck = Literal["tag", "fields"]
+LiveErrors = Literal["typed", "seed"]
+OwnerLabelMode = Literal["caller", "seed"]
+AdmissionMode = Literal["strict", "seed"]
+PolicyName = Literal["kit", "seed"]
+
+#: the fixed label the seed's ``open_owned_manifest_vm_session_admitted`` gives every session:
+#: its ``caller_session_owner_label()`` is called from inside the runtime, so the location it
+#: reports is always that call (line 535, column 23 of ``session_ingress.rs``).
+SEED_OWNER_LABEL = "aura_agent/runtime/session_ingress.rs:535:23"
+
+# field name -> (kit value, seed value); the order is the order of the documented differences
+_SWITCHES: dict[str, tuple[str, str]] = {
+    "capability_check": ("tag", "fields"),
+    "attenuation": ("narrow", "permissive"),
+    "live_errors": ("typed", "seed"),
+    "owner_label": ("caller", "seed"),
+    "admission": ("strict", "seed"),
+}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OwnershipPolicy:
-    """``attenuation="narrow"`` (default) refuses transfers that widen the scope;
-    ``"permissive"`` reproduces the seed runtime, which allows widening."""
+    """One switch per documented difference from the seed; ``OwnershipPolicy()`` is the kit.
 
+    - ``capability_check``: ``"tag"`` verifies the HMAC tag; ``"fields"`` compares the fields
+      only, as the seed does, so a hand-built capability with the current fields passes;
+    - ``attenuation``: ``"narrow"`` refuses a widening transfer; ``"permissive"`` allows it;
+    - ``live_errors``: ``"typed"`` raises ``MissingOwner`` / ``StaleOwner`` /
+      ``FullSessionCapabilityRequired`` on live paths; ``"seed"`` wraps every owner-check
+      failure in ``InvalidIngressRouting(CapabilityRejected)`` and checks the session boundary
+      first (``BoundaryScopeRejected`` for a fragment-scoped owner asserting the session);
+    - ``owner_label``: ``"caller"`` labels an opened session with the caller's location;
+      ``"seed"`` with the seed's fixed runtime line ``SEED_OWNER_LABEL``;
+    - ``admission``: ``"strict"`` refuses an active role the manifest does not name and a
+      local type that is not the projection; ``"seed"`` admits both.
+    """
+
+    capability_check: CapabilityCheck = "tag"
     attenuation: AttenuationMode = "narrow"
+    live_errors: LiveErrors = "typed"
+    owner_label: OwnerLabelMode = "caller"
+    admission: AdmissionMode = "strict"
 
     def __post_init__(self) -> None:
-        if self.attenuation not in ("narrow", "permissive"):
-            raise ValueError(
-                f"attenuation must be 'narrow' or 'permissive', got {self.attenuation!r}"
-            )
+        for name, allowed in _SWITCHES.items():
+            value = getattr(self, name)
+            if value not in allowed:
+                choices = " or ".join(repr(a) for a in allowed)
+                raise ValueError(f"{name} must be {choices}, got {value!r}")
+
+    @classmethod
+    def kit(cls) -> OwnershipPolicy:
+        """The kit's behaviour (the default): every weakness of the seed fixed."""
+        return cls()
+
+    @classmethod
+    def seed(cls) -> OwnershipPolicy:
+        """The seed's behaviour on every switch."""
+        return cls(
+            capability_check="fields",
+            attenuation="permissive",
+            live_errors="seed",
+            owner_label="seed",
+            admission="seed",
+        )
+
+    @classmethod
+    def named(cls, name: str) -> OwnershipPolicy:
+        """``"kit"`` or ``"seed"``; anything else is a ``ValueError`` naming both."""
+        if name == "kit":
+            return cls.kit()
+        if name == "seed":
+            return cls.seed()
+        raise ValueError(f"policy must be 'kit' or 'seed', got {name!r}")
+
+    @property
+    def name(self) -> str:
+        """``"kit"``, ``"seed"``, or ``"custom"`` for a mix of switches."""
+        if self == OwnershipPolicy.kit():
+            return "kit"
+        if self == OwnershipPolicy.seed():
+            return "seed"
+        return "custom"
 
     def allows_transfer(self, current: Scope, next_scope: Scope) -> bool:
         """Whether a transfer from ``current`` to ``next_scope`` is allowed."""

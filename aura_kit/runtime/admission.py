@@ -6,6 +6,8 @@ Invariants (checked in this order; the first problem is the refusal message):
   equals the union of the capabilities of the required packs;
 - the active role is one of the manifest's ``role_names``;
 - a local type is given for the active role and equals its projection of the global type.
+Under the seed's admission (``strict=False``, ``OwnershipPolicy.seed()``) the role and
+projection checks are skipped, as in the seed; a local type must still be given.
 The role-scoped image holds the projection of every role of the global type; only the
 active role runs on the machine, the others are external.
 """
@@ -50,13 +52,23 @@ def theorem_pack_problem(manifest: Any) -> str | None:
 
 
 def local_type_problem(
-    manifest: Any, active_role: str, global_type: GlobalType, local_types: Mapping[str, LocalType]
+    manifest: Any,
+    active_role: str,
+    global_type: GlobalType,
+    local_types: Mapping[str, LocalType],
+    *,
+    strict: bool = True,
 ) -> str | None:
-    """The active role is unknown, has no local type, or one that is not its projection."""
-    if active_role not in manifest.role_names:
+    """The active role is unknown, has no local type, or one that is not its projection.
+
+    ``strict=False`` is the seed's admission: only a missing local type is refused.
+    """
+    if strict and active_role not in manifest.role_names:
         return f"active role {active_role!r} is not one of {list(manifest.role_names)}"
     if active_role not in local_types:
         return f"no local type for active role {active_role!r}; given for {sorted(local_types)}"
+    if not strict:
+        return None
     try:
         projected = project(global_type, active_role)
     except ProtocolError as error:
@@ -71,13 +83,18 @@ def local_type_problem(
 
 
 def admission_problem(
-    manifest: Any, active_role: str, global_type: GlobalType, local_types: Mapping[str, LocalType]
+    manifest: Any,
+    active_role: str,
+    global_type: GlobalType,
+    local_types: Mapping[str, LocalType],
+    *,
+    strict: bool = True,
 ) -> str | None:
-    """The first admission problem, or None when the session may open."""
+    """The first admission problem, or None when the session may open (see ``strict``)."""
     return (
         guard_capability_problem(manifest)
         or theorem_pack_problem(manifest)
-        or local_type_problem(manifest, active_role, global_type, local_types)
+        or local_type_problem(manifest, active_role, global_type, local_types, strict=strict)
     )
 
 

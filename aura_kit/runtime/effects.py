@@ -4,7 +4,9 @@ Invariants:
 - each execution context (see ``tasks``) is bound to at most one active session; a start
   binds the caller's context; an end or cancel unbinds every context bound to the session,
   then runs every ``on_any_session_end`` listener (an attached network drops the session's
-  inbox there) and the session's own ``on_session_end`` callbacks;
+  inbox there) and the session's own ``on_session_end`` callbacks; an end is all or nothing:
+  once the record is gone it never raises (a failing callback is a warning on
+  ``session.ended``);
 - a session is active exactly while it has an owner record;
 - every check runs in this order: binding (``MissingTaskBinding``, ``SessionBindingMismatch``),
   owner (``MissingOwner``, ``StaleOwner``, ``CapabilityRejected`` for another session, for an
@@ -71,7 +73,6 @@ from .errors import (
     MissingTaskBinding,
     OwnerTransferError,
     SessionBindingMismatch,
-    SessionCloseError,
     SessionIngressError,
     SessionStartError,
     SessionStartFailureReason,
@@ -268,24 +269,29 @@ class EffectSystem(Displayable):
         callbacks: list[SessionEndCallback],
         context: str = "end_owned_choreography_session",
     ) -> None:
-        self.event_log.emit(
-            ev.RuntimeSessionEvent.SESSION_ENDED,
-            "info",
-            "Ended runtime session",
-            session_id=sid,
-            owner_label=label,
-            generation=self.generation(sid),
-            context=context,
-        )
+        """Run the end callbacks, then log the end; never raises (the session has ended).
+
+        A failing callback is reported in the ``session.ended`` event (``cleanup_failed``,
+        level ``warning``) rather than raised: an end is all or nothing, and a caller told
+        that the end failed would look for a session that is already gone.
+        """
         failures = []
         for callback in callbacks:
             try:
                 callback(sid)
             except Exception as exc:  # every callback runs; failures are reported below
                 failures.append(f"{type(exc).__name__}: {exc}")
-        if failures:
-            message = "session ended but cleanup failed: " + "; ".join(failures)
-            raise SessionCloseError(sid, label, message)
+        extra: dict[str, Any] = {"cleanup_failed": "; ".join(failures)} if failures else {}
+        self.event_log.emit(
+            ev.RuntimeSessionEvent.SESSION_ENDED,
+            "warning" if failures else "info",
+            "Ended runtime session",
+            session_id=sid,
+            owner_label=label,
+            generation=self.generation(sid),
+            context=context,
+            **extra,
+        )
 
     # -- checks ---------------------------------------------------------------------------
     def assert_owned_choreography_boundary(
@@ -374,7 +380,10 @@ class EffectSystem(Displayable):
             self._fragments.move(owner.session_id, current.owner_label, label)
         except FragmentError as exc:
             raise refuse(str(exc)) from None
-        return self._sessions.transfer(owner.session_id, owner.capability, label, scope)
+        verify_tag = self.policy.capability_check == "tag"
+        return self._sessions.transfer(
+            owner.session_id, owner.capability, label, scope, verify_tag=verify_tag
+        )
 
     # -- fragments ------------------------------------------------------------------------
     def claim_vm_fragments_for_manifest(
@@ -412,20 +421,21 @@ class EffectSystem(Displayable):
     def _start_problem(
         self, context: Hashable, sid: SessionId, label: object, roles: tuple[Any, ...]
     ) -> tuple[Reason, str] | None:
-        bound = self._bindings.get(context)
-        if bound is not None:
-            return Reason.TASK_ALREADY_BOUND, (
-                f"task already bound to active choreography session {bound}"
-            )
-        if self._sessions.record(sid) is not None:
-            return Reason.ALREADY_EXISTS, f"session {sid} already exists"
-        if not isinstance(label, str) or not label:
-            return Reason.OTHER, f"owner label must be a non-empty string, got {label!r}"
+        # the seed's order: its start_session checks the roles before the task binding
         if not all(isinstance(r, ChoreographicRole) for r in roles):
             return Reason.OTHER, "roles must be ChoreographicRole values"
         if not any(r.authority == self.authority for r in roles):
             mine = f"expected at least one role for authority {self.authority}"
             return Reason.OTHER, f"roles {[str(r.authority) for r in roles]} hold none; {mine}"
+        bound = self._bindings.get(context)
+        if bound is not None:  # the seed's InternalError text, which its classifier matches
+            return Reason.TASK_ALREADY_BOUND, (
+                f"Internal error: task already bound to active choreography session {bound}"
+            )
+        if self._sessions.record(sid) is not None:
+            return Reason.ALREADY_EXISTS, f"Session already exists: {sid}"
+        if not isinstance(label, str) or not label:
+            return Reason.OTHER, f"owner label must be a non-empty string, got {label!r}"
         return None
 
     def _check_binding(self, context: Hashable, owner: RuntimeSessionOwner) -> None:
@@ -439,9 +449,13 @@ class EffectSystem(Displayable):
 
     def _ensure(self, owner: RuntimeSessionOwner) -> OwnerRecord:
         _require_owner(owner)
+        verify_tag = self.policy.capability_check == "tag"
         try:
-            return self._sessions.ensure(owner.session_id, owner.capability)
+            return self._sessions.ensure(owner.session_id, owner.capability, verify_tag=verify_tag)
         except SessionOwnershipError as error:
+            if self.policy.live_errors == "seed":
+                generation = self._sessions.generation(owner.session_id)
+                raise seed_ingress_error(error, owner, generation) from None
             raise ingress_error(error, owner) from None
 
     def _assert_boundary_locked(
@@ -454,6 +468,9 @@ class EffectSystem(Displayable):
             raise InvalidIngressRouting(owner.session_id, owner.owner_label, details)
 
     def _assert_session_locked(self, owner: RuntimeSessionOwner) -> None:
+        if self.policy.live_errors == "seed":  # the seed checks the session boundary first
+            session_boundary = LinkBoundary.for_scope(Scope.SESSION)
+            self._assert_boundary_locked(owner, session_boundary, current_context(self))
         self._check_binding(current_context(self), owner)
         record = self._ensure(owner)
         if not record.scope.is_session:
@@ -468,8 +485,37 @@ def ingress_error(error: SessionOwnershipError, owner: RuntimeSessionOwner) -> S
         return MissingOwner(error.session_id)
     if kind is SessionOwnershipErrorKind.OWNER_MISMATCH:
         return StaleOwner(error.session_id, error.expected_owner)
+    if kind is SessionOwnershipErrorKind.CAPABILITY_MISMATCH:  # the seed's live-path text
+        text = seed_capability_rejected_text(owner, error.current_generation)
+        return InvalidIngressRouting(error.session_id, owner.owner_label, CapabilityRejected(text))
     details = CapabilityRejected(error.details())
     return InvalidIngressRouting(error.session_id, owner.owner_label, details)
+
+
+def seed_ingress_error(
+    error: SessionOwnershipError, owner: RuntimeSessionOwner, generation: int
+) -> InvalidIngressRouting:
+    """The seed's live-path mapping: every owner-check failure is ``CapabilityRejected``.
+
+    The seed's ``assert_owned_choreography_boundary`` and
+    ``transfer_owned_choreography_session_owner`` wrap whatever
+    ``ensure_runtime_choreography_session_owner_capability`` reports in
+    ``InvalidIngressRouting(CapabilityRejected)``; ``MissingOwner`` and ``StaleOwner`` are
+    never raised there.
+    """
+    if error.kind is SessionOwnershipErrorKind.MISSING_OWNER:
+        details = error.details()
+    else:
+        details = seed_capability_rejected_text(owner, generation)
+    return InvalidIngressRouting(owner.session_id, owner.owner_label, CapabilityRejected(details))
+
+
+def seed_capability_rejected_text(owner: RuntimeSessionOwner, generation: int) -> str:
+    """The seed's live-path detail text for a refused capability."""
+    return (
+        f"runtime session {owner.session_id} rejected capability for owner "
+        f"{owner.owner_label}; current generation is {generation}"
+    )
 
 
 def _require_owner(owner: object) -> None:

@@ -32,7 +32,13 @@ from aura_kit.errors import AuraKitError
 from aura_kit.machine.image import CodeImage
 from aura_kit.machine.machine import ProtocolMachine
 from aura_kit.machine.values import StepResult
-from aura_kit.ownership import CompositionManifest, LinkBoundary, RuntimeSessionOwner, SessionId
+from aura_kit.ownership import (
+    SEED_OWNER_LABEL,
+    CompositionManifest,
+    LinkBoundary,
+    RuntimeSessionOwner,
+    SessionId,
+)
 from aura_kit.protocol.types import GlobalType, LocalType
 
 from . import events as ev
@@ -71,12 +77,17 @@ def open_owned_manifest_vm_session_admitted(
     owner_label: str | None = None,
 ) -> OwnedVmSession:
     """Start the owned session (owner label: the caller's location), admit, claim, load."""
-    label = owner_label if owner_label is not None else caller_session_owner_label(2)
+    policy = getattr(effects, "policy", None)
+    seed_label = policy is not None and policy.owner_label == "seed"
+    label = owner_label
+    if label is None:
+        label = SEED_OWNER_LABEL if seed_label else caller_session_owner_label(2)
+    strict = policy is None or policy.admission == "strict"
     _refuse_wrong_types(effects, session_uuid, label, manifest, local_types, scheduler_signals)
     owner = effects.start_owned_choreography_session(label, session_uuid, roles)
     claimed: frozenset[str] = frozenset()
     try:
-        problem = admission_problem(manifest, active_role, global_type, local_types)
+        problem = admission_problem(manifest, active_role, global_type, local_types, strict=strict)
         if problem is not None:
             raise _OpenRefused(problem)
         claimed = effects.claim_vm_fragments_for_manifest(owner.owner_label, manifest)

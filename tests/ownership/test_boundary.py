@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from aura_kit.ownership import CompositionManifest, LinkBoundary, Scope
 from tests.conftest import BUNDLED
 from tests.ownership.support import linked_manifest
@@ -44,11 +46,16 @@ def test_boundary_for_manifest_with_no_bundles_is_the_protocol() -> None:
 
 
 def test_boundary_for_manifest_with_one_bundle_is_that_bundle() -> None:
-    """One distinct bundle (even across several link specs): that bundle's boundary."""
+    """One distinct bundle (even across several link specs): that bundle's boundary, carrying
+    the manifest's protocol id as the seed's does."""
     m = CompositionManifest.load(BUNDLED / "manifests" / "streaming.json")
     assert len(m.link_specs) == 2
-    assert LinkBoundary.for_manifest(m) == LinkBoundary.for_bundle_id("stream-data")
-    assert LinkBoundary.for_manifest(linked_manifest("p", "a")) == LinkBoundary.for_bundle_id("a")
+    expected = dataclasses.replace(
+        LinkBoundary.for_bundle_id("stream-data"), protocol_ids=(m.protocol_id,)
+    )
+    assert LinkBoundary.for_manifest(m) == expected
+    one = LinkBoundary.for_manifest(linked_manifest("p", "a"))
+    assert one == dataclasses.replace(LinkBoundary.for_bundle_id("a"), protocol_ids=("p",))
 
 
 def test_boundary_for_manifest_with_two_bundles_is_the_union() -> None:
@@ -56,6 +63,7 @@ def test_boundary_for_manifest_with_two_bundles_is_the_union() -> None:
     b = LinkBoundary.for_manifest(linked_manifest("p", "a", "b"))
     keys = frozenset({"bundle:a", "bundle:b"})
     assert b.fragment_keys == keys and b.capability_scope == Scope(keys)
+    assert b.protocol_ids == ("p",)
     assert b.is_allowed_by(Scope(keys)) and b.is_allowed_by(Scope.SESSION)
     assert not b.is_allowed_by(Scope.fragments(["bundle:a"]))
     assert not b.is_allowed_by(Scope.fragments(["bundle:b"]))

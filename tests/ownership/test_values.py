@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 import pytest
 
-from aura_kit.ownership import ChoreographicRole, Scope, SessionId, SessionOwnerCapability
+from aura_kit.ownership import (
+    ChoreographicRole,
+    OwnershipPolicy,
+    RuntimeSessionOwner,
+    Scope,
+    SessionId,
+    SessionOwnerCapability,
+)
 
 
 def test_values_session_id_coerces_uuid_and_text() -> None:
@@ -72,3 +80,28 @@ def test_values_role_index_must_be_non_negative() -> None:
     assert ChoreographicRole("alice", 0) < ChoreographicRole("alice", 1)
     with pytest.raises(ValueError):
         ChoreographicRole("alice", -1)
+
+
+def test_values_policy_presets_are_kit_by_default_and_seed_on_every_switch() -> None:
+    """``OwnershipPolicy()`` is the kit preset; the seed preset flips every switch."""
+    assert OwnershipPolicy() == OwnershipPolicy.kit() == OwnershipPolicy.named("kit")
+    seed = OwnershipPolicy.seed()
+    assert seed == OwnershipPolicy.named("seed") and seed.name == "seed"
+    assert OwnershipPolicy().name == "kit"
+    assert OwnershipPolicy(attenuation="permissive").name == "custom"
+    for name in ("capability_check", "attenuation", "live_errors", "owner_label", "admission"):
+        assert getattr(seed, name) != getattr(OwnershipPolicy(), name), name
+
+
+def test_values_policy_refuses_unknown_switch_values_and_names() -> None:
+    """A switch value or preset name outside the choices is a ValueError naming it."""
+    with pytest.raises(ValueError, match="capability_check must be 'tag' or 'fields'"):
+        OwnershipPolicy(capability_check="none")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="policy must be 'kit' or 'seed', got 'loose'"):
+        OwnershipPolicy.named("loose")
+
+
+def test_values_owner_declares_the_seeds_move_owned_category() -> None:
+    """``RuntimeSessionOwner.OWNERSHIP_CATEGORY`` is the seed's ``MoveOwned``, not a field."""
+    assert RuntimeSessionOwner.OWNERSHIP_CATEGORY == "MoveOwned"
+    assert "OWNERSHIP_CATEGORY" not in {f.name for f in dataclasses.fields(RuntimeSessionOwner)}

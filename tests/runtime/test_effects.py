@@ -13,7 +13,6 @@ from aura_kit.runtime import (
     MissingOwner,
     MissingTaskBinding,
     SessionBindingMismatch,
-    SessionCloseError,
     SessionStartError,
     SessionStartFailureReason,
 )
@@ -244,8 +243,8 @@ def test_effects_end_callbacks_run_once_on_end_and_cancel() -> None:
     assert calls == [owner.session_id, owner.session_id]
 
 
-def test_effects_failing_end_callback_reports_close_error_without_leaks() -> None:
-    """A failing cleanup callback raises SessionCloseError after everything is removed."""
+def test_effects_failing_end_callback_is_logged_and_the_end_still_succeeds() -> None:
+    """An end is all or nothing: a failing callback is a warning event, never an error."""
     fx = EffectSystem("alice")
     owner = fx.start_owned_choreography_session("o", sid(16), roles_for(fx))
     later: list[SessionId] = []
@@ -255,11 +254,12 @@ def test_effects_failing_end_callback_reports_close_error_without_leaks() -> Non
 
     fx.on_session_end(owner.session_id, boom)
     fx.on_session_end(owner.session_id, later.append)
-    with pytest.raises(SessionCloseError) as info:
-        fx.end_owned_choreography_session(owner)
-    assert "RuntimeError: inbox busy" in info.value.message
+    fx.end_owned_choreography_session(owner)
     assert later == [owner.session_id]
     assert_clean(fx)
+    ended = fx.event_log.events("runtime.session.ended")[-1]
+    assert ended.level == "warning"
+    assert ended.field("cleanup_failed") == "RuntimeError: inbox busy"
 
 
 def test_effects_network_attach_is_called() -> None:

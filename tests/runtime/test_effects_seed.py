@@ -1,4 +1,8 @@
-"""The six ownership scenarios of the seed's own tests, against the public API."""
+"""The six ownership scenarios of the seed's own tests, under the kit's and the seed's policy.
+
+The seed's tests accept either ``StaleOwner`` or ``InvalidIngressRouting`` for a stale copy;
+the kit preset narrows that to ``StaleOwner``, the seed preset gives the seed's own answer.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import threading
 
 import pytest
 
-from aura_kit.ownership import LinkBoundary, RuntimeSessionOwner, Scope
+from aura_kit.ownership import LinkBoundary, OwnershipPolicy, RuntimeSessionOwner, Scope
 from aura_kit.runtime import (
     BoundaryScopeRejected,
     CapabilityRejected,
@@ -19,25 +23,33 @@ from aura_kit.runtime import (
 )
 from tests.ownership.support import assert_clean, linked_manifest, roles_for, sid, state
 
+pytestmark = pytest.mark.parametrize(
+    "policy", [OwnershipPolicy.kit(), OwnershipPolicy.seed()], ids=["kit", "seed"]
+)
 
-def test_effects_transfer_invalidates_stale_capability() -> None:
+
+def test_effects_transfer_invalidates_stale_capability(policy: OwnershipPolicy) -> None:
     """After a transfer the new owner passes and the old copy is refused."""
-    fx = EffectSystem("a11")
+    fx = EffectSystem("a11", policy=policy)
     original = fx.start_owned_choreography_session("owner-a", sid(0x22), roles_for(fx))
     stale = original
     transferred = fx.transfer_owned_choreography_session_owner(original, "owner-b", Scope.SESSION)
     assert transferred.owner_label == "owner-b"
     fx.assert_owned_choreography_session(transferred)
-    with pytest.raises(StaleOwner) as info:
+    with pytest.raises((StaleOwner, InvalidIngressRouting)) as info:
         fx.assert_owned_choreography_session(stale)
-    assert info.value.expected_owner == "owner-a"
+    if policy.name == "kit":
+        assert isinstance(info.value, StaleOwner) and info.value.expected_owner == "owner-a"
+    else:
+        assert type(info.value) is InvalidIngressRouting
+        assert isinstance(info.value.details, CapabilityRejected)
     fx.end_owned_choreography_session(transferred)
     assert_clean(fx)
 
 
-def test_effects_transfer_moves_fragment_ownership_together() -> None:
+def test_effects_transfer_moves_fragment_ownership_together(policy: OwnershipPolicy) -> None:
     """Fragments claimed by the old owner belong to the new owner after a transfer."""
-    fx = EffectSystem("a33")
+    fx = EffectSystem("a33", policy=policy)
     original = fx.start_owned_choreography_session("owner-a", sid(0x44), roles_for(fx))
     fx.claim_vm_fragments_for_manifest("owner-a", linked_manifest("aura.test.protocol", "bundle-a"))
     transferred = fx.transfer_owned_choreography_session_owner(original, "owner-b", Scope.SESSION)
@@ -49,9 +61,11 @@ def test_effects_transfer_moves_fragment_ownership_together() -> None:
     assert_clean(fx)
 
 
-def test_effects_fragment_scoped_owner_accepts_matching_boundary_only() -> None:
+def test_effects_fragment_scoped_owner_accepts_matching_boundary_only(
+    policy: OwnershipPolicy,
+) -> None:
     """A fragment-scoped owner passes its own boundary and fails another one."""
-    fx = EffectSystem("a55")
+    fx = EffectSystem("a55", policy=policy)
     original = fx.start_owned_choreography_session("owner-a", sid(0x66), roles_for(fx))
     scope_a = Scope.fragments({"bundle:bundle-a"})
     transferred = fx.transfer_owned_choreography_session_owner(original, "owner-b", scope_a)
@@ -65,9 +79,11 @@ def test_effects_fragment_scoped_owner_accepts_matching_boundary_only() -> None:
     assert state(fx) == before
 
 
-def test_effects_attenuation_rejects_stale_generation_for_same_label() -> None:
+def test_effects_attenuation_rejects_stale_generation_for_same_label(
+    policy: OwnershipPolicy,
+) -> None:
     """Attenuating to the same label still refuses the old full-scope copy."""
-    fx = EffectSystem("a77")
+    fx = EffectSystem("a77", policy=policy)
     original = fx.start_owned_choreography_session("owner-a", sid(0x88), roles_for(fx))
     scope_a = Scope.fragments({"bundle:bundle-a"})
     attenuated = fx.transfer_owned_choreography_session_owner(original, "owner-a", scope_a)
@@ -79,9 +95,9 @@ def test_effects_attenuation_rejects_stale_generation_for_same_label() -> None:
     assert info.value.details.details.endswith("current generation is 2")
 
 
-def test_effects_forged_cross_session_capability_is_rejected() -> None:
+def test_effects_forged_cross_session_capability_is_rejected(policy: OwnershipPolicy) -> None:
     """A capability from an ended session presented for a new session fails closed."""
-    fx = EffectSystem("a79")
+    fx = EffectSystem("a79", policy=policy)
     owner_a = fx.start_owned_choreography_session("owner-a", sid(0x8A), roles_for(fx))
     fx.end_owned_choreography_session(owner_a)
     owner_b = fx.start_owned_choreography_session("owner-a", sid(0x8B), roles_for(fx))
@@ -94,17 +110,20 @@ def test_effects_forged_cross_session_capability_is_rejected() -> None:
         fx.assert_owned_choreography_session(forged)
     details = info.value.details
     assert isinstance(details, CapabilityRejected)
-    assert details.details == (
-        f"session capability was issued for {owner_a.session_id}, not {owner_b.session_id}"
+    kit_text = f"session capability was issued for {owner_a.session_id}, not {owner_b.session_id}"
+    seed_text = (
+        f"runtime session {owner_b.session_id} rejected capability for owner owner-a; "
+        "current generation is 1"
     )
+    assert details.details == (kit_text if policy.name == "kit" else seed_text)
     fx.assert_owned_choreography_session(owner_b)
     fx.end_owned_choreography_session(owner_b)
     assert_clean(fx)
 
 
-def test_effects_concurrent_starts_with_threads_exactly_one_wins() -> None:
+def test_effects_concurrent_starts_with_threads_exactly_one_wins(policy: OwnershipPolicy) -> None:
     """Two threads start one session id: one owner, one typed SessionStartError."""
-    fx = EffectSystem("a99")
+    fx = EffectSystem("a99", policy=policy)
     barrier = threading.Barrier(2)
     results: dict[str, object] = {}
 
@@ -129,9 +148,11 @@ def test_effects_concurrent_starts_with_threads_exactly_one_wins() -> None:
     assert_clean(fx)
 
 
-def test_effects_concurrent_starts_with_asyncio_tasks_exactly_one_wins() -> None:
+def test_effects_concurrent_starts_with_asyncio_tasks_exactly_one_wins(
+    policy: OwnershipPolicy,
+) -> None:
     """Two asyncio tasks start one session id: one owner, one typed SessionStartError."""
-    fx = EffectSystem("a9a")
+    fx = EffectSystem("a9a", policy=policy)
 
     async def start(label: str) -> RuntimeSessionOwner:
         await asyncio.sleep(0)

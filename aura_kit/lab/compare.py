@@ -1,0 +1,254 @@
+"""``compare_policies``: one scenario run the kit's way and the seed's way, side by side.
+
+Invariants:
+- both runs start from the same scenario (or callable) with a fresh ``World`` each, one under
+  ``OwnershipPolicy.kit()`` and one under ``OwnershipPolicy.seed()``; nothing is shared;
+- both runs go on past an unmet expectation (a scenario's expectations are written for one
+  policy), so the two tables cover the same steps;
+- the divergence is the first step whose outcome or owner differs between the tables, or the
+  first step one table has and the other does not; ``None`` when they agree everywhere;
+- the text form only reads the two tables; render is never imported here.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aura_kit.ownership import OwnershipPolicy
+
+from .attacks import error_name
+from .catalog import load_bundled
+from .scenario import Scenario, load_scenario, parse_scenario
+from .scenario_report import ReportRow
+from .scenario_run import run_scenario
+from .world import World
+
+__all__ = ["Divergence", "PolicyComparison", "compare_policies"]
+
+PRESETS = ("kit", "seed")
+_HEAD = ("#", "action", "role", "kit outcome", "kit owner", "seed outcome", "seed owner")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Divergence:
+    """The first step where the two runs part (a row is ``None`` when that run has none)."""
+
+    step: int
+    kit: ReportRow | None
+    seed: ReportRow | None
+
+    def describe(self) -> str:
+        """One line: the step, then what each policy did there."""
+        row = self.kit or self.seed
+        where = f"step {self.step} ({row.action} {row.role})".rstrip() if row else ""
+        kit, seed = _side(self.kit), _side(self.seed)
+        if self.kit and self.seed and self.kit.outcome == self.seed.outcome:
+            kit, seed = f"owner {self.kit.owner}", f"owner {self.seed.owner}"
+        return f"first divergence at {where}: kit -> {kit}; seed -> {seed}"
+
+
+def _side(row: ReportRow | None) -> str:
+    return row.outcome if row else "(no such step)"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyComparison:
+    """Both step tables, the first divergence, and (for a scenario) each run's failure."""
+
+    name: str
+    kit_rows: tuple[ReportRow, ...]
+    seed_rows: tuple[ReportRow, ...]
+    divergence: Divergence | None
+    kit_failure: str | None = None
+    seed_failure: str | None = None
+    worlds: tuple[World, World] | None = None  # (kit, seed) as the runs left them
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """One text row per step of either run: step, action, role, then each side."""
+        count = max(len(self.kit_rows), len(self.seed_rows))
+        out: list[tuple[str, ...]] = []
+        for i in range(count):
+            kit = self.kit_rows[i] if i < len(self.kit_rows) else None
+            seed = self.seed_rows[i] if i < len(self.seed_rows) else None
+            first = kit or seed
+            assert first is not None
+            out.append(
+                (
+                    str(first.step),
+                    first.action,
+                    first.role,
+                    kit.outcome if kit else "",
+                    kit.owner if kit else "",
+                    seed.outcome if seed else "",
+                    seed.owner if seed else "",
+                )
+            )
+        return out
+
+    def text(self) -> str:
+        """The side-by-side table (the divergent step marked ``>``) and the divergence line."""
+        marked = self.divergence.step if self.divergence else None
+        body = [(("> " if r[0] == str(marked) else "  ") + r[0], *r[1:]) for r in self.rows()]
+        head = ("  " + _HEAD[0], *_HEAD[1:])
+        widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
+        lines = [f"compare {self.name}: kit vs seed"]
+        for row in [head, *body]:
+            lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        lines.insert(2, "  ".join("-" * w for w in widths))
+        if self.divergence is None:
+            lines.append("no divergence: both policies give the same outcome at every step")
+        else:
+            lines.append(self.divergence.describe())
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        marked = str(self.divergence.step) if self.divergence else None
+        cells = "".join(f"<th>{html.escape(h)}</th>" for h in _HEAD)
+        rows = [f"<tr>{cells}</tr>"]
+        for row in self.rows():
+            style = ' style="background:#fde2e2"' if row[0] == marked else ""
+            rows.append(
+                f"<tr{style}>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            )
+        summary = html.escape(self.divergence.describe() if self.divergence else "no divergence")
+        return f"<table>{''.join(rows)}</table><p>{summary}</p>"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {"text/plain": self.text(), "text/html": self._repr_html_()}
+
+
+def compare_policies(
+    scenario: Scenario | str | Path | dict[str, Any] | Callable[[Any], object],
+    *,
+    protocol: str = "TwoBuyer",
+    authorities: dict[str, str] | None = None,
+) -> PolicyComparison:
+    """Run ``scenario`` under the kit's and the seed's policy and compare the step tables.
+
+    ``scenario`` is a ``Scenario``, a scenario file or bundled name, a decoded scenario dict,
+    or a callable taking a ``World``; every ``World`` method it calls is one step. For a
+    callable, ``protocol`` (a bundled name) and ``authorities`` (authority -> role; default:
+    each role's lower-case name) say what world it gets.
+    """
+    if callable(scenario) and not isinstance(scenario, (str, Path, dict, Scenario)):
+        return _compare_callable(scenario, protocol, authorities)
+    loaded = _as_scenario(scenario)
+    reports = [run_scenario(loaded, OwnershipPolicy.named(p), keep_going=True) for p in PRESETS]
+    kit, seed = reports
+    return PolicyComparison(
+        name=loaded.name,
+        kit_rows=tuple(kit.rows),
+        seed_rows=tuple(seed.rows),
+        divergence=first_divergence(kit.rows, seed.rows),
+        kit_failure=kit.failure,
+        seed_failure=seed.failure,
+        worlds=(kit.world, seed.world),
+    )
+
+
+def first_divergence(kit: Iterable[ReportRow], seed: Iterable[ReportRow]) -> Divergence | None:
+    """The first step whose outcome or owner differs, or that only one table has."""
+    kit_rows, seed_rows = list(kit), list(seed)
+    for i in range(max(len(kit_rows), len(seed_rows))):
+        k = kit_rows[i] if i < len(kit_rows) else None
+        s = seed_rows[i] if i < len(seed_rows) else None
+        if k is None or s is None or (k.outcome, k.owner) != (s.outcome, s.owner):
+            step = (k or s).step  # type: ignore[union-attr]
+            return Divergence(step=step, kit=k, seed=s)
+    return None
+
+
+def _as_scenario(scenario: Scenario | str | Path | dict[str, Any]) -> Scenario:
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, dict):
+        return parse_scenario(json.loads(json.dumps(scenario)), source="<dict>")
+    return load_scenario(scenario)
+
+
+def _compare_callable(
+    fn: Callable[[Any], object], protocol: str, authorities: dict[str, str] | None
+) -> PolicyComparison:
+    loaded = load_bundled(protocol)
+    cast = authorities or {role.lower(): role for role in loaded.roles}
+    tables: list[list[ReportRow]] = []
+    worlds: list[World] = []
+    for preset in PRESETS:
+        world = World(loaded, cast, policy=OwnershipPolicy.named(preset), demo_payloads=True)
+        recorder = _RecordingWorld(world)
+        try:
+            fn(recorder)
+        except Exception as error:  # a failure ends the table; a step's is already its row
+            if error is not recorder.last_error:
+                recorder.rows.append(_row(len(recorder.rows), "(callable)", (), _error_text(error)))
+        tables.append(recorder.rows)
+        worlds.append(world)
+    name = getattr(fn, "__name__", "callable")
+    return PolicyComparison(
+        name=name,
+        kit_rows=tuple(tables[0]),
+        seed_rows=tuple(tables[1]),
+        divergence=first_divergence(tables[0], tables[1]),
+        worlds=(worlds[0], worlds[1]),
+    )
+
+
+# the World calls a callable's steps are recorded for (reads pass straight through)
+_STEPS = frozenset(
+    {"open", "open_all", "queue", "close", "close_all", "cancel", "transfer", "attenuate"}
+    | {"attack", "round", "round_strict", "step_all", "run"}
+)
+
+
+class _RecordingWorld:
+    """A ``World`` whose step calls each add a row (the outcome, or the error raised)."""
+
+    def __init__(self, world: World) -> None:
+        self._world = world
+        self.rows: list[ReportRow] = []
+        self.last_error: Exception | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._world, name)
+        if name not in _STEPS:
+            return value
+
+        def step(*args: Any, **kwargs: Any) -> Any:
+            try:
+                result = value(*args, **kwargs)
+            except Exception as error:
+                self.rows.append(_row(len(self.rows), name, args, _error_text(error)))
+                self.last_error = error
+                raise
+            self.rows.append(_row(len(self.rows), name, args, _summary(result)))
+            return result
+
+        return step
+
+
+def _row(index: int, action: str, args: tuple[Any, ...], outcome: str) -> ReportRow:
+    role = args[0] if args and isinstance(args[0], str) else ""
+    return ReportRow(step=index, action=action, role=role, authority="", outcome=outcome, owner="")
+
+
+def _summary(result: object) -> str:
+    if result is None:
+        return "ok"
+    summary = getattr(result, "summary", None)
+    if callable(summary):
+        return str(summary())
+    if isinstance(result, list):
+        return f"{len(result)} result(s)"
+    return type(result).__name__
+
+
+def _error_text(error: Exception) -> str:
+    return f"{error_name(error)}: {error}"
