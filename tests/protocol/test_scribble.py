@@ -198,3 +198,16 @@ def test_scribble_cli_reports_place_of_a_refused_construct(
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"{path}:2:3: error: UnsupportedConstructError: ")
     assert "parallel composition 'par'" in err
+
+
+def test_scribble_doc_example_checks_as_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Scribble example in docs/protocol-language.md gives the output printed after it."""
+    doc = (ROOT / "docs" / "protocol-language.md").read_text()
+    section = doc.split("```scribble\n", 1)[1]
+    source, rest = section.split("```\n", 1)
+    shown = rest.split("```text\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "shop.scr").write_text(source)
+    assert main(["check", str(tmp_path / "shop.scr")]) == 0
+    assert capsys.readouterr().out == shown
