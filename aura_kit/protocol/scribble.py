@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
-from aura_kit.protocol.build import Builder, falls_through
+from aura_kit.protocol.build import Builder
 from aura_kit.protocol.errors import (
     ProtocolDefinitionError,
     ProtocolSyntaxError,
@@ -599,9 +599,7 @@ class _Expander:
             )
         if isinstance(item, _ChoiceItem):
             blocks = tuple(self.items(b, roles, stack) for b in item.blocks)
-            chooser = rename(item.role)
-            flat = tuple(f for b in blocks for f in _flatten(chooser.text, b))
-            return (ChoiceStmt(keyword=item.keyword, role=chooser, blocks=flat),)
+            return (ChoiceStmt(keyword=item.keyword, role=rename(item.role), blocks=blocks),)
         if isinstance(item, _RecItem):
             body = self.items(item.body, roles, stack)
             return (RecStmt(keyword=item.keyword, name=item.name, body=body),)
@@ -679,23 +677,6 @@ class _Expander:
             text=token.text,
             expected=expected,
         )
-
-
-def _flatten(chooser: str, block: tuple[Stmt, ...]) -> tuple[tuple[Stmt, ...], ...]:
-    """A branch headed by a choice of the same ``chooser`` becomes that choice's branches.
-
-    ``choice at A { choice at A { b } or { c } rest }`` means the same as ``choice at A
-    { b rest } or { c rest }``: the rest follows each inner branch that falls through. Left
-    alone when no inner branch falls through but a rest follows (the kit refuses it as
-    unreachable).
-    """
-    head = block[0] if block else None
-    if not isinstance(head, ChoiceStmt) or head.role.text != chooser:
-        return (block,)
-    rest = block[1:]
-    if rest and not any(not b or falls_through(b[-1]) for b in head.blocks):
-        return (block,)
-    return tuple(b + rest if not b or falls_through(b[-1]) else b for b in head.blocks)
 
 
 def parse_scribble(text: str, source: str = "<string>") -> list[Protocol]:
