@@ -33,6 +33,7 @@ SUITES: dict[str, str] = {
     "5": "bench_explore",
     "6": "bench_render",
     "7": "bench_notebooks",
+    "8": "bench_scribble",
 }
 
 

@@ -6,7 +6,8 @@
 - ``protocols()``: ``Protocol`` values around well-formed global types;
 - ``local_types(partners)``: closed, guarded local types;
 - ``choreographies()``: ``.choreo`` protocols read from text, with nested ``rec``s, ``continue``
-  to inner and outer loops, choices of 2-3 branches, 2-5 roles and keyword labels; every
+  to inner and outer loops, choices of 2-3 branches (a branch may open with a ``rec`` or a
+  nested choice of the same chooser), 2-5 roles and keyword labels; every
   statement after one that never falls through is left out, so most parse (not all project).
 """
 
@@ -123,6 +124,8 @@ LOOPS = ("X", "Y", "Z", "W")
 # Statement kinds, simplest first (Hypothesis shrinks towards the first); a loop body ends
 # with a ``continue`` more often than not, as real loops do.
 _KINDS = ("message", "continue", "end", "choice", "rec", "continue")
+# How a choice branch opens (simplest first): its message, a rec, or a nested choice.
+_HEADS = ("message", "message", "rec", "nested")
 
 
 def _pair(draw: st.DrawFn, role_names: tuple[str, ...]) -> tuple[str, str]:
@@ -194,21 +197,47 @@ def _allowed(kind: str, loops: Bound, depth: int, *, first: bool) -> bool:
 
 
 def _choice(
-    draw: st.DrawFn, role_names: tuple[str, ...], loops: Bound, depth: int, pad: str
+    draw: st.DrawFn,
+    role_names: tuple[str, ...],
+    loops: Bound,
+    depth: int,
+    pad: str,
+    head: tuple[str, str, list[str]] | None = None,
 ) -> tuple[list[str], bool]:
-    """``choice at A`` with 2-3 branches, each opening with a distinct label to one receiver."""
-    chooser, receiver = _pair(draw, role_names)
-    picked = draw(st.lists(st.sampled_from(LABELS), min_size=2, max_size=3, unique=True))
+    """``choice at A`` with 2-3 branches, each opening with a distinct label to one receiver.
+
+    A branch opens with its message, or (deeper down) with a ``rec`` whose body opens with
+    it, or with a nested choice of the same chooser and receiver (``head`` gives that
+    choice its chooser, receiver and labels).
+    """
+    if head is None:
+        chooser, receiver = _pair(draw, role_names)
+        picked = draw(st.lists(st.sampled_from(LABELS), min_size=2, max_size=3, unique=True))
+    else:
+        chooser, receiver, picked = head
     lines, falls = [], False
     for index, label in enumerate(picked):
         lines.append(pad + (f"choice at {chooser} {{" if index == 0 else "} or {"))
-        lines.append(pad + "  " + _message(draw, chooser, receiver, label))
+        shape = draw(st.sampled_from(_HEADS)) if depth > 0 else "message"
+        if shape == "nested":
+            inner_head = (chooser, receiver, [label, f"{label}_{depth}"])
+            body, inner = _choice(draw, role_names, loops, depth - 1, pad + "  ", inner_head)
+            lines += body
+            falls = falls or inner
+            continue
+        looped = shape == "rec" and len(loops) < len(LOOPS)
+        name = draw(st.sampled_from([n for n in LOOPS if n not in loops])) if looped else ""
+        inner_pad = pad + ("    " if looped else "  ")
+        lines += [f"{pad}  rec {name} {{"] if looped else []
+        lines.append(inner_pad + _message(draw, chooser, receiver, label))
         if draw(st.booleans()):
-            body, inner = _block(draw, role_names, loops, depth - 1, pad + "  ")
+            scope = (*loops, name) if looped else loops
+            body, inner = _block(draw, role_names, scope, depth - 1, inner_pad)
             lines += body
             falls = falls or inner
         else:
             falls = True
+        lines += [f"{pad}  }}"] if looped else []
     return [*lines, pad + "}"], falls
 
 

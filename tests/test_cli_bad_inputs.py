@@ -22,7 +22,7 @@ from tests.conftest import BUNDLED
 
 PROTOCOLS = BUNDLED / "protocols"
 SCENARIOS = BUNDLED / "scenarios"
-EXPECTED_FORMATS = ".svg, .png, .dot, .gv, .txt"
+EXPECTED_FORMATS = ".svg, .png, .dot, .gv, .txt, .mmd"
 NOT_ROOT = pytest.mark.skipif(os.geteuid() == 0, reason="root reads and writes any file")
 
 

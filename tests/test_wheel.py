@@ -39,6 +39,7 @@ MAGIC = {
     ".dot": b"digraph",
     ".gv": b"digraph",
     ".txt": b"",
+    ".mmd": b"sequenceDiagram",
 }
 
 

@@ -22,7 +22,7 @@ from aura_kit.data import BundledFile, BundledNameError, find_bundled, is_path
 from aura_kit.errors import AuraKitError
 from aura_kit.lab.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from aura_kit.ownership import ManifestError
-from aura_kit.protocol import Protocol, ProtocolError, parse_protocols
+from aura_kit.protocol import Protocol, ProtocolError, parse_protocols, syntax_of
 from aura_kit.render import RenderError
 
 STDIN = "-"
@@ -136,7 +136,7 @@ def read_protocols(path: str) -> list[Protocol]:
 
 def protocols_in(name: str, text: str) -> list[Protocol]:
     """Every protocol in ``text``, read from the input called ``name``."""
-    return parse_protocols(text, source=name)
+    return parse_protocols(text, source=name, syntax=syntax_of(name))
 
 
 def read_scenario(path: str) -> Scenario:

@@ -22,7 +22,9 @@ examples:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Register the arguments."""
-    parser.add_argument("file", help="a .choreo file ('-' reads standard input)")
+    parser.add_argument(
+        "file", help="a .choreo, .scr or .nuscr file ('-' reads .choreo from standard input)"
+    )
     parser.add_argument("--role", help="print only this role's local type")
     add_merge_option(parser)
 

@@ -37,12 +37,14 @@ from aura_kit.render import (
     ownership_figure,
     render_to_file,
     sequence_figure,
+    sequence_mermaid,
     state_graph_figure,
 )
+from aura_kit.view import protocol_sequence_view
 
 HELP = "draw a protocol or a scenario's ownership graph to an SVG, PNG, DOT or text file"
 KINDS = ("sequence", "automata", "ownership", "states")
-FORMATS = (".svg", ".png", ".dot", ".gv", ".txt")
+FORMATS = (".svg", ".png", ".dot", ".gv", ".txt", ".mmd")
 NEEDS_DOT = (".svg", ".png")
 INSTALL_DOT = "apt-get install graphviz (or conda install graphviz, or brew install graphviz)"
 EXAMPLES = f"""\
@@ -50,18 +52,23 @@ examples:
   aura-kit render aura_kit/data/protocols/two_buyer.choreo --out two_buyer.svg
   aura-kit render aura_kit/data/protocols/two_buyer.choreo --kind automata --out automata.txt
   aura-kit render aura_kit/data/scenarios/stale_handle.json --out ownership.dot
+  aura-kit render aura_kit/data/protocols/two_buyer.choreo --out two_buyer.mmd
   aura-kit render aura_kit/data/scenarios/stale_handle.json --kind states --out states.png
 
 .svg and .png need the Graphviz dot binary ({INSTALL_DOT});
-.dot, .gv and .txt never do. A scenario input ('-' reads it from standard input)
-is recognised by its .json suffix or, on standard input, by a leading '{{'."""
+.dot, .gv, .txt and .mmd (a Mermaid sequence diagram of a protocol) never do.
+A scenario input ('-' reads it from standard input) is recognised by its .json suffix or,
+on standard input, by a leading '{{'."""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     """Register the arguments."""
     parser.add_argument("source", help="a .choreo file or a scenario .json ('-': standard input)")
     parser.add_argument(
-        "--out", required=True, metavar="PATH", help="output file: .svg, .png, .dot, .gv or .txt"
+        "--out",
+        required=True,
+        metavar="PATH",
+        help="output file: .svg, .png, .dot, .gv, .txt or .mmd",
     )
     parser.add_argument(
         "--kind",
@@ -79,11 +86,29 @@ def run(args: argparse.Namespace) -> int:
             f"the Graphviz dot binary is not on PATH; install it with {INSTALL_DOT},"
             f" or write {out.with_suffix('.dot').name} or {out.with_suffix('.txt').name} meanwhile",
         )
+    if out.suffix.lower() == ".mmd":
+        return _write_mermaid(args, out)
     figure = _figure(args)
     try:
         render_to_file(figure, out)
     except RenderError as error:
         raise CommandError(args.out, str(error)) from None
+    except OSError as error:
+        raise CommandError(args.out, f"cannot write: {error.strerror or error}") from None
+    print(args.out)
+    return 0
+
+
+def _write_mermaid(args: argparse.Namespace, out: Path) -> int:
+    """A protocol's sequence diagram as Mermaid text (no scenario, no other kind)."""
+    name = display_name(args.source)
+    if Path(args.source).suffix.lower() == ".json" or args.kind not in (None, "sequence"):
+        raise CommandError(args.out, "a .mmd file holds a protocol's sequence diagram only")
+    protocols = read_protocols(args.source)
+    if not protocols:
+        raise CommandError(name, "no protocol to draw")
+    try:
+        out.write_text(sequence_mermaid(protocol_sequence_view(protocols[0])), encoding="utf-8")
     except OSError as error:
         raise CommandError(args.out, f"cannot write: {error.strerror or error}") from None
     print(args.out)

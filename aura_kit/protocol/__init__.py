@@ -5,6 +5,7 @@ from aura_kit.protocol.errors import (
     ProtocolDefinitionError,
     ProtocolError,
     ProtocolSyntaxError,
+    UnsupportedConstructError,
 )
 from aura_kit.protocol.fsm import LocalFsm, Transition, local_fsm
 from aura_kit.protocol.local import dual, format_local, parse_local, partners
@@ -14,6 +15,7 @@ from aura_kit.protocol.parser import (
     load_protocols,
     parse_protocol,
     parse_protocols,
+    syntax_of,
 )
 from aura_kit.protocol.projection import Merge, merge_types, project, project_all, roles
 from aura_kit.protocol.types import (
@@ -66,6 +68,7 @@ __all__ = [
     "load_protocols",
     "parse_protocol",
     "parse_protocols",
+    "syntax_of",
     "format_local",
     "parse_local",
     # projection and checks
@@ -89,4 +92,5 @@ __all__ = [
     "ProtocolSyntaxError",
     "ProtocolDefinitionError",
     "ProjectionError",
+    "UnsupportedConstructError",
 ]

@@ -45,6 +45,7 @@ from aura_kit.protocol.types import (
     Protocol,
     Var,
     free_vars,
+    unfold,
 )
 
 # A position tree parallel to a built type: (line, column, children) or None for leaves.
@@ -140,38 +141,53 @@ class Builder:
             )
 
     def check_choice(self, stmt: ChoiceStmt, scope: frozenset[str]) -> None:
-        """Every branch starts with a message from the chooser to one receiver; labels differ."""
+        """Every branch starts with a message from the chooser to one receiver; labels differ.
+
+        A branch may start with that message directly, or with a ``rec`` or a choice of the
+        same chooser that starts with it (its messages are the branch's opening messages).
+        """
         self.check_role(stmt.role)
         chooser = stmt.role.text
         receiver: str | None = None
         seen: set[str] = set()
         for block in stmt.blocks:
-            head = block[0] if block else None
-            if not isinstance(head, MessageStmt) or head.sender.text != chooser:
-                to = f" to {receiver}" if receiver else ""
-                raise self.error(
-                    f"every branch of 'choice at {chooser}' must start with a message from "
-                    f"{chooser}{to}; this branch starts with {_opening(head)}",
-                    first_token(head) if head else stmt.keyword,
-                    f"a message from {chooser!r} first in each branch",
-                )
-            receiver = receiver or head.receiver.text
-            if head.receiver.text != receiver:
-                raise self.error(
-                    f"every branch of 'choice at {chooser}' must start with a message from "
-                    f"{chooser} to {receiver}, the receiver of the first branch; this branch "
-                    f"sends to {head.receiver.text!r}",
-                    head.receiver,
-                    f"the common receiver {receiver!r}",
-                )
-            if head.label.text in seen:
-                raise self.error(
-                    f"duplicate label {head.label.text!r} in choice",
-                    head.label,
-                    "distinct labels in one choice",
-                )
-            seen.add(head.label.text)
+            for head in self.heads(block, chooser, receiver, stmt.keyword):
+                receiver = receiver or head.receiver.text
+                if head.receiver.text != receiver:
+                    raise self.error(
+                        f"every branch of 'choice at {chooser}' must start with a message from "
+                        f"{chooser} to {receiver}, the receiver of the first branch; this "
+                        f"branch sends to {head.receiver.text!r}",
+                        head.receiver,
+                        f"the common receiver {receiver!r}",
+                    )
+                if head.label.text in seen:
+                    raise self.error(
+                        f"duplicate label {head.label.text!r} in choice",
+                        head.label,
+                        "distinct labels in one choice",
+                    )
+                seen.add(head.label.text)
             self.check_block(block, scope)
+
+    def heads(
+        self, block: tuple[Stmt, ...], chooser: str, receiver: str | None, at: Token
+    ) -> list[MessageStmt]:
+        """The opening messages of a choice branch (through ``rec`` and same-chooser choices)."""
+        head = block[0] if block else None
+        if isinstance(head, RecStmt) and head.body:
+            return self.heads(head.body, chooser, receiver, head.keyword)
+        if isinstance(head, ChoiceStmt) and head.role.text == chooser:
+            return [h for b in head.blocks for h in self.heads(b, chooser, receiver, head.keyword)]
+        if not isinstance(head, MessageStmt) or head.sender.text != chooser:
+            to = f" to {receiver}" if receiver else ""
+            raise self.error(
+                f"every branch of 'choice at {chooser}' must start with a message from "
+                f"{chooser}{to}; this branch starts with {_opening(head)}",
+                first_token(head) if head else at,
+                f"a message from {chooser!r} first in each branch",
+            )
+        return [head]
 
     # -- right-to-left construction ------------------------------------------------
 
@@ -199,17 +215,24 @@ class Builder:
         return End(), None
 
     def choice(self, stmt: ChoiceStmt, rest: Built) -> Built:
-        """One ``Comm`` whose branches fall through to ``rest``."""
+        """One ``Comm`` whose branches fall through to ``rest``.
+
+        A branch headed by a ``rec`` is unfolded once, and one headed by a choice of the same
+        chooser gives all its branches, so the choice's branches are the opening messages.
+        """
         branches: list[Branch] = []
         trees: list[PosTree] = []
         receiver = ""
         for block in stmt.blocks:
-            head = block[0]
-            assert isinstance(head, MessageStmt)
-            receiver = head.receiver.text
-            cont, tree = self.block(block[1:], rest)
-            branches.append(Branch(head.label.text, head.sort, cont))
-            trees.append(tree)
+            built, tree = self.block(block, rest)
+            head = unfold(built)
+            assert isinstance(head, Comm)
+            receiver = head.receiver
+            branches.extend(head.branches)
+            if isinstance(block[0], MessageStmt) and tree is not None:
+                trees.extend(tree[2])
+            else:  # unfolded or flattened: no single source place per branch
+                trees.extend(None for _ in head.branches)
         comm = Comm(stmt.role.text, receiver, tuple(branches), place=self.place(stmt.keyword))
         return comm, (stmt.keyword.line, stmt.keyword.column, tuple(trees))
 

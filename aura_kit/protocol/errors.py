@@ -98,3 +98,27 @@ class ProjectionError(ProtocolError):
             text=f"{sender} -> {receiver}: {{{', '.join(labels)}}}",
             expected=f"branches that {merge}-merge for {role}",
         )
+
+
+class UnsupportedConstructError(ProtocolSyntaxError):
+    """Imported text uses a construct the kit has no meaning for (``construct`` names it)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        construct: str,
+        source: str = "<string>",
+        line: int = 0,
+        column: int = 0,
+        text: str = "",
+    ) -> None:
+        self.construct = construct
+        super().__init__(
+            message,
+            source=source,
+            line=line,
+            column=column,
+            text=text,
+            expected="a construct the kit supports",
+        )

@@ -14,12 +14,26 @@ from pathlib import Path as FilePath
 from aura_kit.data import read_text
 from aura_kit.protocol.build import Builder
 from aura_kit.protocol.errors import ProtocolDefinitionError, ProtocolSyntaxError
+from aura_kit.protocol.scribble import format_scribble, is_scribble_path, parse_scribble
 from aura_kit.protocol.syntax import parse_file
 from aura_kit.protocol.types import Branch, Comm, End, GlobalType, Mu, Protocol, Sort, Var
 
+SYNTAXES = ("choreo", "scribble")
 
-def parse_protocols(text: str, source: str = "<string>") -> list[Protocol]:
-    """Every protocol in ``text``, in order."""
+
+def parse_protocols(
+    text: str, source: str = "<string>", *, syntax: str = "choreo"
+) -> list[Protocol]:
+    """Every protocol in ``text``, in order; ``syntax="scribble"`` reads Scribble / nuScr."""
+    if syntax == "scribble":
+        return parse_scribble(text, source)
+    if syntax != "choreo":
+        raise ProtocolSyntaxError(
+            f"unknown syntax {syntax!r}",
+            source=source,
+            text=syntax,
+            expected=f"one of {', '.join(SYNTAXES)}",
+        )
     protocols: list[Protocol] = []
     names: set[str] = set()
     for decl in parse_file(text, source):
@@ -51,7 +65,7 @@ def parse_protocol(text: str, source: str = "<string>") -> Protocol:
 def load_protocols(path: str | FilePath) -> list[Protocol]:
     """Every protocol in the file at ``path``, or in the bundled file it names (``two_buyer``)."""
     text, source, _ = read_text("protocols", path)
-    return parse_protocols(text, source=source)
+    return parse_protocols(text, source=source, syntax=syntax_of(source))
 
 
 def load_protocol(path: str | FilePath) -> Protocol:
@@ -61,13 +75,43 @@ def load_protocol(path: str | FilePath) -> Protocol:
     see ``aura_kit.data`` for the rule.
     """
     text, source, declared = read_text("protocols", path)
+    if is_scribble_path(source):
+        return _only(parse_scribble(text, source), source)
     if declared is None:
         return parse_protocol(text, source=source)
     return next(p for p in parse_protocols(text, source=source) if p.name == declared)
 
 
-def format_protocol(protocol: Protocol) -> str:
-    """``.choreo`` text for ``protocol`` (two-space indents, one statement a line)."""
+def syntax_of(path: str) -> str:
+    """``scribble`` for a ``.scr`` / ``.nuscr`` path, else ``choreo``."""
+    return "scribble" if is_scribble_path(path) else "choreo"
+
+
+def _only(protocols: list[Protocol], source: str) -> Protocol:
+    if len(protocols) != 1:
+        raise ProtocolSyntaxError(
+            f"found {len(protocols)} protocols",
+            source=source,
+            text=", ".join(p.name for p in protocols),
+            expected="exactly one protocol (use load_protocols for a module)",
+        )
+    return protocols[0]
+
+
+def format_protocol(protocol: Protocol, *, syntax: str = "choreo") -> str:
+    """``.choreo`` text for ``protocol`` (two-space indents, one statement a line).
+
+    ``syntax="scribble"`` writes a Scribble module instead (see ``protocol.scribble``).
+    """
+    if syntax == "scribble":
+        return format_scribble(protocol)
+    if syntax != "choreo":
+        raise ProtocolSyntaxError(
+            f"unknown syntax {syntax!r}",
+            source=protocol.source,
+            text=syntax,
+            expected=f"one of {', '.join(SYNTAXES)}",
+        )
     lines = [f"protocol {protocol.name}({', '.join(protocol.roles)}) {{"]
     _statements(protocol.global_type, 1, lines)
     lines.append("}")

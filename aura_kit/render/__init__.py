@@ -17,6 +17,7 @@ from aura_kit.render.figures import (
     text_figure,
 )
 from aura_kit.render.machine import machine_dot, machine_text, state_graph_dot, state_graph_text
+from aura_kit.render.mermaid import sequence_mermaid
 from aura_kit.render.ownership import ownership_dot, ownership_text
 from aura_kit.render.sequence import sequence_dot, sequence_text
 
@@ -37,6 +38,7 @@ __all__ = [
     # DOT and text of each view
     "sequence_dot",
     "sequence_text",
+    "sequence_mermaid",
     "automaton_dot",
     "automaton_text",
     "ownership_dot",
