@@ -68,6 +68,7 @@ from aura_kit.machine.values import (
     describe,
     payload_size,
 )
+from aura_kit.numbers import check_count
 
 __all__ = ["MachineSnapshot", "NoPendingSend", "ProtocolMachine"]
 
@@ -106,8 +107,7 @@ class ProtocolMachine(Displayable):
     )
 
     def __init__(self, scheduler: Scheduler | None = None, buffer_capacity: int = 64) -> None:
-        if buffer_capacity < 1:
-            raise ValueError(f"buffer_capacity must be >= 1, got {buffer_capacity}")
+        check_count("buffer_capacity", buffer_capacity, minimum=1)
         self._sched: Scheduler = scheduler if scheduler is not None else RoundRobin()
         self._push = self._sched.push
         self._capacity = buffer_capacity

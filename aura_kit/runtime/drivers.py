@@ -22,6 +22,7 @@ from typing import Any
 
 from aura_kit.errors import AuraKitError
 from aura_kit.machine.values import StepResult
+from aura_kit.numbers import check_seconds
 
 from .bridge import (
     BlockedVmReceive,
@@ -173,6 +174,7 @@ async def receive_async(
     timeout: float,
 ) -> BlockedVmReceive | TransportReceiveError:
     """Like ``receive_now`` but wait on the transport up to ``timeout`` seconds for a message."""
+    timeout = check_seconds("timeout", timeout)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
@@ -254,7 +256,11 @@ async def advance_round_waiting(
     stop_on_receive_error: ReceiveErrorPredicate = never_defer,
     timeout: float = 5.0,
 ) -> VmBridgeRound:
-    """One round whose receive waits on the transport (asyncio driver)."""
+    """One round whose receive waits on the transport (asyncio driver).
+
+    A timeout that is not finite seconds in range is an ``InvalidNumber`` before the step.
+    """
+    timeout = check_seconds("timeout", timeout)
     step, edge = step_and_flush(ctx, machine, vm_session_id, active_role, peer_roles)
     outcome: BlockedVmReceive | TransportReceiveError | None = None
     if edge is not None:
