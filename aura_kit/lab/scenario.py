@@ -305,6 +305,9 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(source, ROOT, "the file is not UTF-8 text") from None
     except RecursionError:
         raise ScenarioError(source, ROOT, "invalid JSON: it nests too deeply") from None
+    except ValueError as error:  # an integer with more digits than Python converts
+        reason = f"invalid JSON: {str(error).split(';', 1)[0]}"
+        raise ScenarioError(source, ROOT, reason) from None
     return parse_scenario(data, source=source, base=base)
 
 
