@@ -68,9 +68,8 @@ class _Space:
                     used.add((role, st.partner))
                 elif st.kind is not ActionKind.END:
                     used.add((st.partner, role))
-        self.edges = tuple(
-            (a, b) for a in self.roles for b in self.roles if a != b and (a, b) in used
-        )
+        rank = {r: i for i, r in enumerate(self.roles)}
+        self.edges = tuple(sorted(used, key=lambda e: (rank[e[0]], rank[e[1]])))
         self.edge_index = {e: i for i, e in enumerate(self.edges)}
         self.capacity = capacity
         self.receivers = tuple(self.roles.index(b) for _, b in self.edges)

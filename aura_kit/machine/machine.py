@@ -29,6 +29,7 @@ Invariants:
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
@@ -455,7 +456,7 @@ class ProtocolMachine(Displayable):
                 role=to_role, session=sid, expected=expected, actual=actual, reason=reason
             )
         co = sess.cos[to_role]
-        sess.buffers[(from_role, to_role)].append((label, payload))
+        sess.buffers.setdefault((from_role, to_role), deque()).append((label, payload))
         sess.stuck_reported = False
         if co.status is CoroutineStatus.BLOCKED_RECV and co.edge == (from_role, to_role):
             self._wake(co)
@@ -472,7 +473,7 @@ class ProtocolMachine(Displayable):
             )
         if sess.status is not RUNNING or co.status is CoroutineStatus.DONE:
             return ("injection into a finished coroutine", "a running coroutine", co.status.value)
-        queue = sess.buffers[(src, dst)]
+        queue = sess.buffers.get((src, dst), ())
         if len(queue) >= self._capacity:
             return ("injection into a full buffer", f"< {self._capacity} messages", str(len(queue)))
         st = co.states[co.state]
