@@ -102,3 +102,12 @@ def test_numbers_scenario_refuses_huge_round_count(tmp_path) -> None:
     with pytest.raises(ScenarioError, match=r"steps\[1\]\.count"):
         _scenario_with(tmp_path, {"do": "rounds", "count": 10**12})
     _scenario_with(tmp_path, {"do": "rounds", "count": MAX_STEP_COUNT})
+
+
+@pytest.mark.parametrize("max_ticks", [math.nan, -1, 2.5, "10"])
+def test_numbers_machine_run_refuses_bad_max_ticks(max_ticks: object) -> None:
+    """``ProtocolMachine.run(max_ticks)`` takes an int >= 0, else InvalidNumber."""
+    machine = ProtocolMachine()
+    machine.load(CodeImage.from_protocol(TWO_BUYER))
+    with pytest.raises(InvalidNumber):
+        machine.run(max_ticks)  # type: ignore[arg-type]

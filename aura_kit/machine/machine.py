@@ -229,6 +229,7 @@ class ProtocolMachine(Displayable):
 
     def run(self, max_ticks: int = 1_000_000) -> StepResult:
         """Step until ALL_DONE, STUCK or ``max_ticks`` ticks (then CONTINUE)."""
+        check_count("max_ticks", max_ticks)
         step = self.step
         for _ in range(max_ticks):
             result = step()
