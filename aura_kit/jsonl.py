@@ -10,7 +10,8 @@ Invariants:
 - ``write_jsonl`` renders the whole text first (a value that is not JSON fails before any
   file is touched), writes it to a temporary file in the target's directory, fsyncs it and
   ``os.replace``s it over the target: a reader sees the old file or the new one, never a
-  mix; a failed write leaves the old file and no temporary file behind;
+  mix; a failed write leaves the old file and no temporary file behind; a replaced file keeps
+  its permission bits and a new one gets ``0o666`` less the process umask (as ``open`` does);
 - ``read_jsonl`` checks every line before returning: bad UTF-8, bad JSON, a non-object, a
   wrong schema or version, a record the caller's ``parse`` refuses, fewer/more records
   than the header promises (truncation), or a digest mismatch (alteration, reported at the
@@ -23,10 +24,11 @@ Invariants:
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,14 +100,15 @@ def write_jsonl(
     """Atomically replace ``path`` with a header line and one line per record."""
     target = Path(path)
     data = render_jsonl(kind, records, version, header).encode("utf-8")
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    mode = target.stat().st_mode & 0o777 if target.exists() else None
+    fd, tmp = _create_temp(target)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+        if mode is not None:  # a replaced file keeps its mode; a new one gets the umask's
+            os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -113,6 +116,18 @@ def write_jsonl(
         raise
     _fsync_directory(target.parent)
     return target
+
+
+def _create_temp(target: Path) -> tuple[int, str]:
+    """A new temp file beside ``target``, created 0o666 so the kernel applies the umask."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = str(target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no unused temporary file name", str(target.parent))
 
 
 def read_jsonl(

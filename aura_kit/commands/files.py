@@ -178,6 +178,8 @@ def _json(name: str, text: str) -> Any:
         raise CommandError(name, message, line=error.lineno, column=error.colno) from None
     except RecursionError:
         raise CommandError(name, "invalid JSON: it nests too deeply") from None
+    except ValueError as error:  # an integer with more digits than Python converts
+        raise CommandError(name, f"invalid JSON: {str(error).split(';', 1)[0]}") from None
 
 
 def check_output(path: str, suffixes: tuple[str, ...]) -> Path:

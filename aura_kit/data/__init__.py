@@ -11,6 +11,9 @@ The lookup rule (one for every loader that takes a name or a path):
   then, for protocols, the name a well-formed bundled file declares
   (``protocol TwoBuyer(...)`` is found as ``TwoBuyer``);
 - an unknown name is a ``BundledNameError`` (a ``FileNotFoundError``) that lists the known names;
+- a path with a NUL character is an ``UnreadableFileError`` (an ``OSError``) and a file that is
+  not UTF-8 text a ``NotUtf8Error`` (a ``UnicodeDecodeError``), each naming the file; one
+  leading UTF-8 byte order mark is dropped;
 - text read from a bundled file names it ``aura_kit/data/<kind>/<file>`` in error locations,
   the same on every machine.
 """
@@ -32,6 +35,8 @@ __all__ = [
     "KINDS",
     "BundledFile",
     "BundledNameError",
+    "NotUtf8Error",
+    "UnreadableFileError",
     "bundled_names",
     "find_bundled",
     "is_path",
@@ -57,6 +62,24 @@ class BundledNameError(AuraKitError, FileNotFoundError):
         super().__init__(errno.ENOENT, reason, name)
 
 
+class UnreadableFileError(AuraKitError, OSError):
+    """A path that cannot name a file (a NUL character in it)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(errno.EINVAL, reason, path)
+
+
+class NotUtf8Error(AuraKitError, UnicodeDecodeError):
+    """A file whose bytes are not UTF-8 text; ``source`` names it, ``start`` is the bad byte."""
+
+    def __init__(self, source: str, error: UnicodeDecodeError) -> None:
+        self.source = source
+        reason = f"{error.reason} in {source}"
+        super().__init__(error.encoding, error.object, error.start, error.end, reason)
+
+
 @dataclass(frozen=True, slots=True)
 class BundledFile:
     """One bundled file: where it is, the label errors show, and (protocols) a declared name."""
@@ -80,7 +103,7 @@ class BundledFile:
 
     def read_text(self) -> str:
         """The file's text (UTF-8)."""
-        return self.resource.read_text(encoding="utf-8")
+        return _decode(self.resource.read_bytes(), self.source)
 
     def path(self) -> Path:
         """The file as a filesystem path (bundled data is always unpacked on disk)."""
@@ -96,7 +119,7 @@ def is_path(ref: str | os.PathLike[str], kind: str) -> bool:
         return True
     try:
         return Path(ref).is_file()
-    except OSError:  # e.g. a name too long for the filesystem: not a file
+    except (OSError, ValueError):  # a name too long for the filesystem, a NUL: not a file
         return False
 
 
@@ -149,6 +172,17 @@ def read_text(kind: str, ref: str | os.PathLike[str]) -> tuple[str, str, str | N
     The declared name is set only when ``ref`` named a protocol by the name its file declares.
     """
     if is_path(ref, kind):
-        return Path(ref).read_text(encoding="utf-8"), str(ref), None
+        source = str(ref)
+        if "\0" in source:
+            raise UnreadableFileError(source[:80], "the path contains a NUL character")
+        return _decode(Path(ref).read_bytes(), source), source, None
     found = find_bundled(kind, str(ref))
     return found.read_text(), found.source, None if found.stem == ref else str(ref)
+
+
+def _decode(data: bytes, source: str) -> str:
+    """UTF-8 text without a leading byte order mark, or ``UnreadableFileError``."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise NotUtf8Error(source, error) from None

@@ -30,11 +30,14 @@ from typing import Any
 
 from aura_kit.data import BundledNameError, find_bundled, is_path, read_text
 from aura_kit.jsonpath import ROOT, member_path
+from aura_kit.numbers import InvalidNumber, check_count, check_seconds
 from aura_kit.runtime.errors import ScenarioError
 
 from .attacks import AttackKind
 
 ATTACKS = tuple(kind.key for kind in AttackKind)
+# The most rounds a "rounds" step (or passes a "run" step) may ask for.
+MAX_STEP_COUNT = 100_000
 # action -> (required keys, optional keys); "do" and "note" are always allowed.
 ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "open": (frozenset(), frozenset({"role", "label"})),
@@ -249,13 +252,7 @@ def _check_args(r: _Reader, path: str, args: dict[str, Any], roles: set[str]) ->
             r.text(args[key], f"{path}.{key}")
     if "payloads" in args and not isinstance(args["payloads"], list):
         raise r.fail(f"{path}.payloads", "expected a list of JSON values")
-    for key in ("count", "max_passes", "messages"):
-        if key in args and (type(args[key]) is not int or args[key] < 0):
-            raise r.fail(f"{path}.{key}", f"is {args[key]!r}; expected an int >= 0")
-    if "timeout" in args and (
-        not isinstance(args["timeout"], (int, float)) or args["timeout"] <= 0
-    ):
-        raise r.fail(f"{path}.timeout", f"is {args['timeout']!r}; expected seconds > 0")
+    _check_numbers(r, path, args)
     if "attack" in args and args["attack"] not in ATTACKS:
         raise r.fail(f"{path}.attack", f"is {args['attack']!r}; expected one of {list(ATTACKS)}")
     if "scope" in args and args["scope"] != "session":
@@ -263,6 +260,19 @@ def _check_args(r: _Reader, path: str, args: dict[str, Any], roles: set[str]) ->
     for key in ("owners", "active"):
         if key in args:
             r.obj(args[key], f"{path}.{key}", frozenset(), frozenset(roles))
+
+
+def _check_numbers(r: _Reader, path: str, args: dict[str, Any]) -> None:
+    """Counts are ints in range and timeouts finite seconds (JSON's ``NaN`` is refused)."""
+    limits = {"count": MAX_STEP_COUNT, "max_passes": MAX_STEP_COUNT, "messages": None}
+    try:
+        for key, maximum in limits.items():
+            if key in args:
+                check_count(f"{path}.{key}", args[key], maximum=maximum)
+        if "timeout" in args:
+            check_seconds(f"{path}.timeout", args["timeout"], allow_zero=False)
+    except InvalidNumber as error:
+        raise r.fail(error.place, f"is {error.value!r}; expected {error.expected}") from None
 
 
 def _expectation(r: _Reader, value: Any, path: str, is_attack: bool) -> Expectation:
@@ -300,6 +310,9 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(source, ROOT, "the file is not UTF-8 text") from None
     except RecursionError:
         raise ScenarioError(source, ROOT, "invalid JSON: it nests too deeply") from None
+    except ValueError as error:  # an integer with more digits than Python converts
+        reason = f"invalid JSON: {str(error).split(';', 1)[0]}"
+        raise ScenarioError(source, ROOT, reason) from None
     return parse_scenario(data, source=source, base=base)
 
 

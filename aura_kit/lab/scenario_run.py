@@ -77,6 +77,9 @@ def run_scenario(
     return report
 
 
+_NO_SESSION_NEEDED = frozenset({"open", "check", "rounds", "run"})
+
+
 class _Runner:
     def __init__(self, report: ScenarioReport) -> None:
         self.report = report
@@ -100,6 +103,7 @@ class _Runner:
         }
 
     def run_step(self, step: Step) -> str | None:
+        self._check_opened(step)
         # Registries are compared only for an expected failure that must leave them unchanged.
         watch = step.expect is not None and step.expect.unchanged
         before = self.world.registry_snapshot() if watch else None
@@ -113,6 +117,14 @@ class _Runner:
         if step.expect is not None:
             return f"expected {step.expect.error} but the step succeeded ({outcome})"
         return None
+
+    def _check_opened(self, step: Step) -> None:
+        """A step on a role that no earlier step opened is a ScenarioError, not a KeyError."""
+        role = step.role
+        if role is None or step.do in _NO_SESSION_NEEDED or role in self.world.sessions:
+            return
+        reason = f"{role} has no open session yet; an earlier open step must open it"
+        raise ScenarioError(self.report.scenario.source, f"steps[{step.index}].role", reason)
 
     def _row(self, step: Step, outcome: str) -> None:
         role = step.role or ""

@@ -26,6 +26,7 @@ from aura_kit.machine.errors import (
     MachineError,
     NotReady,
     ProtocolViolation,
+    TooManyRoles,
     TraceFormatError,
     UnknownSession,
 )
@@ -111,6 +112,7 @@ __all__ = [
     "MachineError",
     "ProtocolViolation",
     "ImageError",
+    "TooManyRoles",
     "UnknownSession",
     "NoPendingSend",
     "NotReady",

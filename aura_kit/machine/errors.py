@@ -26,6 +26,18 @@ class ImageError(MachineError, ValueError):
         self.reason = reason
 
 
+class TooManyRoles(MachineError, ValueError):
+    """A protocol with more roles than ``CodeImage.max_roles`` (checked before projecting)."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(
+            f"the protocol has {count:,} roles; at most {limit:,} are allowed "
+            "(raise CodeImage.max_roles to allow more)"
+        )
+        self.count = count
+        self.limit = limit
+
+
 class UnknownSession(MachineError, LookupError):
     """A VM session id or role that this machine does not hold."""
 

@@ -29,6 +29,7 @@ from aura_kit.machine.automaton import ActionKind, Automaton
 from aura_kit.machine.explore_result import ExploreResult, Finding, FindingKind, NodeStatus
 from aura_kit.machine.image import CodeImage
 from aura_kit.machine.values import DEFAULT_PAYLOADS, EventKind, MachineEvent, payload_size
+from aura_kit.numbers import check_count
 from aura_kit.protocol.types import Sort
 
 DONE_STATE = -1
@@ -67,9 +68,8 @@ class _Space:
                     used.add((role, st.partner))
                 elif st.kind is not ActionKind.END:
                     used.add((st.partner, role))
-        self.edges = tuple(
-            (a, b) for a in self.roles for b in self.roles if a != b and (a, b) in used
-        )
+        rank = {r: i for i, r in enumerate(self.roles)}
+        self.edges = tuple(sorted(used, key=lambda e: (rank[e[0]], rank[e[1]])))
         self.edge_index = {e: i for i, e in enumerate(self.edges)}
         self.capacity = capacity
         self.receivers = tuple(self.roles.index(b) for _, b in self.edges)
@@ -184,9 +184,14 @@ def explore(
     reduction: bool = False,
     buffer_capacity: int = 8,
 ) -> ExploreResult:
-    """Explore every schedule and select choice of ``image`` breadth first."""
+    """Explore every schedule and select choice of ``image`` breadth first.
+
+    ``max_states`` and ``buffer_capacity`` must be ints >= 1 (else ``InvalidNumber``).
+    """
     from aura_kit.machine.graph import build_result
 
+    check_count("max_states", max_states, minimum=1)
+    check_count("buffer_capacity", buffer_capacity, minimum=1)
     space = _Space(image, buffer_capacity)
     start = space.initial()
     index: dict[State, int] = {start: 0}

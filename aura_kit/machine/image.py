@@ -3,7 +3,11 @@
 Invariants:
 - an image is immutable; its roles are the keys of ``local_types`` in the given order;
 - every local type compiles (see ``automaton``) when the image is built, so a bad image
-  fails at construction with ``ImageError`` and never inside a tick.
+  fails at construction with ``ImageError`` and never inside a tick;
+- an image has at most ``CodeImage.max_roles`` roles (1,000 unless changed); more is a
+  ``TooManyRoles`` raised before any projection or compilation, so a huge role list costs
+  nothing. Projection and checking grow with roles times protocol size, which is what the
+  limit bounds; set ``CodeImage.max_roles`` to allow more.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import ClassVar
 
 from aura_kit.machine.automaton import Automaton, compile_local
+from aura_kit.machine.errors import TooManyRoles
 from aura_kit.protocol.types import GlobalType, LocalType, Protocol
 
 
@@ -23,8 +29,10 @@ class CodeImage:
     global_type: GlobalType
     local_types: Mapping[str, LocalType]
     automata: Mapping[str, Automaton] = field(init=False, repr=False, compare=False)
+    max_roles: ClassVar[int] = 1_000
 
     def __post_init__(self) -> None:
+        self.check_role_count(len(self.local_types))
         locals_ = MappingProxyType(dict(self.local_types))
         object.__setattr__(self, "local_types", locals_)
         roles = frozenset(locals_)
@@ -40,8 +48,15 @@ class CodeImage:
         return tuple(self.local_types)
 
     @classmethod
+    def check_role_count(cls, count: int) -> None:
+        """``TooManyRoles`` when ``count`` is over ``max_roles``."""
+        if count > cls.max_roles:
+            raise TooManyRoles(count, cls.max_roles)
+
+    @classmethod
     def from_protocol(cls, protocol: Protocol, merge: str = "full") -> CodeImage:
         """Project every role of ``protocol`` (protocol layer's ``project_all``)."""
         from aura_kit.protocol import project_all
 
+        cls.check_role_count(len(protocol.roles))
         return cls(protocol.global_type, project_all(protocol, merge=merge))

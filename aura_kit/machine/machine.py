@@ -15,6 +15,10 @@ Invariants:
   that changes that edge wakes the blocked coroutine (found through ``wait``, see ``session``);
 - a fault marks the coroutine and its session FAULTED, records a ``faulted`` event and raises
   ``ProtocolViolation``; the session's other coroutines never run again; other sessions go on;
+- whatever a handler callback does (returns a value of any type, raises any exception, or a
+  ``BaseException`` such as ``KeyboardInterrupt``), the tick ends with the coroutine faulted,
+  never with a READY coroutine left out of the scheduler; a ``BaseException`` is re-raised
+  as it is after the fault is recorded;
 - ``_live`` counts coroutines that are not DONE in RUNNING sessions;
 - VM session ids are positive and never reused; ``close`` removes a session for good;
 - ``inject`` and ``ack_pending_send`` either succeed or raise and change nothing;
@@ -25,6 +29,7 @@ Invariants:
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 from typing import Any, NoReturn
 
@@ -68,6 +73,7 @@ from aura_kit.machine.values import (
     describe,
     payload_size,
 )
+from aura_kit.numbers import check_count
 
 __all__ = ["MachineSnapshot", "NoPendingSend", "ProtocolMachine"]
 
@@ -106,8 +112,7 @@ class ProtocolMachine(Displayable):
     )
 
     def __init__(self, scheduler: Scheduler | None = None, buffer_capacity: int = 64) -> None:
-        if buffer_capacity < 1:
-            raise ValueError(f"buffer_capacity must be >= 1, got {buffer_capacity}")
+        check_count("buffer_capacity", buffer_capacity, minimum=1)
         self._sched: Scheduler = scheduler if scheduler is not None else RoundRobin()
         self._push = self._sched.push
         self._capacity = buffer_capacity
@@ -208,16 +213,23 @@ class ProtocolMachine(Displayable):
         self._tick += 1
         st = co.states[co.state]
         kind = st.kind
-        if kind is SEND:
-            self._send(co, st)
-        elif kind is RECV:
-            self._recv(co, st)
-        else:
-            self._halt(co)
+        try:
+            if kind is SEND:
+                self._send(co, st)
+            elif kind is RECV:
+                self._recv(co, st)
+            else:
+                self._halt(co)
+        except ProtocolViolation:
+            raise
+        except BaseException as exc:
+            self._escaped(co, exc)
+            raise
         return CONTINUE if self._live else ALL_DONE
 
     def run(self, max_ticks: int = 1_000_000) -> StepResult:
         """Step until ALL_DONE, STUCK or ``max_ticks`` ticks (then CONTINUE)."""
+        check_count("max_ticks", max_ticks)
         step = self.step
         for _ in range(max_ticks):
             result = step()
@@ -244,12 +256,18 @@ class ProtocolMachine(Displayable):
             self._stale = 0
         self._tick += 1
         st = co.states[co.state]
-        if st.kind is SEND:
-            self._send(co, st)
-        elif st.kind is RECV:
-            self._recv(co, st)
-        else:
-            self._halt(co)
+        try:
+            if st.kind is SEND:
+                self._send(co, st)
+            elif st.kind is RECV:
+                self._recv(co, st)
+            else:
+                self._halt(co)
+        except ProtocolViolation:
+            raise
+        except BaseException as exc:
+            self._escaped(co, exc)
+            raise
 
     def _send(self, co: Coroutine, st: LocalState) -> None:
         partner = st.partner
@@ -336,7 +354,7 @@ class ProtocolMachine(Displayable):
             self._fault(co, "handler failure on select", "a label", repr(exc), exc)
         if label is None:
             return 0
-        if label not in st.table:
+        if type(label) is not str or label not in st.table:
             self._fault(co, "queued choice not offered", "|".join(st.labels), repr(label))
         return st.labels.index(label)
 
@@ -367,12 +385,30 @@ class ProtocolMachine(Displayable):
         co.since = self._tick
         self._push(co)
 
+    def _escaped(self, co: Coroutine, exc: BaseException) -> None:
+        """Fault ``co`` for an exception that got past the checks; an ``Exception`` becomes a
+        ``ProtocolViolation``, a ``BaseException`` (an interrupt) is left to the caller."""
+        if co.sess.status is not RUNNING:  # already faulted or closed under the exception
+            return
+        reason, expected = "interrupted in a handler callback", "a callback that returns"
+        if not isinstance(exc, Exception):
+            self._mark_faulted(co, f"{reason}: got {exc!r}, expected {expected}")
+            return
+        self._fault(co, "handler failure", expected, repr(exc), exc)
+
     def _fault(
         self, co: Coroutine, reason: str, expected: str, actual: str, cause: Exception | None = None
     ) -> NoReturn:
+        self._mark_faulted(co, f"{reason}: got {actual}, expected {expected}")
+        error = ProtocolViolation(
+            role=co.role, session=co.sess.sid, expected=expected, actual=actual, reason=reason
+        )
+        raise error from cause
+
+    def _mark_faulted(self, co: Coroutine, fault: str) -> None:
         sess = co.sess
         co.status = FAULTED
-        co.fault = f"{reason}: got {actual}, expected {expected}"
+        co.fault = fault
         if sess.status is RUNNING:
             self._live -= sess.live
         sess.live = 0
@@ -381,10 +417,6 @@ class ProtocolMachine(Displayable):
             if c.status is READY:
                 c.stale += 1
         self._raw.append((K_FAULTED, self._tick, sess.sid, co.role, None, None, None, co.fault))
-        error = ProtocolViolation(
-            role=co.role, session=sess.sid, expected=expected, actual=actual, reason=reason
-        )
-        raise error from cause
 
     # -- host boundary ----------------------------------------------------------------------
     def pending_sends(self, sid: int) -> tuple[PendingSend, ...]:
@@ -425,7 +457,7 @@ class ProtocolMachine(Displayable):
                 role=to_role, session=sid, expected=expected, actual=actual, reason=reason
             )
         co = sess.cos[to_role]
-        sess.buffers[(from_role, to_role)].append((label, payload))
+        sess.buffers.setdefault((from_role, to_role), deque()).append((label, payload))
         sess.stuck_reported = False
         if co.status is CoroutineStatus.BLOCKED_RECV and co.edge == (from_role, to_role):
             self._wake(co)
@@ -442,7 +474,7 @@ class ProtocolMachine(Displayable):
             )
         if sess.status is not RUNNING or co.status is CoroutineStatus.DONE:
             return ("injection into a finished coroutine", "a running coroutine", co.status.value)
-        queue = sess.buffers[(src, dst)]
+        queue = sess.buffers.get((src, dst), ())
         if len(queue) >= self._capacity:
             return ("injection into a full buffer", f"< {self._capacity} messages", str(len(queue)))
         st = co.states[co.state]

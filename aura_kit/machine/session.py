@@ -1,7 +1,10 @@
 """Per-session state of the protocol machine: coroutines, buffers, pending sends (internal).
 
 Invariants:
-- a session owns one buffer (a deque) per directed pair of roles with a local receiver;
+- a session owns one buffer (a deque) per directed pair of roles that some local
+  coroutine's automaton sends or receives on (a local receiver), made when the session loads;
+  pairs that never talk get none, so memory grows with the protocol's edges, not roles
+  squared; ``pending_count`` likewise holds only the sends to external roles that can happen;
 - ``co.links[k]`` is ``(buffer, peer coroutine, edge)`` of the action in state ``k`` (None for
   an END state): the buffer is None when the peer is external, the peer None when external;
   one link object per partner and direction, so a tick never looks up a dict;
@@ -102,17 +105,16 @@ class VmSession:
         self.sid = sid
         self.image = image
         self.handler: EffectHandler = handler
-        self.external = frozenset(r for r in image.roles if r not in local)
+        hosted = frozenset(local)
+        self.external = frozenset(r for r in image.roles if r not in hosted)
         self.cos = {r: Coroutine(self, r, image) for r in local}
         self.order = tuple(self.cos.values())
         self.pending: list[PendingSend] = []
-        self.pending_count = {(a, b): 0 for a in local for b in self.external}
+        self.pending_count: dict[tuple[str, str], int] = {}  # filled by ``_links``
         self.status = SessionStatus.RUNNING
         self.live = len(self.order)
         self.stuck_reported = False
-        self.buffers: dict[tuple[str, str], Queue] = {
-            (peer, co.role): deque() for co in self.order for peer in image.roles if peer != co.role
-        }
+        self.buffers: dict[tuple[str, str], Queue] = {}  # filled by ``_links``
         for co in self.order:
             co.links = self._links(co)
 
@@ -153,7 +155,11 @@ class VmSession:
             edge = (co.role, st.partner) if sending else (st.partner, co.role)
             if edge not in made:
                 peer = self.cos.get(st.partner)
-                q = None if sending and peer is None else self.buffers[edge]
+                if sending and peer is None:
+                    q = None
+                    self.pending_count[edge] = 0
+                else:
+                    q = self.buffers.setdefault(edge, deque())
                 made[edge] = (q, peer, edge)
             links.append(made[edge])
         return tuple(links)

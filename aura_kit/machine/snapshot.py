@@ -32,7 +32,7 @@ class MachineSnapshot:
 def save_session(s: VmSession) -> tuple[Any, ...]:
     """Flat copy of one session's mutable state."""
     cos = tuple((c.state, c.status, c.wait, c.edge, c.stale, c.since, c.fault) for c in s.order)
-    bufs = tuple(tuple(q) for q in s.buffers.values())
+    bufs = {edge: tuple(q) for edge, q in s.buffers.items()}
     snap_handler = getattr(s.handler, "snapshot_state", None)
     handler_state = snap_handler() if callable(snap_handler) else None
     counts = dict(s.pending_count)
@@ -44,9 +44,9 @@ def load_session(s: VmSession, saved: tuple[Any, ...]) -> None:
     s.status, s.live, s.stuck_reported, cos, bufs, pending, counts, handler_state = saved
     for c, fields in zip(s.order, cos, strict=True):
         c.state, c.status, c.wait, c.edge, c.stale, c.since, c.fault = fields
-    for q, items in zip(s.buffers.values(), bufs, strict=True):
+    for edge, q in s.buffers.items():  # the same deques: links hold them
         q.clear()
-        q.extend(items)
+        q.extend(bufs.get(edge, ()))
     s.pending[:] = pending
     s.pending_count = dict(counts)
     restore_handler = getattr(s.handler, "restore_state", None)

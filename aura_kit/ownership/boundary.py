@@ -8,13 +8,17 @@ Invariants:
   bundle's boundary; several -> the union of their keys with scope ``fragments(union)``;
   every manifest boundary carries ``protocol_ids == (m.protocol_id,)``, as the seed's does;
 - ``is_allowed_by(SESSION)`` is always true; ``is_allowed_by(fragments(A))`` is true only
-  when the boundary has keys and all of them are in ``A``.
+  when the boundary has keys and all of them are in ``A``;
+- ``fragment_keys`` and ``protocol_ids`` are collections of ``str`` (a bare string is refused,
+  not split into characters), ``bundle_id`` is a str or None and ``capability_scope`` a
+  ``Scope``; anything else is a ``BoundaryValueError``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import BoundaryValueError
 from .manifest import CompositionManifest, bundle_fragment_key, protocol_fragment_key
 from .values import Scope
 
@@ -29,8 +33,13 @@ class LinkBoundary:
     capability_scope: Scope = Scope.SESSION
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "protocol_ids", tuple(self.protocol_ids))
-        object.__setattr__(self, "fragment_keys", frozenset(self.fragment_keys))
+        if self.bundle_id is not None and type(self.bundle_id) is not str:
+            raise BoundaryValueError("bundle_id", self.bundle_id, "a str or None")
+        if not isinstance(self.capability_scope, Scope):
+            raise BoundaryValueError("capability_scope", self.capability_scope, "a Scope")
+        object.__setattr__(self, "protocol_ids", _names("protocol_ids", self.protocol_ids))
+        keys = frozenset(_names("fragment_keys", self.fragment_keys))
+        object.__setattr__(self, "fragment_keys", keys)
 
     @classmethod
     def for_scope(cls, scope: Scope) -> LinkBoundary:
@@ -76,3 +85,13 @@ class LinkBoundary:
     def __str__(self) -> str:
         keys = ",".join(sorted(self.fragment_keys)) or "-"
         return f"boundary[{keys}]"
+
+
+def _names(field: str, value: object) -> tuple[str, ...]:
+    """``value`` as a tuple of str, refusing a bare string (it would become its characters)."""
+    expected = "a collection of str (not a single str)"
+    if isinstance(value, (str, bytes)) or not isinstance(value, (tuple, list, set, frozenset)):
+        raise BoundaryValueError(field, value, expected)
+    if any(type(v) is not str for v in value):
+        raise BoundaryValueError(field, value, expected)
+    return tuple(value)

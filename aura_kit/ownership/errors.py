@@ -134,3 +134,13 @@ class ManifestError(OwnershipError, ValueError):
         rest = "; ".join(f"{p}: {r}" for p, r in problems[1:])
         tail = f"{more}{rest})" if more else ""
         super().__init__(f"{source}: manifest field {self.path}: {self.reason}{tail}")
+
+
+class BoundaryValueError(OwnershipError, TypeError):
+    """A ``LinkBoundary`` field of the wrong type (``fragment_keys="bundle:x"``, a non-str key)."""
+
+    def __init__(self, field: str, value: object, expected: str) -> None:
+        self.field = field
+        self.value = value
+        self.expected = expected
+        super().__init__(f"LinkBoundary.{field} is {value!r}; expected {expected}")

@@ -92,6 +92,9 @@ class CompositionManifest:
             raise ManifestError([("$", problem)], source) from None
         except RecursionError:
             raise ManifestError([("$", "JSON nests too deeply")], source) from None
+        except ValueError as exc:  # an integer with more digits than Python converts
+            problem = f"invalid JSON: {str(exc).split(';', 1)[0]}"
+            raise ManifestError([("$", problem)], source) from None
         return cls.from_dict(data, source=source)
 
     @classmethod

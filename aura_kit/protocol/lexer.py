@@ -4,7 +4,8 @@ Invariants:
 - every token carries its 1-based line and column;
 - ``//`` comments run to the end of the line and produce no token;
 - newlines are tokens (they end statements); other whitespace is skipped;
-- an unknown character is a ``ProtocolSyntaxError`` at its place;
+- one leading byte order mark (U+FEFF) is skipped; any other unknown character is a
+  ``ProtocolSyntaxError`` at its place;
 - a near miss of a keyword (``loop`` for ``rec``, ``chioce`` for ``choice``, ``else`` for
   ``or``) is named in the error with the keyword it most likely meant.
 """
@@ -116,7 +117,8 @@ def is_name(text: str) -> bool:
 def tokenize(text: str, source: str = "<string>") -> list[Token]:
     """Split ``text`` into tokens, ending with one ``EOF`` token."""
     tokens: list[Token] = []
-    line, line_start, pos = 1, 0, 0
+    start = 1 if text.startswith("\ufeff") else 0  # a leading byte order mark is not text
+    line, line_start, pos = 1, start, start
     while pos < len(text):
         match = _PATTERN.match(text, pos)
         column = pos - line_start + 1

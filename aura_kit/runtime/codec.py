@@ -70,7 +70,7 @@ class JsonCodec:
             return None
         try:
             value = json.loads(bytes(data).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (ValueError, RecursionError):  # not UTF-8, not JSON, an int too long, too deep
             raise PayloadCodecError(sort, f"bytes {bytes(data)[:32]!r}", "JSON text") from None
         if not _fits(sort, value):
             raise PayloadCodecError(sort, f"{type(value).__name__} {value!r}", f"a {sort} value")

@@ -10,7 +10,13 @@ Invariants:
   ``DEFERRED`` when the caller's predicate says so);
 - the asyncio receive waits on the transport up to ``timeout`` seconds and ends as
   ``CANCELLED`` as soon as the session is no longer bound (it ended meanwhile);
-- a received message is returned as a ``BlockedVmReceive`` and never injected here.
+- a received message is returned as a ``BlockedVmReceive`` and never injected here;
+- a round's inputs are checked before the machine steps: the active role must be a name the
+  session runs and ``peer_roles`` a mapping whose entries for the session's roles are
+  ``ChoreographicRole`` values; otherwise the round is a ``BridgeFailure`` and nothing stepped
+  or was sent (a role left out of the mapping is the seed's case above: the send stays pending);
+- a transport whose receive raises gives a ``TRANSPORT_FAILED`` receive error, never the
+  transport's own exception.
 """
 
 from __future__ import annotations
@@ -21,7 +27,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aura_kit.errors import AuraKitError
+from aura_kit.machine.errors import MachineError
 from aura_kit.machine.values import StepResult
+from aura_kit.numbers import check_seconds
+from aura_kit.ownership import ChoreographicRole
 
 from .bridge import (
     BlockedVmReceive,
@@ -50,6 +59,8 @@ class BridgeContext:
     own_roles: tuple[Any, ...] = ()
     # One NO_MESSAGE error per edge, handed to round predicates (never raised, so reusable).
     no_message: dict[tuple[str, str], TransportReceiveError] = field(default_factory=dict)
+    # The external roles of the VM session (fixed for its life), read once by ``check_round``.
+    external_roles: tuple[str, ...] | None = None
 
     @property
     def network(self) -> Any:
@@ -63,14 +74,51 @@ class BridgeContext:
         return self.own_roles[0] if len(self.own_roles) == 1 else None
 
 
+def check_round(
+    ctx: BridgeContext, machine: Any, vm_session_id: int, active_role: Any, peer_roles: Any
+) -> None:
+    """Refuse a round whose active role or peer mapping is wrong, before anything steps.
+
+    A VM session the machine no longer holds is left to the step, which reports it.
+    """
+    try:
+        machine.session_status(vm_session_id)
+    except MachineError:
+        return
+    if type(active_role) is not str:
+        raise BridgeFailure(f"active role is {active_role!r}; expected a role name (str)")
+    try:
+        machine.coroutine_status(vm_session_id, active_role)
+    except MachineError:
+        raise BridgeFailure(f"{active_role!r} is not a role this VM session runs") from None
+    if not isinstance(peer_roles, Mapping):
+        kind = type(peer_roles).__name__
+        raise BridgeFailure(f"peer_roles is a {kind}; expected a mapping of role names to roles")
+    if ctx.external_roles is None:
+        ctx.external_roles = tuple(machine.view(vm_session_id).external_roles)
+    _check_peers((active_role, *ctx.external_roles), peer_roles)
+
+
+def _check_peers(roles: tuple[str, ...], peer_roles: PeerRoles) -> None:
+    """Each mapped role of the session maps to a ``ChoreographicRole`` (absent ones are left)."""
+    for role in roles:
+        try:
+            peer = peer_roles.get(role)
+        except Exception as error:  # a caller's mapping that raises
+            raise BridgeFailure(f"peer_roles[{role!r}] raised {error!r}") from error
+        if peer is not None and type(peer) is not ChoreographicRole:
+            raise BridgeFailure(f"peer_roles[{role!r}] is {peer!r}; expected a ChoreographicRole")
+
+
 def step_and_flush(
     ctx: BridgeContext, machine: Any, vm_session_id: int, active_role: str, peer_roles: PeerRoles
 ) -> tuple[Any, tuple[str, str] | None]:
-    """The common start of a round: one machine step, the flush, then the blocked edge.
+    """The common start of a round: the input check, one machine step, the flush, the edge.
 
     A machine error becomes a ``BridgeFailure``; the edge is the active role's blocked
     receive from an external role (names as ``str``), or None.
     """
+    check_round(ctx, machine, vm_session_id, active_role, peer_roles)
     try:
         step = machine.step_session(vm_session_id)
     except Exception as error:
@@ -152,7 +200,13 @@ def receive_now(
             receiver = peer_roles[active_role]
         else:
             receiver = ctx.self_role(active_role, peer_roles)
-        envelope = network.take(ctx.effects.authority, ctx.session_id, peer, receiver)
+        try:
+            envelope = network.take(ctx.effects.authority, ctx.session_id, peer, receiver)
+        except Exception as error:  # a transport that raises: a typed receive error
+            detail = f"transport receive raised {type(error).__name__}: {error}"
+            return TransportReceiveError(
+                ReceiveErrorKind.TRANSPORT_FAILED, from_role, to_role, detail
+            )
     if envelope is None:
         return None
     return BlockedVmReceive(
@@ -173,6 +227,7 @@ async def receive_async(
     timeout: float,
 ) -> BlockedVmReceive | TransportReceiveError:
     """Like ``receive_now`` but wait on the transport up to ``timeout`` seconds for a message."""
+    timeout = check_seconds("timeout", timeout)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
@@ -183,7 +238,11 @@ async def receive_async(
         network = ctx.network
         if remaining <= 0 or network is None:
             return _no_message(*edge)
-        await network.wait_for_change(ctx.effects.authority, ctx.session_id, remaining)
+        try:
+            await network.wait_for_change(ctx.effects.authority, ctx.session_id, remaining)
+        except Exception as error:  # a transport that raises while waiting
+            detail = f"transport wait raised {type(error).__name__}: {error}"
+            return TransportReceiveError(ReceiveErrorKind.TRANSPORT_FAILED, *edge, detail)
 
 
 def classify_receive(
@@ -254,7 +313,11 @@ async def advance_round_waiting(
     stop_on_receive_error: ReceiveErrorPredicate = never_defer,
     timeout: float = 5.0,
 ) -> VmBridgeRound:
-    """One round whose receive waits on the transport (asyncio driver)."""
+    """One round whose receive waits on the transport (asyncio driver).
+
+    A timeout that is not finite seconds in range is an ``InvalidNumber`` before the step.
+    """
+    timeout = check_seconds("timeout", timeout)
     step, edge = step_and_flush(ctx, machine, vm_session_id, active_role, peer_roles)
     outcome: BlockedVmReceive | TransportReceiveError | None = None
     if edge is not None:

@@ -216,6 +216,7 @@ class ReceiveErrorKind(StrEnum):
     NO_MESSAGE = "no_message"
     CANCELLED = "cancelled"
     MISSING_PEER = "missing_peer"
+    TRANSPORT_FAILED = "transport_failed"  # the transport itself raised
 
 
 class TransportReceiveError(AuraKitError):

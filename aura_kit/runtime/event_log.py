@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import threading
 from collections.abc import Iterator
 from enum import Enum
@@ -48,11 +49,16 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def json_safe(value: Any) -> Any:
-    """A JSON-safe copy: enums by value, bytes as hex, other objects as text."""
+    """A JSON-safe copy: enums by value, bytes as hex, NaN and infinities and other objects
+    as text (a log with a NaN field can still be saved)."""
+    if type(value) is float and not math.isfinite(value):
+        return str(value)
     if type(value) in _PLAIN:
         return value
     if isinstance(value, Enum):
         return json_safe(value.value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
     if isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, bytes):

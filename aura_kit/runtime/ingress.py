@@ -87,6 +87,7 @@ def open_owned_manifest_vm_session_admitted(
     owner = effects.start_owned_choreography_session(label, session_uuid, roles)
     claimed: frozenset[str] = frozenset()
     try:
+        CodeImage.check_role_count(len(local_types))  # before any per-role work
         problem = admission_problem(manifest, active_role, global_type, local_types, strict=strict)
         if problem is not None:
             raise _OpenRefused(problem)

@@ -288,8 +288,17 @@ class OwnedVmSession:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self.effects.is_active(self._owner.session_id):
+        """Close the session if it is still active; a close failure never hides the body's error
+        (it is added to that error as a note instead)."""
+        if not self.effects.is_active(self._owner.session_id):
+            return
+        if exc is None:
             self.close()
+            return
+        try:
+            self.close()
+        except Exception as close_error:
+            exc.add_note(f"closing the owned session also failed: {close_error}")
 
     def transfer_owner_in_place(self, next_owner_label: str, next_boundary: LinkBoundary) -> None:
         """Transfer to ``next_owner_label`` at the boundary's scope; adopt both on success."""

@@ -27,6 +27,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from aura_kit.numbers import check_seconds
 from aura_kit.protocol.types import Sort
 
 from .errors import TransportSendError
@@ -168,11 +169,12 @@ class Network:
     # -- waiting (asyncio driver) ----------------------------------------------------------
     async def wait_for_change(self, authority: Hashable, session_id: Any, timeout: float) -> bool:
         """Wait until something arrives or the session is dropped; False on timeout."""
+        timeout = check_seconds("timeout", timeout)
         key = (authority, session_id)
         event = asyncio.Event()
         self._waiters.setdefault(key, set()).add(event)
         try:
-            await asyncio.wait_for(event.wait(), timeout=max(0.0, timeout))
+            await asyncio.wait_for(event.wait(), timeout=timeout)
             return True
         except TimeoutError:
             return False

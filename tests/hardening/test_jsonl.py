@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import uuid
 from pathlib import Path
 from typing import Any
@@ -206,3 +207,24 @@ def test_jsonl_trace_save_load_replay_same_final_state(tmp_path: Path, seed: int
     assert result.ok, result.divergence
     again, _ = _run(seed)
     assert again.views() == machine.views() and again.events == loaded
+
+
+@pytest.mark.parametrize("umask", [0o077, 0o027, 0o022, 0o002])
+def test_jsonl_new_file_respects_the_umask(tmp_path: Path, umask: int) -> None:
+    """A new trace file gets 0o666 less the umask (0o600 under umask 077), not always 0o644."""
+    old = os.umask(umask)
+    try:
+        path = write_jsonl(tmp_path / "new.jsonl", "k", [{"a": 1}], 1)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_jsonl_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
+    """Saving over an existing file keeps that file's permission bits."""
+    path = tmp_path / "kept.jsonl"
+    path.write_text("")
+    path.chmod(0o640)
+    write_jsonl(path, "k", [{"a": 1}], 1)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["kept.jsonl"]
