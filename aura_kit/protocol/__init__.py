@@ -1,12 +1,14 @@
 """Protocol layer: ``.choreo`` text, global and local types, projection (pure)."""
 
 from aura_kit.protocol.errors import (
+    ExplorationError,
     ProjectionError,
     ProtocolDefinitionError,
     ProtocolError,
     ProtocolSyntaxError,
     UnsupportedConstructError,
 )
+from aura_kit.protocol.exploration import endpoint_automaton, explore_endpoints
 from aura_kit.protocol.fsm import LocalFsm, Transition, local_fsm
 from aura_kit.protocol.local import dual, format_local, parse_local, partners
 from aura_kit.protocol.parser import (
@@ -87,10 +89,13 @@ __all__ = [
     "LocalFsm",
     "Transition",
     "local_fsm",
+    "endpoint_automaton",
+    "explore_endpoints",
     # errors
     "ProtocolError",
     "ProtocolSyntaxError",
     "ProtocolDefinitionError",
     "ProjectionError",
     "UnsupportedConstructError",
+    "ExplorationError",
 ]

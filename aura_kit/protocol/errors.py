@@ -122,3 +122,23 @@ class UnsupportedConstructError(ProtocolSyntaxError):
             text=text,
             expected="a construct the kit supports",
         )
+
+
+class ExplorationError(ProtocolError):
+    """Checking by exploration: the endpoint automata reach a deadlock or an orphan message."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        kind: str,
+        trace: tuple[str, ...],
+        source: str,
+        line: int = 0,
+        column: int = 0,
+    ) -> None:
+        super().__init__(
+            message, source=source, line=line, column=column, expected="no deadlock and no orphan"
+        )
+        self.kind = kind
+        self.trace = trace

@@ -14,7 +14,11 @@ A well-formed local type is closed and guarded. An error takes its place from th
 
 from __future__ import annotations
 
+from typing import Literal, overload
+
 from aura_kit.protocol.errors import ProtocolDefinitionError, ProtocolError
+from aura_kit.protocol.exploration import explore_endpoints
+from aura_kit.protocol.fsm import LocalFsm
 from aura_kit.protocol.lexer import is_identifier, is_name
 from aura_kit.protocol.projection import Merge, project_all
 from aura_kit.protocol.types import (
@@ -129,8 +133,26 @@ def check_global(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> d
     return project_all(g, merge)
 
 
-def check_protocol(protocol: Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
-    """Raise the first problem of ``protocol``; return its projections by declared role."""
+@overload
+def check_protocol(
+    protocol: Protocol, merge: Merge | str = ..., *, by: Literal["merge"] = ...
+) -> dict[str, LocalType]: ...
+@overload
+def check_protocol(
+    protocol: Protocol, merge: Merge | str = ..., *, by: Literal["explore"]
+) -> dict[str, LocalFsm]: ...
+def check_protocol(
+    protocol: Protocol, merge: Merge | str = Merge.FULL, *, by: str = "merge"
+) -> dict[str, LocalType] | dict[str, LocalFsm]:
+    """Raise the first problem of ``protocol``; return its projections by declared role.
+
+    ``by="explore"`` keeps the rules of the language but, instead of merging, builds each
+    role's endpoint automaton and explores their joint states: it returns the automata when no
+    run deadlocks or orphans a message and raises ``ExplorationError`` with the shortest trace
+    otherwise (``merge`` is then unused).
+    """
+    if by not in ("merge", "explore"):
+        raise ProtocolError(f"check_protocol: by={by!r}", expected="'merge' or 'explore'")
     if len(set(protocol.roles)) != len(protocol.roles) or not all(map(is_name, protocol.roles)):
         raise ProtocolDefinitionError(
             f"bad or duplicate role names {protocol.roles}",
@@ -138,6 +160,9 @@ def check_protocol(protocol: Protocol, merge: Merge | str = Merge.FULL) -> dict[
             text=", ".join(protocol.roles),
             expected="distinct identifiers",
         )
+    if by == "explore":
+        _Checker(protocol.roles, protocol.source).walk(protocol.global_type)
+        return explore_endpoints(protocol)
     return check_global(protocol, merge)
 
 
