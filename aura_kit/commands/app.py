@@ -3,7 +3,8 @@
 The command first checks everything it can (the port is in range and free, the
 protocol is bundled, Voila and ipywidgets are installed), then writes a one-cell
 notebook that shows the explorer into a temporary folder, serves it with Voila on
-127.0.0.1 only, prints the URL once Voila accepts connections, and waits until Voila
+127.0.0.1 only (with a fresh token, a Host check and idle kernels culled), prints
+the URL with its token once Voila accepts connections, and waits until Voila
 exits (Ctrl-C stops it). The temporary folder is removed afterwards.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import signal
 import socket
 import subprocess
@@ -29,6 +31,10 @@ APP_NOTEBOOK = "aura-explorer.ipynb"
 WHERE = "aura-kit app"
 START_TIMEOUT = 180.0  # seconds Voila may take to accept connections
 INSTALL_LAB = "pip install 'aura_kit[lab]'"
+CULL_IDLE_SECONDS = 600  # a kernel idle this long is shut down
+CULL_INTERVAL_SECONDS = 60  # how often idle kernels are looked for
+# Only these Host headers are served (a foreign Host, as in DNS rebinding, gets 403).
+TORNADO_SETTINGS = "{'allow_remote_access': False, 'local_hostnames': ['localhost']}"
 EXAMPLES = f"""\
 examples:
   aura-kit app
@@ -87,8 +93,8 @@ def write_app_notebook(folder: Path, protocol: str | None) -> Path:
     return path
 
 
-def voila_argv(notebook: Path, port: int) -> list[str]:
-    """The Voila command line: loopback only, no browser, the given port."""
+def voila_argv(notebook: Path, port: int, token: str) -> list[str]:
+    """The Voila command line: loopback only, a token, a Host check, idle kernels culled."""
     return [
         sys.executable,
         "-m",
@@ -98,6 +104,11 @@ def voila_argv(notebook: Path, port: int) -> list[str]:
         f"--Voila.ip={HOST}",
         f"--port={port}",
         "--Voila.port_retries=0",
+        f"--Voila.token={token}",
+        f"--Voila.tornado_settings={TORNADO_SETTINGS}",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+        "--MappingKernelManager.cull_connected=True",
     ]
 
 
@@ -110,10 +121,12 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     with tempfile.TemporaryDirectory(prefix="aura-app-") as folder:
         notebook = write_app_notebook(Path(folder), args.protocol)
-        process = subprocess.Popen(voila_argv(notebook, args.port), cwd=folder)
+        token = secrets.token_urlsafe(24)
+        process = subprocess.Popen(voila_argv(notebook, args.port, token), cwd=folder)
         try:
             _wait_until_serving(process, args.port)
-            print(f"{WHERE}: the explorer is at http://{HOST}:{args.port}/", flush=True)
+            url = f"http://{HOST}:{args.port}/?token={token}"
+            print(f"{WHERE}: the explorer is at {url}", flush=True)
             return process.wait()
         except KeyboardInterrupt:
             return 0

@@ -177,6 +177,8 @@ def voila_app(notebook_copy: Path, artifacts: Path) -> Iterator[Server]:
         argv, notebook_copy, "/voila/static/voila.js", artifacts / "voila.log"
     )
     try:
-        yield Server(url=base, token="", root=notebook_copy)
+        log = (artifacts / "voila.log").read_text(errors="replace")
+        token = log.split("?token=", 1)[1].split()[0] if "?token=" in log else ""
+        yield Server(url=base, token=token, root=notebook_copy)
     finally:
         stop(process)

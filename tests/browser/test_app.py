@@ -20,7 +20,7 @@ def test_app_serves_the_explorer_and_steps(
     """The page shows the explorer; one click on step redraws every panel for round 1."""
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     try:
-        page.goto(voila_app.url + "/", timeout=TIMEOUT_MS)
+        page.goto(f"{voila_app.url}/?token={voila_app.token}", timeout=TIMEOUT_MS)
         step = page.locator(".aura-explorer button.aura-step").first
         step.wait_for(timeout=TIMEOUT_MS)
         status = page.locator(".aura-explorer .aura-status").first

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
+import subprocess
+import time
+from importlib.util import find_spec
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from aura_kit.cli import build_parser, main
 from aura_kit.commands import app
@@ -28,7 +34,7 @@ def test_app_notebook_default_protocol(tmp_path: Path) -> None:
 
 def test_app_voila_argv_binds_loopback() -> None:
     """Voila is told to listen on 127.0.0.1 at the given port, without a browser."""
-    argv = app.voila_argv(Path("x.ipynb"), 9123)
+    argv = app.voila_argv(Path("x.ipynb"), 9123, "t0ken")
     assert "--Voila.ip=127.0.0.1" in argv
     assert "--port=9123" in argv
     assert "--no-browser" in argv
@@ -44,3 +50,55 @@ def test_app_cli_parses_port() -> None:
 def test_app_refuses_bad_port(capsys: object) -> None:
     """A port outside 1..65535 exits with code 1 before anything starts."""
     assert main(["app", "--port", "0"]) == 1
+
+
+def test_app_voila_argv_sets_token_host_check_and_culling() -> None:
+    """Voila gets the token, a Host allow-list and idle-kernel culling."""
+    argv = app.voila_argv(Path("x.ipynb"), 9123, "t0ken")
+    assert "--Voila.token=t0ken" in argv
+    assert any("allow_remote_access': False" in arg for arg in argv)
+    assert f"--MappingKernelManager.cull_idle_timeout={app.CULL_IDLE_SECONDS}" in argv
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _status(port: int, path: str, host: str) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    try:
+        connection.request("GET", path, headers={"Host": host})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+@pytest.mark.skipif(find_spec("voila") is None, reason="needs Voila")
+def test_app_voila_refuses_missing_token_and_foreign_host(tmp_path: Path) -> None:
+    """Over real HTTP: no token or a foreign Host is refused; token and local Host served."""
+    notebook = tmp_path / "tiny.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]), notebook)
+    port = _free_port()
+    process = subprocess.Popen(
+        app.voila_argv(notebook, port, "t0ken"),
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(600):
+            assert process.poll() is None, "Voila stopped before serving"
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        local = f"127.0.0.1:{port}"
+        assert _status(port, "/", local) in (302, 401, 403)
+        assert _status(port, "/?token=t0ken", f"evil.example:{port}") == 403
+        assert _status(port, "/?token=t0ken", local) == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
