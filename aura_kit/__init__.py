@@ -1,52 +1,192 @@
 """aura_kit: explore and teach session ownership in multiparty protocols.
 
-Everything public in the core layers is importable from here: the protocol layer
-(text format, types, projection), the protocol machine, ownership values and registries, and
-the runtime (EffectSystem, owned VM sessions, transport, drivers) and the lab's ``World``,
-scenarios and attacks. Pictures live in
+The names below are the kit's public surface, listed one by one: the protocol layer's entry
+points (text format, projection, checks), the protocol machine and its explorer, the ownership
+values, the seed-named runtime (``EffectSystem``, owned VM sessions and their errors) and the
+lab's ``World``, scenarios, attacks and policy comparison. Everything else stays in its layer
+package (``aura_kit.protocol``, ``aura_kit.machine``, ``aura_kit.ownership``,
+``aura_kit.runtime``, ``aura_kit.lab``), each with its own ``__all__``. Pictures live in
 ``aura_kit.render`` and widgets in ``aura_kit.widgets``; importing this package imports neither.
 """
 
 from __future__ import annotations
 
-from aura_kit import machine, ownership, protocol, runtime
-
-# The lab's harness names that were public before the lab existed, plus the one attack API.
+from aura_kit.errors import AuraKitError
 from aura_kit.lab import (
     AttackKind,
     AttackResult,
+    ExplorerModel,
     OwnerChange,
-    RoundOutcome,
     Scenario,
+    ScenarioError,
     ScenarioReport,
     World,
     compare_policies,
     load_scenario,
     run_scenario,
 )
-
-# The subpackages define the public names; the star imports re-export exactly their __all__.
-from aura_kit.machine import *  # noqa: F403
-from aura_kit.ownership import *  # noqa: F403
-from aura_kit.protocol import *  # noqa: F403
-from aura_kit.runtime import *  # noqa: F403
+from aura_kit.machine import (
+    CodeImage,
+    ExploreResult,
+    MachineError,
+    ProtocolMachine,
+    ProtocolViolation,
+    StepResult,
+    explore,
+    load_trace,
+    replay,
+    save_trace,
+)
+from aura_kit.ownership import (
+    ChoreographicRole,
+    CompositionManifest,
+    LinkBoundary,
+    LinkSpec,
+    ManifestError,
+    OwnershipPolicy,
+    RuntimeSessionOwner,
+    Scope,
+    SessionId,
+    SessionOwnerCapability,
+)
+from aura_kit.protocol import (
+    GlobalType,
+    LocalType,
+    ProjectionError,
+    Protocol,
+    ProtocolDefinitionError,
+    ProtocolError,
+    ProtocolSyntaxError,
+    check_protocol,
+    dual,
+    format_local,
+    format_protocol,
+    load_protocol,
+    local_fsm,
+    parse_local,
+    parse_protocol,
+    parse_protocols,
+    project,
+    project_all,
+    well_formed,
+)
+from aura_kit.runtime import (
+    BlockedVmReceive,
+    BoundaryScopeRejected,
+    CapabilityRejected,
+    EffectSystem,
+    EventLog,
+    FullSessionCapabilityRequired,
+    HostTask,
+    InvalidIngressRouting,
+    MissingOwner,
+    MissingTaskBinding,
+    Network,
+    OwnedVmSession,
+    OwnerTransferError,
+    RoundError,
+    RuntimeBoundaryError,
+    SchedulerSignals,
+    SessionBindingMismatch,
+    SessionCloseError,
+    SessionIngressError,
+    SessionStartError,
+    SessionStartFailureReason,
+    StaleOwner,
+    VmBridgeRound,
+    VmHostWaitStatus,
+    VmRoundDisposition,
+    caller_session_owner_label,
+    handle_owned_vm_round,
+    open_owned_manifest_vm_session_admitted,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
-    *protocol.__all__,
-    *machine.__all__,
-    *ownership.__all__,
-    *runtime.__all__,
+    "AuraKitError",
+    # the protocol layer: text format, types, projection and checks
+    "Protocol",
+    "GlobalType",
+    "LocalType",
+    "parse_protocol",
+    "parse_protocols",
+    "load_protocol",
+    "format_protocol",
+    "parse_local",
+    "format_local",
+    "project",
+    "project_all",
+    "well_formed",
+    "check_protocol",
+    "dual",
+    "local_fsm",
+    "ProtocolError",
+    "ProtocolSyntaxError",
+    "ProtocolDefinitionError",
+    "ProjectionError",
+    # the protocol machine, its traces and its explorer
+    "ProtocolMachine",
+    "CodeImage",
+    "StepResult",
+    "MachineError",
+    "ProtocolViolation",
+    "save_trace",
+    "load_trace",
+    "replay",
+    "explore",
+    "ExploreResult",
+    # ownership values
+    "SessionId",
+    "Scope",
+    "SessionOwnerCapability",
+    "RuntimeSessionOwner",
+    "ChoreographicRole",
+    "OwnershipPolicy",
+    "LinkBoundary",
+    "CompositionManifest",
+    "LinkSpec",
+    "ManifestError",
+    # the seed-named runtime
+    "EffectSystem",
+    "HostTask",
+    "EventLog",
+    "OwnedVmSession",
+    "open_owned_manifest_vm_session_admitted",
+    "handle_owned_vm_round",
+    "caller_session_owner_label",
+    "VmBridgeRound",
+    "BlockedVmReceive",
+    "VmHostWaitStatus",
+    "VmRoundDisposition",
+    "SchedulerSignals",
+    "Network",
+    "SessionIngressError",
+    "MissingOwner",
+    "StaleOwner",
+    "InvalidIngressRouting",
+    "SessionStartError",
+    "RoundError",
+    "SessionCloseError",
+    "OwnerTransferError",
+    "SessionStartFailureReason",
+    "RuntimeBoundaryError",
+    "MissingTaskBinding",
+    "SessionBindingMismatch",
+    "FullSessionCapabilityRequired",
+    "CapabilityRejected",
+    "BoundaryScopeRejected",
+    # the lab: worlds, scenarios, attacks, the explorer's model, seed vs kit
     "World",
     "OwnerChange",
-    "RoundOutcome",
     "AttackKind",
     "AttackResult",
     "Scenario",
+    "ScenarioError",
     "ScenarioReport",
     "load_scenario",
     "run_scenario",
     "compare_policies",
+    "ExplorerModel",
 ]

@@ -11,14 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aura_kit.errors import AuraKitError
-from aura_kit.lab import World
+from aura_kit.lab import ScenarioError, World
 from aura_kit.lab.scenario import MAX_STEP_COUNT, load_scenario
 from aura_kit.machine.explore import explore
 from aura_kit.machine.image import CodeImage
 from aura_kit.machine.machine import ProtocolMachine
 from aura_kit.numbers import InvalidNumber, check_count, check_seconds
 from aura_kit.protocol import load_protocol
-from aura_kit.runtime.errors import ScenarioError
 from aura_kit.runtime.transport import Network
 from tests.conftest import BUNDLED
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 from .action_result import ActionResult, NotOpen
 from .attacks import AttackKind, AttackResult, NoStaleHandle, error_name
 from .catalog import bundled_protocols, load_bundled
-from .compare import Divergence, PolicyComparison, compare_policies
+from .compare import PolicyComparison, PolicyDivergence, compare_policies
 from .explorer_model import ExplorerModel
-from .scenario import Scenario, load_scenario, parse_scenario
+from .scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from .scenario_report import ReportRow, ScenarioReport
 from .scenario_run import build_world, run_scenario
 from .world import World
@@ -42,6 +42,7 @@ __all__ = [
     "error_name",
     # scenarios
     "Scenario",
+    "ScenarioError",
     "ScenarioReport",
     "ReportRow",
     "load_scenario",
@@ -51,7 +52,7 @@ __all__ = [
     # the kit's and the seed's policy side by side
     "compare_policies",
     "PolicyComparison",
-    "Divergence",
+    "PolicyDivergence",
     # the explorer's model and the protocol catalog
     "ExplorerModel",
     "ActionResult",

@@ -28,14 +28,14 @@ from .scenario_report import ReportRow
 from .scenario_run import run_scenario
 from .world import World
 
-__all__ = ["Divergence", "PolicyComparison", "compare_policies"]
+__all__ = ["PolicyDivergence", "PolicyComparison", "compare_policies"]
 
 PRESETS = ("kit", "seed")
 _HEAD = ("#", "action", "role", "kit outcome", "kit owner", "seed outcome", "seed owner")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Divergence:
+class PolicyDivergence:
     """The first step where the two runs part (a row is ``None`` when that run has none)."""
 
     step: int
@@ -63,7 +63,7 @@ class PolicyComparison:
     name: str
     kit_rows: tuple[ReportRow, ...]
     seed_rows: tuple[ReportRow, ...]
-    divergence: Divergence | None
+    divergence: PolicyDivergence | None
     kit_failure: str | None = None
     seed_failure: str | None = None
     worlds: tuple[World, World] | None = None  # (kit, seed) as the runs left them
@@ -154,7 +154,9 @@ def compare_policies(
     )
 
 
-def first_divergence(kit: Iterable[ReportRow], seed: Iterable[ReportRow]) -> Divergence | None:
+def first_divergence(
+    kit: Iterable[ReportRow], seed: Iterable[ReportRow]
+) -> PolicyDivergence | None:
     """The first step whose outcome or owner differs, or that only one table has."""
     kit_rows, seed_rows = list(kit), list(seed)
     for i in range(max(len(kit_rows), len(seed_rows))):
@@ -162,7 +164,7 @@ def first_divergence(kit: Iterable[ReportRow], seed: Iterable[ReportRow]) -> Div
         s = seed_rows[i] if i < len(seed_rows) else None
         if k is None or s is None or (k.outcome, k.owner) != (s.outcome, s.owner):
             step = (k or s).step  # type: ignore[union-attr]
-            return Divergence(step=step, kit=k, seed=s)
+            return PolicyDivergence(step=step, kit=k, seed=s)
     return None
 
 

@@ -29,11 +29,22 @@ from pathlib import Path
 from typing import Any
 
 from aura_kit.data import BundledNameError, find_bundled, is_path, read_text
+from aura_kit.errors import AuraKitError
 from aura_kit.jsonpath import ROOT, member_path
 from aura_kit.numbers import InvalidNumber, check_count, check_seconds
-from aura_kit.runtime.errors import ScenarioError
 
 from .attacks import AttackKind
+
+
+class ScenarioError(AuraKitError, ValueError):
+    """A scenario file is malformed; ``.path`` is the JSON path of the problem."""
+
+    def __init__(self, source: str, path: str, reason: str) -> None:
+        self.source = source
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{source}: scenario field {path}: {reason}")
+
 
 ATTACKS = tuple(kind.key for kind in AttackKind)
 # The most rounds a "rounds" step (or passes a "run" step) may ask for.

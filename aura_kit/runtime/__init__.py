@@ -26,7 +26,6 @@ from .errors import (
     OwnerTransferError,
     RoundError,
     RuntimeBoundaryError,
-    ScenarioError,
     SchedulerSignalsError,
     SessionBindingMismatch,
     SessionCloseError,
@@ -103,6 +102,5 @@ __all__ = [
     "TransportSendError",
     "JsonCodec",
     "PayloadCodecError",
-    "ScenarioError",
     "SchedulerSignalsError",
 ]

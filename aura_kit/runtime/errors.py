@@ -254,16 +254,3 @@ class SchedulerSignalsError(AuraKitError, TypeError):
         super().__init__(
             f"scheduler signal {field} is {type(value).__name__} {value!r}; expected an int"
         )
-
-
-# -- scenario files ------------------------------------------------------------------------
-
-
-class ScenarioError(AuraKitError, ValueError):
-    """A scenario file is malformed; ``.path`` is the JSON path of the problem."""
-
-    def __init__(self, source: str, path: str, reason: str) -> None:
-        self.source = source
-        self.path = path
-        self.reason = reason
-        super().__init__(f"{source}: scenario field {path}: {reason}")

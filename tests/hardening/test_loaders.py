@@ -10,13 +10,14 @@ import pytest
 
 from aura_kit.data import NotUtf8Error, UnreadableFileError
 from aura_kit.errors import AuraKitError
+from aura_kit.lab import ScenarioError
 from aura_kit.lab.scenario import load_scenario
 from aura_kit.ownership.errors import ManifestError
 from aura_kit.ownership.manifest import CompositionManifest
 from aura_kit.protocol import format_protocol, load_protocol, parse_protocol
 from aura_kit.protocol.types import Sort
 from aura_kit.runtime.codec import DEFAULT_CODEC
-from aura_kit.runtime.errors import PayloadCodecError, ScenarioError
+from aura_kit.runtime.errors import PayloadCodecError
 from tests.conftest import BUNDLED
 
 HUGE_INT = "9" * 5000  # beyond Python's int-from-text digit limit

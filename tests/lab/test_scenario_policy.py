@@ -7,9 +7,8 @@ import json
 import pytest
 
 from aura_kit.cli import main
-from aura_kit.lab import load_scenario, parse_scenario, run_scenario
+from aura_kit.lab import ScenarioError, load_scenario, parse_scenario, run_scenario
 from aura_kit.ownership import OwnershipPolicy
-from aura_kit.runtime import ScenarioError
 from tests.conftest import BUNDLED
 
 FORGED = BUNDLED / "scenarios" / "forged_capability.json"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from aura_kit.lab import ScenarioError
 from aura_kit.lab.scenario import load_scenario
 from aura_kit.lab.scenario_run import run_scenario
-from aura_kit.runtime.errors import ScenarioError
 from tests.conftest import BUNDLED
 
 BEFORE_OPEN = [

@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from aura_kit.cli import main
-from aura_kit.lab import load_scenario, parse_scenario, run_scenario
-from aura_kit.runtime import ScenarioError
+from aura_kit.lab import ScenarioError, load_scenario, parse_scenario, run_scenario
 from tests.conftest import BUNDLED
 
 SCENARIOS = sorted((BUNDLED / "scenarios").glob("*.json"))
