@@ -178,7 +178,8 @@ def voila_app(notebook_copy: Path, artifacts: Path) -> Iterator[Server]:
     )
     try:
         log = (artifacts / "voila.log").read_text(errors="replace")
-        token = log.split("?token=", 1)[1].split()[0] if "?token=" in log else ""
+        # Voila's own banner prints a masked ?token=...; the app's line (printed last) has it.
+        token = log.rsplit("?token=", 1)[1].split()[0] if "?token=" in log else ""
         yield Server(url=base, token=token, root=notebook_copy)
     finally:
         stop(process)
