@@ -166,6 +166,18 @@ def browser() -> Iterator[object]:
             instance.close()
 
 
+def app_token(log: Path, timeout: float = 60.0) -> str:
+    """The token in the app's own URL line (Voila's banner prints a masked one first)."""
+    deadline = time.monotonic() + timeout
+    marker = "the explorer is at "
+    while time.monotonic() < deadline:
+        for line in log.read_text(errors="replace").splitlines():
+            if marker in line and "?token=" in line:
+                return line.rsplit("?token=", 1)[1].split()[0]
+        time.sleep(0.2)
+    raise TimeoutError(f"no app URL with a token in {log} after {timeout} s")
+
+
 @pytest.fixture(scope="session")
 def voila_app(notebook_copy: Path, artifacts: Path) -> Iterator[Server]:
     """``aura-kit app`` (the explorer under Voila) on 127.0.0.1, stopped afterwards.
@@ -177,9 +189,7 @@ def voila_app(notebook_copy: Path, artifacts: Path) -> Iterator[Server]:
         argv, notebook_copy, "/voila/static/voila.js", artifacts / "voila.log"
     )
     try:
-        log = (artifacts / "voila.log").read_text(errors="replace")
-        # Voila's own banner prints a masked ?token=...; the app's line (printed last) has it.
-        token = log.rsplit("?token=", 1)[1].split()[0] if "?token=" in log else ""
+        token = app_token(artifacts / "voila.log")
         yield Server(url=base, token=token, root=notebook_copy)
     finally:
         stop(process)
