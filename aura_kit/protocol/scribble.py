@@ -254,12 +254,10 @@ class _Reader:
 
     def fail(self, expected: str, token: _Tok | None = None) -> ProtocolSyntaxError:
         token = token or self.peek()
-        return ProtocolSyntaxError(
+        return ProtocolSyntaxError.at(
+            token.token(),
             f"expected {expected}, found {token.shown()}",
             source=self.source,
-            line=token.line,
-            column=token.column,
-            text=token.text,
             expected=expected,
         )
 
@@ -291,12 +289,10 @@ class _Reader:
         """A role or rec name that the kit's format can also write."""
         token = self.name(what)
         if token.text in KEYWORDS:
-            raise ProtocolSyntaxError(
+            raise ProtocolSyntaxError.at(
+                token.token(),
                 f"{token.text!r} cannot be {what}: it is a reserved word of the kit's format",
                 source=self.source,
-                line=token.line,
-                column=token.column,
-                text=token.text,
                 expected=f"{what} that is not one of {', '.join(sorted(KEYWORDS))}",
             )
         return token
@@ -367,12 +363,10 @@ class _Reader:
         if self.at("<"):
             raise self.refuse("protocol parameters")
         if name.text in self.module.protocols:
-            raise ProtocolDefinitionError(
+            raise ProtocolDefinitionError.at(
+                name.token(),
                 f"duplicate protocol {name.text!r}",
                 source=self.source,
-                line=name.line,
-                column=name.column,
-                text=name.text,
                 expected="distinct protocol names in one module",
             )
         self.expect("(")
@@ -669,13 +663,8 @@ class _Expander:
         return self.recs[key]
 
     def error(self, message: str, token: _Tok, expected: str) -> ProtocolDefinitionError:
-        return ProtocolDefinitionError(
-            message,
-            source=self.source,
-            line=token.line,
-            column=token.column,
-            text=token.text,
-            expected=expected,
+        return ProtocolDefinitionError.at(
+            token.token(), message, source=self.source, expected=expected
         )
 
 
