@@ -148,7 +148,7 @@ class Builder:
         """
         self.check_role(stmt.role)
         chooser = stmt.role.text
-        receiver: str | None = None
+        receiver = _common_receiver(stmt.blocks, chooser)
         seen: set[str] = set()
         for block in stmt.blocks:
             for head in self.heads(block, chooser, receiver, stmt.keyword):
@@ -268,6 +268,21 @@ def falls_through(stmt: Stmt) -> bool:
     if isinstance(stmt, RecStmt):
         return _block_falls_through(stmt.body)
     return True
+
+
+def _common_receiver(blocks: tuple[tuple[Stmt, ...], ...], chooser: str) -> str | None:
+    """The receiver of the first branch that opens with a message from ``chooser``, if any.
+
+    Error messages about a wrong opening name it, even when the wrong branch comes first.
+    """
+    for block in blocks:
+        head = block[0] if block else None
+        while isinstance(head, (RecStmt, ChoiceStmt)):
+            inner = head.body if isinstance(head, RecStmt) else head.blocks[0]
+            head = inner[0] if inner else None
+        if isinstance(head, MessageStmt) and head.sender.text == chooser:
+            return head.receiver.text
+    return None
 
 
 def _did_you_mean(word: str, names: Iterable[str]) -> str:
