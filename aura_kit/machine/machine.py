@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from aura_kit._display import Displayable
-from aura_kit.machine.automaton import PAYLOAD_TYPES, ActionKind, LocalState
+from aura_kit.machine.automaton import ActionKind, LocalState
 from aura_kit.machine.errors import (
     ImageError,
     NoPendingSend,
@@ -71,6 +71,7 @@ from aura_kit.machine.values import (
     SessionView,
     StepResult,
     describe,
+    fits,
     payload_size,
 )
 from aura_kit.numbers import check_count
@@ -286,7 +287,7 @@ class ProtocolMachine(Displayable):
                 self._fault(
                     co, f"handler failure on send {label}", f"a {sort} payload", repr(exc), exc
                 )
-            if type(payload) is not ptype:
+            if type(payload) is not ptype and not fits(st.sorts[idx], payload):
                 self._fault(
                     co,
                     f"payload of the wrong sort for {label}",
@@ -322,7 +323,7 @@ class ProtocolMachine(Displayable):
         entry = st.table.get(label)
         if entry is None:
             self._fault(co, "label not offered", "|".join(st.labels), label)
-        if type(payload) is not entry[2]:
+        if type(payload) is not entry[2] and not fits(entry[0], payload):
             self._fault(
                 co, f"payload of the wrong sort for {label}", entry[0].value, describe(payload)
             )
@@ -487,7 +488,7 @@ class ProtocolMachine(Displayable):
             sorts = co.sess.image.automata[dst].receivable(src, label)
             if not sorts:
                 return ("injected label never received on this edge", f"a label from {src}", label)
-        if not any(type(payload) is PAYLOAD_TYPES[s] for s in sorts):
+        if not any(fits(s, payload) for s in sorts):
             expected = "|".join(sorted(s.value for s in sorts))
             return (f"injected payload of the wrong sort for {label}", expected, describe(payload))
         return None
