@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aura_kit.protocol import (
+    Branch,
+    Comm,
+    End,
+    GlobalType,
+    PayloadSort,
+    Protocol,
     ProtocolDefinitionError,
     ProtocolSyntaxError,
     Sort,
@@ -12,6 +20,7 @@ from aura_kit.protocol import (
     UserSort,
     format_local,
     format_protocol,
+    parse_local,
     parse_protocol,
     parse_protocols,
     project,
@@ -103,3 +112,27 @@ def test_payload_sorts_sequence_labels_show_them() -> None:
     text = sequence_mermaid(protocol_sequence_view(parse_protocol(TEXT)))
     assert "Client->>Shop: order(int, Order)" in text
     assert "Shop->>Client: receipt(Receipt)" in text
+
+
+USER = st.sampled_from([UserSort("Order"), UserSort("Receipt"), UserSort("Date_1")])
+PART = st.one_of(st.sampled_from([s for s in Sort if s is not Sort.UNIT]), USER)
+PAYLOAD = st.one_of(
+    st.sampled_from(list(Sort)),
+    USER,
+    st.lists(PART, min_size=2, max_size=4).map(lambda parts: TupleSort(tuple(parts))),
+)
+
+
+@given(st.lists(PAYLOAD, min_size=1, max_size=5))
+def test_payload_sorts_round_trip_property(sorts: list[PayloadSort]) -> None:
+    """Any mix of sorts survives .choreo, Scribble and the local notation unchanged."""
+    g: GlobalType = End()
+    for i, sort in enumerate(reversed(sorts)):
+        sender, receiver = ("A", "B") if i % 2 else ("B", "A")
+        g = Comm(sender, receiver, (Branch(f"m{i}", sort, g),))
+    p = Protocol(name="P", roles=("A", "B"), global_type=g)
+    assert parse_protocol(format_protocol(p)).global_type == g
+    (back,) = parse_protocols(format_protocol(p, syntax="scribble"), syntax="scribble")
+    assert back.global_type == g
+    local = project(p, "A")
+    assert parse_local(format_local(local)) == local
