@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from aura_kit.machine import (
@@ -13,7 +15,9 @@ from aura_kit.machine import (
     StepResult,
     default_payload,
     fits,
+    load_trace,
     payload_size,
+    save_trace,
 )
 from aura_kit.protocol import Sort, TupleSort, UserSort, parse_protocol
 
@@ -74,3 +78,12 @@ def test_payload_sorts_machine_faults_on_a_wrong_tuple() -> None:
         m.run()
     assert info.value.expected == "int, Order"
     assert "tuple" in info.value.actual
+
+
+def test_payload_sorts_trace_round_trips_tuple_payloads(tmp_path: Path) -> None:
+    """A trace of a run with tuple payloads (bytes inside) loads back to equal events."""
+    m = ProtocolMachine()
+    m.load(CodeImage.from_protocol(parse_protocol(TEXT)), handler=QueuedHandler([(2, b"\x01"), 5]))
+    assert m.run() is StepResult.ALL_DONE
+    save_trace(m.events, tmp_path / "t.jsonl")
+    assert load_trace(tmp_path / "t.jsonl") == m.events
