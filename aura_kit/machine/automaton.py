@@ -19,7 +19,7 @@ from enum import IntEnum
 
 from aura_kit.machine.errors import ImageError
 from aura_kit.protocol.fsm import LocalFsm, local_fsm
-from aura_kit.protocol.types import End, LocalType, PayloadSort, Recv, Send, Sort
+from aura_kit.protocol.types import End, LocalType, PayloadSort, Recv, Send, Sort, as_sort
 
 MAX_LOCAL_STATES = 100_000
 PAYLOAD_TYPES: dict[Sort, type] = {
@@ -118,11 +118,8 @@ def _run_state(index: int, head: LocalType, nexts: tuple[int, ...]) -> LocalStat
             table={},
         )
     labels = tuple(b.label for b in head.branches)
-    sorts = tuple(b.sort for b in head.branches)
-    ptypes = tuple(
-        PAYLOAD_TYPES.get(s, CheckedPayload) if isinstance(s, Sort) else CheckedPayload
-        for s in sorts
-    )
+    sorts = tuple(as_sort(b.sort) for b in head.branches)
+    ptypes = tuple(PAYLOAD_TYPES[s] if isinstance(s, Sort) else CheckedPayload for s in sorts)
     return LocalState(
         index=index,
         kind=ActionKind.SEND if isinstance(head, Send) else ActionKind.RECV,
