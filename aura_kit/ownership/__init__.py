@@ -10,7 +10,10 @@ from .errors import (
     SessionOwnershipErrorKind,
 )
 from .fragments import FragmentId, FragmentRecord, FragmentRegistry
-from .history import OwnerChange, OwnerChangeKind, OwnerHistory
+
+# OwnerChange stays out of __all__ until the lab's record of the same name is folded into it.
+from .history import OwnerChange as OwnerChange
+from .history import OwnerChangeKind, OwnerHistory
 from .manifest import (
     CompositionManifest,
     ManifestFragment,
@@ -56,7 +59,6 @@ __all__ = [
     "FragmentId",
     "FragmentRecord",
     "FragmentRegistry",
-    "OwnerChange",
     "OwnerChangeKind",
     "OwnerHistory",
     # errors

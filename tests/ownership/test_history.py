@@ -20,7 +20,7 @@ from tests.ownership.support import linked_manifest, roles_for, sid
 Kind = OwnerChangeKind
 
 
-def test_owner_history_records_start_transfer_attenuate_end_in_order() -> None:
+def test_owner_history_records_start_transfer_attenuate_cancel_in_order() -> None:
     """Each real ownership change adds one record with the before and after owner."""
     fx = EffectSystem("alice")
     owner = fx.start_owned_choreography_session("a", sid(1), roles_for(fx))
@@ -33,7 +33,7 @@ def test_owner_history_records_start_transfer_attenuate_end_in_order() -> None:
         Kind.ASSIGNED,
         Kind.TRANSFERRED,
         Kind.ATTENUATED,
-        Kind.ENDED,
+        Kind.CANCELLED,
     ]
     assert [(c.from_label, c.to_label) for c in changes] == [
         ("", "a"),
