@@ -215,7 +215,7 @@ class World:
     def _record(self, role: str, action: str) -> None:
         change = self.effects(role).owner_history(self.session_id)[-1]
         entry = HistoryEntry(
-            step=self.clock,
+            round=self.clock,
             authority=self.authority_of[role],
             role=role,
             action=action,
@@ -299,7 +299,7 @@ class World:
         received = result.blocked_receive.label if result.blocked_receive else None
         progressed = received is not None or result.step.value == "continue"
         outcome = RoundOutcome(
-            step=self.clock,
+            round=self.clock,
             authority=self.authority_of[role],
             role=role,
             step_result=result.step.value,

@@ -26,10 +26,11 @@ class HistoryEntry:
     """One ownership change in a world's history: when, where, by which ``World`` call.
 
     ``change`` is the authority's own record of the change (``EffectSystem.owner_history``);
-    the entry adds only what the authority cannot know: the world's clock, the role and the call.
+    the entry adds only what the authority cannot know: the world's round number, the role and
+    the call.
     """
 
-    step: int
+    round: int
     authority: str
     role: str
     action: str
@@ -55,7 +56,7 @@ class HistoryEntry:
 class RoundOutcome:
     """What one role's round did."""
 
-    step: int
+    round: int
     authority: str
     role: str
     step_result: str
