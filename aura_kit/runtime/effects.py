@@ -83,7 +83,6 @@ from .errors import (
 from .tasks import (
     ENTERED_TASKS,
     HostTask,
-    ThreadMemo,
     current_context,
     describe_context,
     running_loop,
@@ -91,6 +90,12 @@ from .tasks import (
 
 SessionEndCallback = Callable[[SessionId], object]
 Reason = SessionStartFailureReason
+
+
+class ThreadMemo(threading.local):
+    """Per-thread slot for an effect system's private memo: ``(epoch, owner, boundary)``."""
+
+    memo: tuple[int, object, object] = (-1, None, None)
 
 
 class EffectSystem(Displayable):
