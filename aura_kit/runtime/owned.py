@@ -10,7 +10,9 @@ Invariants:
   current owner;
 - however the owned session ends (close, end, operator cancel), its VM session is closed
   on its machine, once, and never under a running round or injection (then right after);
-- a failed close or transfer leaves the handle and the session as they were.
+- a failed close or transfer leaves the handle and the session as they were;
+- the queues refuse a payload that is not bytes or is over 1 MiB and a choice label that is
+  not a non-empty string, queueing nothing; under ``queue_input="seed"`` they cannot fail.
 """
 
 from __future__ import annotations
@@ -102,8 +104,18 @@ class OwnedVmSession:
         """The (clamped) scheduler signals the session was opened with."""
         return self.handler.scheduler_signals
 
+    @property
+    def _seed_queues(self) -> bool:
+        """Whether the queues take anything, as the seed's (``queue_input="seed"``)."""
+        policy = getattr(self.effects, "policy", None)
+        return policy is not None and policy.queue_input == "seed"
+
     def queue_send_bytes(self, payload: bytes) -> None:
-        """Queue the bytes of the next non-unit send (at most 1 MiB)."""
+        """Queue the bytes of the next non-unit send (at most 1 MiB; any value under the seed's
+        ``queue_input``, where a payload of the wrong kind faults the send that takes it)."""
+        if self._seed_queues:
+            self.handler.push_send(payload)
+            return
         if not isinstance(payload, (bytes, bytearray)):
             self._refuse_queue(f"queued payload is a {type(payload).__name__}; expected bytes")
         if len(payload) > MAX_VM_BRIDGE_PAYLOAD_BYTES:
@@ -114,7 +126,10 @@ class OwnedVmSession:
         self.handler.push_send_bytes(payload)
 
     def queue_choice_label(self, label: str) -> None:
-        """Queue the label of the next select."""
+        """Queue the label of the next select (any value under the seed's ``queue_input``)."""
+        if self._seed_queues:
+            self.handler.push_choice(label)
+            return
         if not isinstance(label, str) or not label:
             self._refuse_queue(f"queued choice label is {label!r}; expected a non-empty str")
         self.handler.push_choice_label(label)

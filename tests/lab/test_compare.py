@@ -21,9 +21,11 @@ PREDICTED = {
     "compare_full_session_check": 2,
     "compare_owner_label": 0,
     "compare_admission": 1,
+    "compare_machine": 1,
 }
-# scenarios whose expectations (written for the kit) the seed breaks at the divergence
-SEED_FAILS = set(PREDICTED) - {"compare_owner_label"}
+# scenario -> the step at which the seed breaks its expectations (written for the kit)
+SEED_FAILS = {name: step for name, step in PREDICTED.items() if name != "compare_owner_label"}
+SEED_FAILS["compare_machine"] = 2  # the round after the one that parts them
 
 
 def test_compare_every_difference_has_a_scenario() -> None:
@@ -40,7 +42,7 @@ def test_compare_scenario_diverges_at_the_predicted_step(name: str) -> None:
     assert comparison.kit_failure is None
     if name in SEED_FAILS:
         assert comparison.seed_failure is not None
-        assert comparison.seed_failure.startswith(f"step {PREDICTED[name]} ")
+        assert comparison.seed_failure.startswith(f"step {SEED_FAILS[name]} ")
 
 
 @pytest.mark.parametrize("name", sorted(PREDICTED))
@@ -108,3 +110,13 @@ def test_compare_cli_prints_both_tables_and_the_divergence(capsys) -> None:
     assert out.startswith("compare compare_capability_check: kit vs seed")
     assert "first divergence at step 1 (attack Seller)" in out
     assert "forged capability was let in" in out
+
+
+def test_compare_machine_shows_the_seeds_step_and_round_rule() -> None:
+    """Kit: STUCK and deferred twice, both go on; seed: CONTINUE, then the stuck round raises."""
+    comparison = compare_policies("compare_machine")
+    kit = [r.outcome for r in comparison.kit_rows[1:3]]
+    seed = [r.outcome for r in comparison.seed_rows[1:3]]
+    assert kit == ["step stuck, wait deferred, continue"] * 2
+    assert seed[0] == "step continue, wait deferred, continue"
+    assert seed[1] == "RoundError: Buyer2 VM became stuck without a pending receive"
