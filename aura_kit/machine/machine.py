@@ -45,6 +45,7 @@ from aura_kit.machine.errors import (
     NoPendingSend,
     NotReady,
     ProtocolViolation,
+    UnknownSemantics,
     UnknownSession,
 )
 from aura_kit.machine.handler import DEFAULT_HANDLER, EffectHandler
@@ -135,7 +136,7 @@ class ProtocolMachine(Displayable):
     ) -> None:
         check_count("buffer_capacity", buffer_capacity, minimum=1)
         if semantics not in MACHINE_SEMANTICS:
-            raise ValueError(f"semantics must be 'kit' or 'seed', got {semantics!r}")
+            raise UnknownSemantics(semantics)
         self._seed = semantics == "seed"
         self._sched: Scheduler = scheduler if scheduler is not None else RoundRobin()
         self._push = self._sched.push
@@ -414,6 +415,7 @@ class ProtocolMachine(Displayable):
 
     def _wake(self, co: Coroutine) -> None:
         co.status = READY
+        co.tried = False
         co.wait = None
         co.edge = None
         co.since = self._tick
@@ -614,16 +616,16 @@ class ProtocolMachine(Displayable):
 def _attempt_blocked_receives(sessions: Any) -> bool:
     """The seed's semantics: mark every blocked receive not yet tried as tried; any found?
 
-    A coroutine's blocking episode is named by ``since`` (the tick it last became READY), so
-    each blocked receive is tried once, and again only after it was woken and blocked anew.
+    A coroutine leaves BLOCKED_RECV only through ``_wake``, which clears ``tried``; so each
+    blocked receive is tried once, and again only after it was woken and blocked anew.
     """
     found = False
     for sess in sessions:
         if sess.status is not RUNNING:
             continue
         for co in sess.order:
-            if co.status is BLOCKED_RECV and co.tried != co.since:
-                co.tried = co.since
+            if co.status is BLOCKED_RECV and not co.tried:
+                co.tried = True
                 found = True
     return found
 

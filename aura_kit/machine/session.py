@@ -80,7 +80,7 @@ class Coroutine:
         self.wait: Queue | None = None
         self.edge: tuple[str, str] | None = None
         self.since = 0
-        self.tried = -1  # the seed's semantics: ``since`` of the blocked receive already tried
+        self.tried = False  # the seed's semantics: this blocked receive was already tried
         self.sess = sess
         self.fault: str | None = None
 
