@@ -114,13 +114,13 @@ def test_rounds_seed_queues_take_anything() -> None:
         effects = EffectSystem("a", network=Network(), policy=policy)
         with effects.task("A"):
             session = _open(effects)
-        bad = [lambda: session.queue_send_bytes("text"), lambda: session.queue_choice_label("")]
-        for queue in bad:
+        bad = [(session.queue_send_bytes, "text"), (session.queue_choice_label, "")]
+        for queue, value in bad:
             if policy.name == "kit":
                 with pytest.raises(RoundError):
-                    queue()
+                    queue(value)  # type: ignore[operator]
             else:
-                queue()
+                queue(value)  # type: ignore[operator]
         queued = session.handler.snapshot_state()
         assert bool(any(queued)) is (policy.name == "seed")
 
