@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import json
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,20 +91,27 @@ class PolicyComparison:
             )
         return out
 
-    def text(self) -> str:
-        """The side-by-side table (the divergent step marked ``>``) and the divergence line."""
+    def text(self, width: int | None = None) -> str:
+        """The side-by-side table (the divergent step marked ``>``) and the divergence line.
+
+        With ``width`` every line fits in ``width`` columns (from 80 up): outcomes, then
+        owners, are cut with an ellipsis and the divergence line is wrapped.
+        """
         marked = self.divergence.step if self.divergence else None
         body = [(("> " if r[0] == str(marked) else "  ") + r[0], *r[1:]) for r in self.rows()]
         head = ("  " + _HEAD[0], *_HEAD[1:])
+        if width is not None:
+            body = _fit(head, body, width)
         widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
         lines = [f"compare {self.name}: kit vs seed"]
         for row in [head, *body]:
             lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         lines.insert(2, "  ".join("-" * w for w in widths))
         if self.divergence is None:
-            lines.append("no divergence: both policies give the same outcome at every step")
+            summary = "no divergence: both policies give the same outcome at every step"
         else:
-            lines.append(self.divergence.describe())
+            summary = self.divergence.describe()
+        lines.append(summary if width is None else textwrap.fill(summary, max(width - 1, 20)))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -123,6 +131,36 @@ class PolicyComparison:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {"text/plain": self.text(), "text/html": self._repr_html_()}
+
+
+MIN_OUTCOME_WIDTH = 14
+MIN_OWNER_WIDTH = 10
+_GAPS = 2 * (len(_HEAD) - 1)  # two spaces between neighbouring columns
+
+
+def _fit(head: tuple[str, ...], body: list[tuple[str, ...]], width: int) -> list[tuple[str, ...]]:
+    """``body`` with outcomes (then owners) cut so that each line fits in ``width`` columns.
+
+    The three leading columns stay whole; each side (kit, seed) gets half of what is left.
+    An owner column keeps its width while its outcome column still gets ``MIN_OUTCOME_WIDTH``;
+    past that they share the side 2 to 3, the owner keeping at least ``MIN_OWNER_WIDTH``.
+    """
+    fixed = sum(max(len(row[i]) for row in [head, *body]) for i in range(3))
+    side = (width - 1 - fixed - _GAPS) // 2
+    cells = [list(row) for row in body]
+    for outcome_at, owner_at in ((3, 4), (5, 6)):
+        owner = max(len(head[owner_at]), *(len(c[owner_at]) for c in cells)) if cells else 0
+        if side - owner < MIN_OUTCOME_WIDTH:
+            owner = max(MIN_OWNER_WIDTH, side - max(MIN_OUTCOME_WIDTH, side * 3 // 5))
+        outcome = max(MIN_OUTCOME_WIDTH, side - owner)
+        for c in cells:
+            c[owner_at], c[outcome_at] = _cut(c[owner_at], owner), _cut(c[outcome_at], outcome)
+    return [tuple(c) for c in cells]
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters (an ellipsis marks a cut)."""
+    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
 
 
 def compare_policies(

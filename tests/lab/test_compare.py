@@ -103,8 +103,9 @@ def test_compare_is_exported_from_aura_kit() -> None:
     assert "compare_policies" in aura_kit.__all__
 
 
-def test_compare_cli_prints_both_tables_and_the_divergence(capsys) -> None:
+def test_compare_cli_prints_both_tables_and_the_divergence(monkeypatch, capsys) -> None:
     """``aura-kit run SCENARIO --compare`` prints the comparison and exits 0."""
+    monkeypatch.setenv("COLUMNS", "1000")  # nothing cut or wrapped
     assert main(["run", "compare_capability_check", "--compare"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("compare compare_capability_check: kit vs seed")
@@ -120,3 +121,38 @@ def test_compare_machine_shows_the_seeds_step_and_round_rule() -> None:
     assert kit == ["step stuck, wait deferred, continue"] * 2
     assert seed[0] == "step continue, wait deferred, continue"
     assert seed[1] == "RoundError: Buyer2 VM became stuck without a pending receive"
+
+
+@pytest.mark.parametrize("columns", [80, 100, 132])
+@pytest.mark.parametrize("name", sorted(PREDICTED))
+def test_compare_cli_fits_the_terminal(name: str, columns: int, monkeypatch, capsys) -> None:
+    """Every line ``run --compare`` prints fits ``COLUMNS``; cut cells end in an ellipsis."""
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["run", name, "--compare"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) < columns
+    whole = compare_policies(name).text().splitlines()
+    if max(len(line) for line in whole) >= columns:
+        assert any("…" in line for line in lines)
+
+
+def test_compare_cli_without_a_terminal_is_100_columns(monkeypatch, capsys) -> None:
+    """No COLUMNS and no terminal: the table fits the 100-column default."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+    def no_terminal(*_args: object) -> None:
+        raise OSError("not a terminal")
+
+    monkeypatch.setattr("os.get_terminal_size", no_terminal)
+    assert main(["run", "compare_machine", "--compare"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) == 99
+
+
+def test_compare_cli_wide_keeps_every_cell_whole(monkeypatch, capsys) -> None:
+    """``--compare --wide`` prints the table uncut, as ``text()`` does."""
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["run", "compare_machine", "--compare", "--wide"]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip("\n") == compare_policies("compare_machine").text()
+    assert "…" not in out
