@@ -156,3 +156,63 @@ def test_compare_cli_wide_keeps_every_cell_whole(monkeypatch, capsys) -> None:
     out = capsys.readouterr().out
     assert out.rstrip("\n") == compare_policies("compare_machine").text()
     assert "…" not in out
+
+
+def test_compare_html_shows_both_ownership_graphs_at_the_divergence() -> None:
+    """The HTML holds each run's ownership graph after the divergent step, captioned."""
+    page = compare_policies("compare_owner_label")._repr_html_()
+    table, graphs = page.split("<p><b>kit after step 0</b></p>", 1)
+    kit, seed = graphs.split("<p><b>seed after step 0</b></p>", 1)
+    seed_line = "session_ingress.rs:535:23"  # the graph may shorten the label's middle
+    assert "Buyer1@alice" in kit and seed_line not in kit
+    assert seed_line in seed and "Buyer1@alice" not in seed
+    assert "<table>" in table
+
+
+def test_compare_html_graphs_fall_back_to_text_without_dot(monkeypatch) -> None:
+    """When ``dot`` cannot run, each graph is its text form in a ``<pre>``."""
+    from aura_kit.render.errors import RenderError
+    from aura_kit.render.figure import Figure
+
+    def no_dot(self: Figure) -> str:
+        raise RenderError("dot is not installed")
+
+    monkeypatch.setattr(Figure, "svg", no_dot)
+    page = compare_policies("compare_owner_label")._repr_html_()
+    assert page.count("<pre>") == 2 and "<svg" not in page
+
+
+def test_compare_at_divergence_is_the_state_where_the_runs_part() -> None:
+    """The graphs' worlds stop after the divergent step; the run's own worlds go on to the end."""
+    comparison = compare_policies("compare_attenuation")
+    assert comparison.at_divergence is not None and comparison.worlds is not None
+    kit, seed = comparison.at_divergence
+    assert kit.owners()["Seller"][2] != "session"  # the kit refused the widening
+    assert seed.owners()["Seller"][2] == "session"  # the seed allowed it
+    assert not comparison.worlds[1].is_active("Seller")  # the last step cancelled it
+
+
+def test_compare_callable_at_divergence_stops_right_after_that_step() -> None:
+    """For a callable the worlds at the divergence saw exactly the steps up to it."""
+
+    def widen_then_close(world) -> None:
+        world.open_all()
+        world.attenuate("Seller", ["protocol:twobuyer"])
+        world.transfer("Seller", "Seller@seller", Scope.SESSION)
+        world.cancel("Seller")
+
+    comparison = compare_policies(widen_then_close)
+    assert comparison.divergence is not None and comparison.divergence.step == 2
+    assert comparison.at_divergence is not None
+    kit, seed = comparison.at_divergence
+    assert kit.is_active("Seller") and seed.is_active("Seller")
+    assert seed.owners()["Seller"] == ("Seller@seller", 3, "session")
+    assert len(comparison.seed_rows) == 4  # the seed's run went on to the cancel
+
+
+def test_compare_without_divergence_has_no_graphs() -> None:
+    """Runs that agree everywhere show the table only."""
+    data = json.loads((COMPARE / "compare_capability_check.json").read_text())
+    data["steps"] = [{"do": "open", "label": "host"}, {"do": "close"}]
+    comparison = compare_policies(data)
+    assert comparison.at_divergence is None and "after step" not in comparison._repr_html_()
