@@ -163,7 +163,7 @@ def test_compare_html_shows_both_ownership_graphs_at_the_divergence() -> None:
     page = compare_policies("compare_owner_label")._repr_html_()
     table, graphs = page.split("<p><b>kit after step 0</b></p>", 1)
     kit, seed = graphs.split("<p><b>seed after step 0</b></p>", 1)
-    seed_line = "session_ingress.rs:535:23"  # the graph may shorten the label's middle
+    seed_line = "_ingress.rs:535:23"  # the graph shortens the middle of a long label
     assert "Buyer1@alice" in kit and seed_line not in kit
     assert seed_line in seed and "Buyer1@alice" not in seed
     assert "<table>" in table
