@@ -27,6 +27,8 @@ Invariants:
   (no tick, no event); only a later idle step with nothing ready is STUCK; and a receive that
   offers one label takes a message whatever its label (the seed's messages carry none);
   ``semantics="kit"`` (the default) reports STUCK at once and checks every label;
+- with ``opaque_payloads=True`` a non-unit send or receive also takes ``bytes`` whatever its
+  sort (the seed carries one opaque payload per send); by default a payload must be its sort;
 - ``snapshot`` copies flat state only (ints, tuples, deques of messages); ``restore`` puts it
   back, including each handler's queues when the handler offers ``snapshot_state``; stepping
   after a restore gives the same events as stepping before it.
@@ -118,6 +120,7 @@ class ProtocolMachine(Displayable):
         "_capacity",
         "_live",
         "_next_sid",
+        "_opaque",
         "_push",
         "_raw",
         "_sched",
@@ -133,11 +136,14 @@ class ProtocolMachine(Displayable):
         scheduler: Scheduler | None = None,
         buffer_capacity: int = 64,
         semantics: MachineSemantics = "kit",
+        *,
+        opaque_payloads: bool = False,
     ) -> None:
         check_count("buffer_capacity", buffer_capacity, minimum=1)
         if semantics not in MACHINE_SEMANTICS:
             raise UnknownSemantics(semantics)
         self._seed = semantics == "seed"
+        self._opaque = opaque_payloads is True
         self._sched: Scheduler = scheduler if scheduler is not None else RoundRobin()
         self._push = self._sched.push
         self._capacity = buffer_capacity
@@ -318,7 +324,7 @@ class ProtocolMachine(Displayable):
                 self._fault(
                     co, f"handler failure on send {label}", f"a {sort} payload", repr(exc), exc
                 )
-            if type(payload) is not ptype:
+            if type(payload) is not ptype and not (self._opaque and type(payload) is bytes):
                 self._fault(
                     co,
                     f"payload of the wrong sort for {label}",
@@ -357,7 +363,7 @@ class ProtocolMachine(Displayable):
             entry = st.table[label]
         if entry is None:
             self._fault(co, "label not offered", "|".join(st.labels), label)
-        if type(payload) is not entry[2]:
+        if type(payload) is not entry[2] and not (self._opaque and type(payload) is bytes):
             self._fault(
                 co, f"payload of the wrong sort for {label}", entry[0].value, describe(payload)
             )
@@ -525,6 +531,8 @@ class ProtocolMachine(Displayable):
             sorts = co.sess.image.automata[dst].receivable(src, label)
             if not sorts:
                 return ("injected label never received on this edge", f"a label from {src}", label)
+        if self._opaque and type(payload) is bytes:  # one opaque payload, whatever the sort
+            return None
         if not any(type(payload) is PAYLOAD_TYPES[s] for s in sorts):
             expected = "|".join(sorted(s.value for s in sorts))
             return (f"injected payload of the wrong sort for {label}", expected, describe(payload))

@@ -169,6 +169,7 @@ MachineMode = Literal["kit", "seed"]
 QueueInput = Literal["checked", "seed"]
 EmptyLabel = Literal["refused", "seed"]
 EndedEvent = Literal["logged", "seed"]
+PayloadMode = Literal["by_sort", "opaque"]
 
 #: the fixed label the seed's ``open_owned_manifest_vm_session_admitted`` gives every session:
 #: its ``caller_session_owner_label()`` is called from inside the runtime, so the location it
@@ -186,6 +187,7 @@ _SWITCHES: dict[str, tuple[str, str]] = {
     "queue_input": ("checked", "seed"),
     "empty_label": ("refused", "seed"),
     "ended_event": ("logged", "seed"),
+    "payloads": ("by_sort", "opaque"),
 }
 
 
@@ -212,7 +214,10 @@ class OwnershipPolicy:
       1 MiB and an empty or non-string choice label; ``"seed"`` queues whatever it is given;
     - ``empty_label``: ``"refused"`` refuses an empty owner label at start; ``"seed"`` takes it;
     - ``ended_event``: ``"logged"`` logs ``runtime.session.ended``; ``"seed"`` does not (the
-      seed has no such event).
+      seed has no such event);
+    - ``payloads``: ``"by_sort"`` decodes each queued or received payload by the sort the
+      protocol declares (one that does not decode faults the send); ``"opaque"`` carries the
+      bytes as they are, as the seed's one opaque payload per send.
     """
 
     capability_check: CapabilityCheck = "tag"
@@ -224,6 +229,7 @@ class OwnershipPolicy:
     queue_input: QueueInput = "checked"
     empty_label: EmptyLabel = "refused"
     ended_event: EndedEvent = "logged"
+    payloads: PayloadMode = "by_sort"
 
     def __post_init__(self) -> None:
         for name, allowed in _SWITCHES.items():
@@ -250,6 +256,7 @@ class OwnershipPolicy:
             queue_input="seed",
             empty_label="seed",
             ended_event="seed",
+            payloads="opaque",
         )
 
     @classmethod

@@ -87,6 +87,7 @@ def open_owned_manifest_vm_session_admitted(
         label = SEED_OWNER_LABEL if seed_label else caller_session_owner_label(2)
     strict = policy is None or policy.admission == "strict"
     seed_machine = policy is not None and policy.machine == "seed"
+    opaque = policy is not None and policy.payloads == "opaque"
     _refuse_wrong_types(effects, session_uuid, label, manifest, local_types, scheduler_signals)
     owner = effects.start_owned_choreography_session(label, session_uuid, roles)
     claimed: frozenset[str] = frozenset()
@@ -96,8 +97,9 @@ def open_owned_manifest_vm_session_admitted(
         if problem is not None:
             raise _OpenRefused(problem)
         claimed = effects.claim_vm_fragments_for_manifest(owner.owner_label, manifest)
-        handler = QueuedBridgeHandler(codec, scheduler_signals)
-        machine = ProtocolMachine(semantics="seed" if seed_machine else "kit")
+        handler = QueuedBridgeHandler(codec, scheduler_signals, opaque=opaque)
+        semantics = "seed" if seed_machine else "kit"
+        machine = ProtocolMachine(semantics=semantics, opaque_payloads=opaque)
         scoped = role_scoped_local_types(active_role, global_type, local_types)
         if seed_machine:  # the seed's machine jumps to the nearest loop
             scoped = {role: nearest_loop(t) for role, t in scoped.items()}

@@ -65,7 +65,11 @@ class OwnedVmSession:
         self._ended = False
         own = tuple(r for r in effects.roles_for_session(owner.session_id) if _is_own(r, effects))
         self._ctx = drivers.BridgeContext(
-            effects=effects, session_id=owner.session_id, codec=codec, own_roles=own
+            effects=effects,
+            session_id=owner.session_id,
+            codec=codec,
+            own_roles=own,
+            opaque=handler.opaque,
         )
         # Per-session constants of the hot path (looked up once, not on every round).
         self._log = effects.event_log
@@ -256,7 +260,9 @@ class OwnedVmSession:
                 edge = (receive.from_role, receive.to_role)
                 if self.machine.blocked_receive_edge(self._vm_session_id, receive.to_role) != edge:
                     raise ValueError(f"{receive.to_role} is not waiting on {'->'.join(edge)}")
-                value: Any = self._ctx.codec.decode(receive.sort, receive.payload)
+                value: Any = receive.payload
+                if not self._ctx.opaque:  # the kit decodes by sort; the seed's stays opaque
+                    value = self._ctx.codec.decode(receive.sort, receive.payload)
                 self.machine.inject(
                     self._vm_session_id, receive.from_role, receive.to_role, receive.label, value
                 )

@@ -159,3 +159,33 @@ def test_rounds_seed_logs_no_session_ended_event() -> None:
         ended = effects.event_log.events(RuntimeSessionEvent.SESSION_ENDED)
         assert len(ended) == count, policy.name
         assert not effects.is_active(SID)
+
+
+def test_rounds_seed_payload_travels_opaque_to_the_receiver() -> None:
+    """Seed: bytes that are not the sort's encoding are sent and injected as they are."""
+    net = Network()
+    a = EffectSystem("a", network=net, policy=SEED)
+    b = EffectSystem("b", network=net, policy=SEED)
+    with a.task("A"):
+        sender = _open(a)
+        sender.queue_send_bytes(b"\xff not json")
+        sender.advance_round("A", PEERS)
+    with b.task("B"):
+        receiver = _open(b, role="B")
+        round_ = receiver.advance_round("B", PEERS)
+        handle_owned_vm_round(receiver, round_, "B VM")
+        receiver.advance_round("B", PEERS)
+    received = [e for e in receiver.machine.events if e.kind.value == "received"]
+    assert [(e.label, e.payload) for e in received] == [("Ask", b"\xff not json")]
+
+
+def test_rounds_kit_payload_that_does_not_decode_faults_the_send() -> None:
+    """Kit: the same bytes do not decode as a str, so A's round fails and nothing is sent."""
+    net = Network()
+    a = EffectSystem("a", network=net)
+    with a.task("A"):
+        sender = _open(a)
+        sender.queue_send_bytes(b"\xff not json")
+        with pytest.raises(RoundError, match="handler failure on send Ask"):
+            sender.advance_round("A", PEERS)
+    assert net.history == []
