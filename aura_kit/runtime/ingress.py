@@ -32,7 +32,7 @@ from typing import Any
 
 from aura_kit.errors import AuraKitError
 from aura_kit.machine.image import CodeImage
-from aura_kit.machine.machine import ProtocolMachine
+from aura_kit.machine.machine import MachineSemantics, ProtocolMachine
 from aura_kit.machine.unfold import nearest_loop
 from aura_kit.machine.values import StepResult
 from aura_kit.ownership import (
@@ -98,7 +98,7 @@ def open_owned_manifest_vm_session_admitted(
             raise _OpenRefused(problem)
         claimed = effects.claim_vm_fragments_for_manifest(owner.owner_label, manifest)
         handler = QueuedBridgeHandler(codec, scheduler_signals, opaque=opaque)
-        semantics = "seed" if seed_machine else "kit"
+        semantics: MachineSemantics = "seed" if seed_machine else "kit"
         machine = ProtocolMachine(semantics=semantics, opaque_payloads=opaque)
         scoped = role_scoped_local_types(active_role, global_type, local_types)
         if seed_machine:  # the seed's machine jumps to the nearest loop
