@@ -22,10 +22,12 @@ Invariants:
 - ``_live`` counts coroutines that are not DONE in RUNNING sessions;
 - VM session ids are positive and never reused; ``close`` removes a session for good;
 - ``inject`` and ``ack_pending_send`` either succeed or raise and change nothing;
-- ``semantics="seed"`` (the seed's machine, as far as it can be modelled): the first idle
-  step after a coroutine blocked on a receive is that receive's attempt and returns CONTINUE
-  (no tick, no event); only a later idle step with nothing ready is STUCK; and a receive that
-  offers one label takes a message whatever its label (the seed's messages carry none);
+- ``semantics="seed"`` (the seed's machine, as far as it can be modelled): an idle step that
+  finds a blocked receive not yet tried is that receive's attempt (every such receive of the
+  stepped sessions is tried at once) and returns CONTINUE, with no tick and no event; only a
+  later idle step with nothing ready is STUCK; a receive woken and blocked again is tried
+  again; and a receive that offers one label takes a message whatever its label (the seed's
+  messages carry none);
   ``semantics="kit"`` (the default) reports STUCK at once and checks every label;
 - with ``opaque_payloads=True`` a non-unit send or receive also takes ``bytes`` whatever its
   sort (the seed carries one opaque payload per send); by default a payload must be its sort;
