@@ -306,6 +306,8 @@ class EffectSystem(Displayable):
                 callback(sid)
             except Exception as exc:  # every callback runs; failures are reported below
                 failures.append(f"{type(exc).__name__}: {exc}")
+        if self.policy.ended_event == "seed":  # the seed has no session.ended event
+            return
         extra: dict[str, Any] = {"cleanup_failed": "; ".join(failures)} if failures else {}
         self.event_log.emit(
             ev.RuntimeSessionEvent.SESSION_ENDED,
@@ -465,9 +467,8 @@ class EffectSystem(Displayable):
             )
         if self._sessions.record(sid) is not None:
             return Reason.ALREADY_EXISTS, f"Session already exists: {sid}"
-        if not isinstance(label, str) or not label:
-            return Reason.OTHER, f"owner label must be a non-empty string, got {label!r}"
-        return None
+        label_problem = self.policy.owner_label_problem(label)  # the empty_label switch
+        return None if label_problem is None else (Reason.OTHER, label_problem)
 
     def _check_binding(self, context: Hashable, owner: RuntimeSessionOwner) -> None:
         _require_owner(owner)
