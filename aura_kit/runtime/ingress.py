@@ -113,7 +113,7 @@ def open_owned_manifest_vm_session_admitted(
         )
     except Exception as error:
         raise _fail_open(effects, owner, manifest.protocol_id, claimed, error) from error
-    effects.on_session_end(owner.session_id, session._owned_session_ended)
+    effects.on_session_end(owner.session_id, session.owned_session_ended)
     return session
 
 
