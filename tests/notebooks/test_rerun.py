@@ -81,7 +81,7 @@ def test_rerun_every_cell_twice_same_answer(path: Path) -> None:
         first, second = nb.cells[index - 1], nb.cells[index]
         if IGNORE in first.source:
             continue
-        if _text(first, sanitizers) != _text(second, sanitizers):
-            changed.append(f"cell {copies.index(index)}:\n{first.source}\n--- first run:\n"
-                           f"{_text(first, sanitizers)}--- second run:\n{_text(second, sanitizers)}")
+        before, after = _text(first, sanitizers), _text(second, sanitizers)
+        if before != after:
+            changed.append(f"{first.source}\n--- first run:\n{before}--- second run:\n{after}")
     assert not changed, f"{path.name}: a re-run changed the answer\n" + "\n".join(changed)
