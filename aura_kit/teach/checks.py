@@ -254,9 +254,9 @@ class EventPattern:
 
     def matches(self, event: MachineEvent) -> bool:
         """Whether ``event`` has every field this pattern gives."""
-        pairs = ((self.kind, event.kind), (self.role, event.role), (self.peer, event.peer))
-        pairs += ((self.label, event.label),)
-        return all(want is None or want == got for want, got in pairs)
+        wanted = (self.kind, self.role, self.peer, self.label)
+        got = (event.kind, event.role, event.peer, event.label)
+        return all(w is None or w == g for w, g in zip(wanted, got, strict=True))
 
     def __str__(self) -> str:
         fields = [
