@@ -138,6 +138,9 @@ def _execute(notebook: dict[str, Any], workdir: Path, timeout: float, isolated: 
         stopped = f"a cell ran longer than {timeout:g} s"
     except DeadKernelError:
         stopped = "the kernel died"
+    finally:  # the client does not stop a kernel it was handed
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=True)
     notebook["cells"] = [dict(c) for c in node.cells]
     return stopped
 
