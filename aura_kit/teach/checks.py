@@ -284,7 +284,10 @@ def trace_has(*patterns: EventPattern) -> Checker:
     """The answer (machine events) contains events matching ``patterns`` in that order."""
 
     def check(answer: Any) -> Outcome:
-        events = iter(_events(answer))
+        try:
+            events = iter(_events(answer))
+        except TypeError as error:
+            return Outcome.no(str(error))
         for pattern in patterns:
             if not any(pattern.matches(e) for e in events):
                 return Outcome.no(f"the trace has no {pattern} (after the earlier ones)")
@@ -297,7 +300,11 @@ def trace_lacks(pattern: EventPattern) -> Checker:
     """The answer (machine events) has no event matching ``pattern``."""
 
     def check(answer: Any) -> Outcome:
-        hit = next((e for e in _events(answer) if pattern.matches(e)), None)
+        try:
+            events = _events(answer)
+        except TypeError as error:
+            return Outcome.no(str(error))
+        hit = next((e for e in events if pattern.matches(e)), None)
         if hit is not None:
             return Outcome.no(f"the trace has {pattern} at tick {hit.tick}")
         return Outcome.ok(f"no {pattern} in the trace")
