@@ -30,7 +30,10 @@ from aura_kit.teach import (
 )
 
 TWO_BUYER = load_protocol("TwoBuyer")
-SELLER = "Buyer1?Title(str).Buyer1!Quote(int).Buyer2!Quote(int).Buyer2?{Accept(str).Buyer2!Date(str).end, Reject.end}"
+SELLER = (
+    "Buyer1?Title(str).Buyer1!Quote(int).Buyer2!Quote(int)"
+    ".Buyer2?{Accept(str).Buyer2!Date(str).end, Reject.end}"
+)
 
 
 def test_checks_local_type_of_accepts_the_projection_in_any_branch_order() -> None:

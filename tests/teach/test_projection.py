@@ -51,7 +51,8 @@ def test_projection_failing_merge_is_highlighted_in_text_and_html() -> None:
     assert "Client?Note(int).end and Server?Note(int).end do not merge" in step.note
     text = str(derivation).splitlines()
     assert text[0] == "projection onto Observer: does not project"
-    assert [line for line in text if line.startswith(">>")][0].startswith(">> Client -> Server")
+    marked = [line for line in text if line.startswith(">>")]
+    assert len(marked) == 1 and marked[0].startswith(">> Client -> Server")
     html = derivation._repr_mimebundle_()["text/html"]
     assert html.count('class="aura-highlight"') == 1
 
