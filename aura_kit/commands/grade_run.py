@@ -118,9 +118,12 @@ def grade_notebook(path: str, timeout: float) -> GradedNotebook:
 def _execute(notebook: dict[str, Any], workdir: Path, timeout: float, isolated: bool) -> str:
     """Run every cell; the reason the run stopped early, or ``""``."""
     import nbformat
+    from jupyter_core.utils import run_sync
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
+    for index, cell in enumerate(notebook["cells"]):  # nbformat 4.5 wants an id per cell
+        cell.setdefault("id", f"cell-{index}")
     node = nbformat.reads(json.dumps(notebook), as_version=4)  # sources joined as nbformat does
     manager = _kernel_manager(workdir, isolated)
     client = NotebookClient(
@@ -138,21 +141,23 @@ def _execute(notebook: dict[str, Any], workdir: Path, timeout: float, isolated: 
         stopped = f"a cell ran longer than {timeout:g} s"
     except DeadKernelError:
         stopped = "the kernel died"
-    finally:  # the client does not stop a kernel it was handed
+    finally:  # the client neither stops a kernel it was handed nor closes its channels
+        if client.kc is not None:
+            client.kc.stop_channels()
         if manager.has_kernel:
-            manager.shutdown_kernel(now=True)
+            run_sync(manager.shutdown_kernel)(now=True)
     notebook["cells"] = [dict(c) for c in node.cells]
     return stopped
 
 
 def _kernel_manager(workdir: Path, isolated: bool) -> Any:
-    from jupyter_client import KernelManager
+    from jupyter_client import AsyncKernelManager
 
     home = str(workdir)
     prefix = ["unshare", "-rn"] if isolated else []
     environment = ["env", "-u", ANSWER_KEY_ENV, f"HOME={home}", f"TMPDIR={home}"]
 
-    class GraderKernelManager(KernelManager):
+    class GraderKernelManager(AsyncKernelManager):  # async: nbclient's timeouts need it
         """This interpreter's ipykernel, in the network namespace when there is one."""
 
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
