@@ -94,7 +94,7 @@ class CheckExplanation:
         return {"text/plain": table.text(), "text/html": table.html()}
 
 
-# one check: (name, refusal names it may raise, test returning (ok, detail))
+# one check's test: (passed, what it compared)
 _Test = Callable[[], tuple[bool, str]]
 
 
@@ -127,7 +127,7 @@ def _rows(
         return lambda: test(record) if record is not None else (False, "no record")
 
     checks: list[tuple[str, str, _Test]] = [
-        ("binding", _binding_refusal(effects, owner), lambda: _binding(effects, owner)),
+        ("binding", _binding_refusal(effects), lambda: _binding(effects, owner)),
         ("owner record", rejected if seed else "MissingOwner", lambda: _has_record(record)),
         (
             "label",
@@ -162,7 +162,7 @@ def _run(checks: list[tuple[str, str, _Test]], *, skip_tag: bool) -> tuple[Check
     return tuple(rows)
 
 
-def _binding_refusal(effects: EffectSystem, owner: RuntimeSessionOwner) -> str:
+def _binding_refusal(effects: EffectSystem) -> str:
     bound = effects.current_session_id()
     detail = "MissingTaskBinding" if bound is None else "SessionBindingMismatch"
     return f"InvalidIngressRouting({detail})"
