@@ -57,7 +57,7 @@ test-unit: $(STAMP)  ## unit and property tests (fast Hypothesis profile)
 test-notebooks: $(STAMP)  ## every notebook through nbval (lessons: solution and student versions, answer-key mode)
 	AURA_ANSWER_KEY=1 $(PYTEST) $(NBVAL) notebooks solutions -q
 
-lessons: $(STAMP)  ## rebuild notebooks/NN-*.ipynb (blanks, no outputs) from solutions/NN-*.ipynb
+lessons: $(STAMP)  ## rebuild notebooks/course/NN-*.ipynb (blanks, no outputs) from solutions/NN-*.ipynb
 	$(BIN)/python scripts/build_lessons.py
 
 test-browser: $(STAMP) $(LAB_OVERRIDES)  ## JupyterLab + Chromium end to end (with make lab's settings)

@@ -5,7 +5,7 @@ For every ``solutions/NN-*.ipynb`` (the lesson as its author writes it, solution
    so nbval checks the solution version against them;
 2. make the student version (every cell tagged ``solution`` replaced by its blank, see
    ``aura_kit.teach.notebook``), run it the same way to prove it runs to the end (its
-   exercises say "not attempted"), and write it to ``notebooks/NN-*.ipynb`` *without
+   exercises say "not attempted"), and write it to ``notebooks/course/NN-*.ipynb`` *without
    outputs*: stored outputs would show every prediction's outcome before the student
    guesses. Its code cells carry nbval's ``nbval-ignore-output`` tag, so ``make
    test-notebooks`` runs the student version to the end without comparing outputs.
@@ -31,7 +31,7 @@ from aura_kit.teach.predict import ANSWER_KEY_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
-STUDENT = ROOT / "notebooks"
+STUDENT = ROOT / "notebooks" / "course"
 IGNORE_OUTPUT = "nbval-ignore-output"
 
 

@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 
 LESSON = "10-projection-by-hand.ipynb"
 SOLVED = ROOT / "solutions" / LESSON
-BLANK = ROOT / "notebooks" / LESSON
+BLANK = ROOT / "notebooks" / "course" / LESSON
 
 
 def _verdicts(path: Path) -> dict[str, str]:

@@ -18,6 +18,7 @@ from tests.conftest import ROOT
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]-*.ipynb"))
 STUDENT = sorted((ROOT / "notebooks").rglob("*.ipynb"))
 IGNORE_OUTPUT = "nbval-ignore-output"
+COURSE = ROOT / "notebooks" / "course"  # the student lessons (make lessons)
 
 
 def test_lessons_exist_with_solutions() -> None:
@@ -50,7 +51,7 @@ def test_lessons_student_version_is_built_from_the_solutions() -> None:
     """Each student notebook is ``make lessons``'s output for its solution (rebuild if not)."""
     for path in SOLUTIONS:
         expected = student_version(read_notebook(path), str(path))
-        shipped = read_notebook(ROOT / "notebooks" / path.name)
+        shipped = read_notebook(COURSE / path.name)
         assert [source_of(c) for c in shipped["cells"]] == [source_of(c) for c in expected["cells"]]
         for cell, want in zip(shipped["cells"], expected["cells"], strict=True):
             tags = [t for t in tags_of(cell) if t != IGNORE_OUTPUT]
@@ -65,12 +66,14 @@ def test_lessons_have_the_parts_a_student_needs() -> None:
         notebook = read_notebook(path)
         text = "\n".join(source_of(c) for c in notebook["cells"])
         assert "Motivating question" in text and "By the end of this lesson" in text
-        assert "## Summary" in text and re.search(r"\*\*Next:\*\* \[.+\]\(\d\d-.+\.ipynb\)", text)
+        assert "## Summary" in text and re.search(
+            r"\*\*Next:\*\* \[.+\]\((\.\./)?\d\d-.+\.ipynb\)", text
+        )
         assert len(re.findall(r"= Prediction\(", text)) >= 2
         ids = re.findall(r'Exercise\(\s*"([a-z0-9_.-]+)"', text)
         assert ids and sorted(ids) == sorted(declared_exercises(notebook))
-        link = re.search(r"\]\((\d\d-.+?\.ipynb)\)", text)
-        assert link is not None and (ROOT / "notebooks" / link.group(1)).exists()
+        link = re.search(r"\]\(((\.\./)?\d\d-.+?\.ipynb)\)", text)
+        assert link is not None and (COURSE / link.group(1)).resolve().exists()
 
 
 def test_lessons_make_still_opens_lesson_00_and_tests_both_versions() -> None:
