@@ -17,7 +17,7 @@ HAS_DISPLAY := $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname 
 LAB_FLAGS := --notebook-dir=notebooks --LabApp.default_url=/lab/tree/$(FIRST_LESSON) \
 	--LabApp.news_url=None $(if $(HAS_DISPLAY),,--no-browser) $(ROOT_FLAG)
 
-.PHONY: lab test test-unit test-notebooks test-browser test-long lint bench app system-dot system-browser clean help
+.PHONY: lab test test-unit test-notebooks test-browser test-long lint lessons bench app system-dot system-browser clean help
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*##/ —/'
@@ -47,15 +47,18 @@ system-browser:  ## Debian's Chromium for the browser tests, when missing
 	@test -x /usr/bin/chromium || ($(APT) update -qq && $(APT) install -y -qq chromium chromium-driver)
 
 lint: $(STAMP)  ## ruff (lint + format check) and mypy on the package
-	$(BIN)/ruff check aura_kit tests benchmarks
-	$(BIN)/ruff format --check aura_kit tests benchmarks
+	$(BIN)/ruff check aura_kit tests benchmarks scripts
+	$(BIN)/ruff format --check aura_kit tests benchmarks scripts
 	$(BIN)/mypy
 
 test-unit: $(STAMP)  ## unit and property tests (fast Hypothesis profile)
 	$(PYTEST) -m "not browser and not slow" -q
 
-test-notebooks: $(STAMP)  ## every notebook through nbval
-	$(PYTEST) $(NBVAL) notebooks -q
+test-notebooks: $(STAMP)  ## every notebook through nbval (lessons: solution and student versions, answer-key mode)
+	AURA_ANSWER_KEY=1 $(PYTEST) $(NBVAL) notebooks solutions -q
+
+lessons: $(STAMP)  ## rebuild notebooks/course/NN-*.ipynb (blanks, no outputs) from solutions/NN-*.ipynb
+	$(BIN)/python scripts/build_lessons.py
 
 test-browser: $(STAMP) $(LAB_OVERRIDES)  ## JupyterLab + Chromium end to end (with make lab's settings)
 	$(PYTEST) -m browser tests/browser -q

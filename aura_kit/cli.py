@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from aura_kit.commands.files import describe
 
-COMMANDS = ("check", "project", "app", "render", "run", "demo")
+COMMANDS = ("check", "project", "app", "render", "run", "demo", "grade")
 EPILOG = (
     "Errors are printed as PATH[:LINE:COL]: error: message. Where a command reads a file,"
     " '-' reads standard input. Exit codes: 0 ok, 1 refused input or failed scenario,"

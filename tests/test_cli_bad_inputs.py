@@ -260,9 +260,18 @@ CASES: list[Case] = [
          first_line="aura-kit: error: the following arguments are required: COMMAND"),
     Case(name="unknown-command", argv=("draw",), code=2,
          first_line="aura-kit: error: argument COMMAND: invalid choice: 'draw' (choose from"
-         " 'check', 'project', 'app', 'render', 'run', 'demo')"),
+         " 'check', 'project', 'app', 'render', 'run', 'demo', 'grade')"),
+    Case(name="grade-missing", argv=("grade", "{t}/none.ipynb"),
+         first_line="{t}/none.ipynb: error: no such file"),
+    Case(name="grade-not-a-notebook", argv=("grade", "{t}/ping.choreo"),
+         first_line="{t}/ping.choreo: error: not JSON (line 1, column 1)"),
+    Case(name="grade-no-notebook", argv=("grade",), code=2,
+         first_line="aura-kit grade: error: the following arguments are required: NOTEBOOK"),
+    Case(name="grade-bad-timeout", argv=("grade", "--timeout", "0", "x.ipynb"), code=2,
+         first_line="aura-kit grade: error: argument --timeout: 0 is not between 0 and 3600"
+         " seconds"),
 ]  # fmt: skip
-COMMANDS = ("check", "project", "run", "demo", "render", "app")
+COMMANDS = ("check", "project", "run", "demo", "render", "app", "grade")
 
 
 @pytest.fixture
@@ -324,7 +333,7 @@ IN_SUBPROCESS = frozenset({
     "run-bad-session-id", "demo-named-demo", "demo-fails", "demo-endless-device",
     "render-out-no-folder", "render-out-unwritable", "render-failed-scenario",
     "render-stdin-failed-scenario", "render-unknown-format", "render-latin1",
-    "app-port-zero", "app-unknown-protocol", "app-port-not-int", "no-command",
+    "app-port-zero", "app-unknown-protocol", "app-port-not-int", "no-command", "grade-missing",
 })  # fmt: skip
 SUBPROCESS_CASES = [case for case in CASES if case.subprocess and case.name in IN_SUBPROCESS]
 

@@ -109,11 +109,12 @@ def _imports_of(node: ast.stmt) -> set[str]:
 # layer -> the aura_kit packages it must never import (statically, anywhere in a module)
 LAYERS = ("protocol", "machine", "ownership", "runtime")
 NEVER = {
-    **{core: {"lab", "view", "render", "widgets", "commands", "cli"} for core in LAYERS},
+    **{core: {"lab", "teach", "view", "render", "widgets", "commands", "cli"} for core in LAYERS},
     "data": {"protocol", "machine", "ownership", "runtime", "lab", "view", "render", "widgets"},
-    "lab": {"view", "render", "widgets", "commands", "cli"},
-    "view": {"widgets", "commands", "cli"},
-    "render": {"widgets", "commands", "cli"},
+    "lab": {"teach", "view", "render", "widgets", "commands", "cli"},
+    "teach": {"view", "render", "widgets", "commands", "cli"},
+    "view": {"teach", "widgets", "commands", "cli"},
+    "render": {"teach", "widgets", "commands", "cli"},
 }
 LAB_FORBIDDEN = {"pandas", "graphviz", "ipywidgets", "IPython"}
 
@@ -151,13 +152,38 @@ def test_layering_edges_between_layers() -> None:
 
 
 def test_layering_lab_imports_no_display_packages() -> None:
-    """No lab module imports pandas, graphviz, ipywidgets or IPython, even inside a function."""
+    """No lab or teach module imports pandas, graphviz, ipywidgets or IPython, even lazily."""
     problems = [
         f"{path.relative_to(ROOT)} imports {name}"
-        for path in sorted((ROOT / "aura_kit" / "lab").rglob("*.py"))
+        for layer in ("lab", "teach")
+        for path in sorted((ROOT / "aura_kit" / layer).rglob("*.py"))
         for name in sorted(_imports(path) & LAB_FORBIDDEN)
     ]
     assert problems == []
+
+
+TEACH_SESSION = r"""
+import sys
+from aura_kit.protocol import load_protocol
+from aura_kit.teach import Exercise, Prediction, explain_projection, local_type_of
+p = load_protocol("TwoBuyer")
+Exercise("x", local_type_of(p, "Seller"), ["h"]).check("end")
+Prediction("q", "?", choices=("a", "b"), key="a").guess("b").reveal("a")
+str(explain_projection(p, "Buyer2"))
+loaded = {n.split(".")[0] for n in sys.modules} | {".".join(n.split(".")[:2]) for n in sys.modules}
+print(",".join(sorted(loaded & %r)))
+"""
+
+
+def test_layering_teach_session_loads_no_upper_layer() -> None:
+    """Exercises, predictions and explanations load no view, render, widget or display library."""
+    upper = {"aura_kit.view", "aura_kit.render", "aura_kit.widgets", *LAB_FORBIDDEN}
+    code = TEACH_SESSION % (upper,)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
 
 
 LAB_SESSION = r"""
