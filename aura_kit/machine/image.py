@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from aura_kit.machine.automaton import Automaton, compile_local
 from aura_kit.machine.errors import TooManyRoles
+from aura_kit.protocol.limits import MAX_ROLES
 from aura_kit.protocol.types import GlobalType, LocalType, Protocol
 
 
@@ -29,7 +30,7 @@ class CodeImage:
     global_type: GlobalType
     local_types: Mapping[str, LocalType]
     automata: Mapping[str, Automaton] = field(init=False, repr=False, compare=False)
-    max_roles: ClassVar[int] = 1_000
+    max_roles: ClassVar[int] = MAX_ROLES  # the protocol layer's limit on declared roles
 
     def __post_init__(self) -> None:
         self.check_role_count(len(self.local_types))

@@ -91,6 +91,7 @@ class _Hole:
     send: bool = False
     braced: bool = False
     branches: list[Branch] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)  # the branches' labels, for a linear check
     label: Token | None = None
     sort: Sort = Sort.UNIT
 
@@ -148,13 +149,14 @@ class _LocalParser:
             return Mu(hole.var, cont)
         label = hole.label
         assert label is not None
-        if any(b.label == label.text for b in hole.branches):
+        if label.text in hole.seen:
             raise ProtocolSyntaxError.at(
                 label,
                 f"duplicate label {label.text!r}",
                 source=self.stream.source,
                 expected="distinct labels in one branch set",
             )
+        hole.seen.add(label.text)
         hole.branches.append(Branch(label.text, hole.sort, cont))
         if hole.braced and self.stream.at(Kind.COMMA):
             self.stream.next()
