@@ -35,7 +35,7 @@ from aura_kit.ownership import (
     Scope,
     SessionId,
 )
-from aura_kit.protocol import project_all
+from aura_kit.protocol.projection import projections
 from aura_kit.protocol.types import Protocol
 from aura_kit.runtime import (
     EffectSystem,
@@ -101,7 +101,8 @@ class World:
             role: ChoreographicRole(self.authority_of[role], index)
             for index, role in enumerate(protocol.roles)
         }
-        self.local_types = project_all(protocol.global_type)
+        cached = projections(protocol.global_type)  # shared with every open's admission
+        self.local_types = {role: cached.project(role) for role in protocol.roles}
         self.sessions: dict[str, OwnedVmSession] = {}
         self.complete: set[str] = set()
         self.history: list[OwnerChange] = []

@@ -22,11 +22,16 @@ Invariants:
   and a ``ProjectionError`` takes its place from the choice's ``Comm``;
 - ``project_all`` cuts the type into runs once for every role (a run ends at a choice, a
   ``rec``, a leaf or a shared node) and indexes each run's messages by role, so a role's
-  projection costs its own messages plus the number of runs, not the size of the whole type.
+  projection costs its own messages plus the number of runs, not the size of the whole type;
+- ``projections(g)`` is the one projection cache: the last ``PROJECTION_CACHE_SIZE`` global
+  types (by identity, each kept alive by its entry) with every role projected on first request,
+  so opening a session per role projects each role once, not once per session.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Generator
 from enum import StrEnum
 
@@ -358,3 +363,55 @@ def project_all(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> di
     facts: dict[int, _Facts] = {}
     runs = _Runs(g.global_type if isinstance(g, Protocol) else g)
     return {role: project(g, role, merge, facts, runs) for role in names}
+
+
+PROJECTION_CACHE_SIZE = 8
+
+
+class Projections:
+    """Every role's full-merge projection of one global type, made on first request and kept.
+
+    The roles share one index of runs and of rec facts, so projecting ``n`` roles costs one
+    index of the type plus each role's own share, as in ``project_all``.
+    """
+
+    def __init__(self, g: GlobalType) -> None:
+        self.global_type = g
+        self.facts: dict[int, _Facts] = {}
+        self.runs = _Runs(g)
+        self.done: dict[str, LocalType] = {}
+        self.lock = threading.Lock()
+        self._roles: tuple[str, ...] | None = None
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """``roles(global_type)``, found once."""
+        if self._roles is None:
+            self._roles = roles(self.global_type)
+        return self._roles
+
+    def project(self, role: str) -> LocalType:
+        """``project(global_type, role)``, from the cache after the first time."""
+        with self.lock:
+            local = self.done.get(role)
+            if local is None:
+                local = project(self.global_type, role, Merge.FULL, self.facts, self.runs)
+                self.done[role] = local
+            return local
+
+
+_cache: OrderedDict[int, Projections] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def projections(g: GlobalType) -> Projections:
+    """The cached ``Projections`` of ``g`` (last ``PROJECTION_CACHE_SIZE`` types, by identity)."""
+    with _cache_lock:
+        entry = _cache.get(id(g))
+        if entry is not None and entry.global_type is g:
+            _cache.move_to_end(id(g))
+            return entry
+        entry = _cache[id(g)] = Projections(g)
+        while len(_cache) > PROJECTION_CACHE_SIZE:
+            _cache.popitem(last=False)
+        return entry
