@@ -26,6 +26,8 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aura_kit.errors import AuraKitError
+from aura_kit.numbers import check_count
 from aura_kit.ownership import (
     ChoreographicRole,
     CompositionManifest,
@@ -66,6 +68,16 @@ from .world_records import (
     payload_bytes,
     registry_snapshot,
 )
+
+MAX_RUN_PASSES = 1_000_000  # ``World.run``'s bound on passes; a soak runs a million
+
+
+class RunStalled(AuraKitError, RuntimeError):
+    """``World.run`` stopped before every role completed; ``waiting`` names the roles left."""
+
+    def __init__(self, message: str, waiting: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.waiting = waiting
 
 
 class World:
@@ -332,6 +344,7 @@ class World:
 
     def run(self, max_passes: int = 1000) -> list[RoundOutcome]:
         """``step_all`` until every role completes; a pass with no progress is an error."""
+        check_count("World.run max_passes", max_passes, minimum=1, maximum=MAX_RUN_PASSES)
         outcomes: list[RoundOutcome] = []
         for _ in range(max_passes):
             if self.done():
@@ -339,9 +352,12 @@ class World:
             batch = self.step_all()
             outcomes.extend(batch)
             if not any(o.progressed for o in batch):
-                waiting = [o.role for o in batch]
-                raise RuntimeError(f"no role made progress in a full pass; waiting: {waiting}")
-        raise RuntimeError(f"protocol did not complete within {max_passes} passes")
+                waiting = tuple(o.role for o in batch)
+                raise RunStalled(
+                    f"no role made progress in a full pass; waiting: {list(waiting)}", waiting
+                )
+        waiting = tuple(r for r in self.roles if r in self.sessions and r not in self.complete)
+        raise RunStalled(f"protocol did not complete within {max_passes} passes", waiting)
 
     async def run_async(self, timeout: float = 5.0) -> None:
         """Run every open role as its own asyncio task until all complete."""
