@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -83,6 +84,8 @@ class RunStalled(AuraKitError, RuntimeError):
 class World:
     """Authorities, their effect systems and owned sessions for one protocol session."""
 
+    ROUNDS_LIMIT = 10_000  # ``rounds`` keeps the newest outcomes; ``clock`` counts them all
+
     def __init__(
         self,
         protocol: Protocol,
@@ -119,7 +122,7 @@ class World:
         self.complete: set[str] = set()
         self.history: list[OwnerChange] = []
         self.stale: dict[str, list[RuntimeSessionOwner]] = {}
-        self.rounds: list[RoundOutcome] = []
+        self.rounds: deque[RoundOutcome] = deque(maxlen=self.ROUNDS_LIMIT)  # the newest
         self.clock = 0
         self.passes = 0
 

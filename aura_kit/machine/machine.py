@@ -24,7 +24,10 @@ Invariants:
 - ``inject`` and ``ack_pending_send`` either succeed or raise and change nothing;
 - ``snapshot`` copies flat state only (ints, tuples, deques of messages); ``restore`` puts it
   back, including each handler's queues when the handler offers ``snapshot_state``; stepping
-  after a restore gives the same events as stepping before it.
+  after a restore gives the same events as stepping before it;
+- the event history is bounded: once a send or receive makes it twice ``history_limit``
+  (default 10,000) events long, only the newest ``history_limit`` are kept; ``event_count``
+  still counts every event.
 """
 
 from __future__ import annotations
@@ -100,6 +103,9 @@ class ProtocolMachine(Displayable):
 
     __slots__ = (
         "_capacity",
+        "_dropped",
+        "_history_limit",
+        "_keep_at_most",
         "_live",
         "_next_sid",
         "_push",
@@ -111,8 +117,21 @@ class ProtocolMachine(Displayable):
         "_views",
     )
 
-    def __init__(self, scheduler: Scheduler | None = None, buffer_capacity: int = 64) -> None:
+    DEFAULT_HISTORY_LIMIT = 10_000
+
+    def __init__(
+        self,
+        scheduler: Scheduler | None = None,
+        buffer_capacity: int = 64,
+        *,
+        history_limit: int | None = None,
+    ) -> None:
         check_count("buffer_capacity", buffer_capacity, minimum=1)
+        limit = self.DEFAULT_HISTORY_LIMIT if history_limit is None else history_limit
+        check_count("history_limit", limit, minimum=1)
+        self._history_limit = limit
+        self._keep_at_most = 2 * limit  # trimmed in chunks: a message costs O(1) on average
+        self._dropped = 0
         self._sched: Scheduler = scheduler if scheduler is not None else RoundRobin()
         self._push = self._sched.push
         self._capacity = buffer_capacity
@@ -301,6 +320,8 @@ class ProtocolMachine(Displayable):
             if rc.wait is q:  # type: ignore[union-attr]
                 self._wake(rc)  # type: ignore[arg-type]
         self._raw.append((kind, self._tick, co.sid, co.role, partner, label, payload, ""))
+        if len(self._raw) > self._keep_at_most:
+            self._forget_oldest_events()
         co.state = st.nexts[idx]
         self._settle(co)
 
@@ -333,6 +354,8 @@ class ProtocolMachine(Displayable):
         q.popleft()
         kind = K_RECEIVED if len(st.labels) == 1 else K_BRANCHED
         self._raw.append((kind, self._tick, co.sid, co.role, partner, label, payload, ""))
+        if len(self._raw) > self._keep_at_most:
+            self._forget_oldest_events()
         co.state = entry[1]
         self._settle(co)
         if sc is not None and sc.wait is q:
@@ -503,13 +526,21 @@ class ProtocolMachine(Displayable):
 
     @property
     def events(self) -> tuple[MachineEvent, ...]:
-        """Every event so far, oldest first."""
+        """The kept events, oldest first: all of them until there are ``history_limit``
+        (default 10,000) and twice that; then the newest ``history_limit``."""
         return tuple(self._event_list())
 
     @property
     def event_count(self) -> int:
-        """How many events there are so far (cheap: no event is built)."""
-        return len(self._raw)
+        """How many events there have been, kept or forgotten (cheap: no event is built)."""
+        return self._dropped + len(self._raw)
+
+    def _forget_oldest_events(self) -> None:
+        """Keep the newest ``history_limit`` events (a new list: snapshots keep theirs)."""
+        cut = len(self._raw) - self._history_limit
+        self._raw = self._raw[cut:]
+        self._views = self._views[cut:] if len(self._views) > cut else []
+        self._dropped += cut
 
     def last_event(self) -> MachineEvent | None:
         """The newest event, or None before the first (no copy of the others)."""
@@ -544,6 +575,7 @@ class ProtocolMachine(Displayable):
             live=self._live,
             raw=self._raw,
             n_events=len(self._raw),
+            dropped=self._dropped,
             sessions=tuple((s, save_session(s)) for s in self._sessions.values()),
             scheduler=self._sched.snapshot(),
         )
@@ -552,7 +584,11 @@ class ProtocolMachine(Displayable):
         """Go back to ``snap`` (sessions opened since are dropped, closed ones come back)."""
         self._tick, self._next_sid, self._live = snap.tick, snap.next_sid, snap.live
         self._raw = snap.raw[: snap.n_events]
-        del self._views[snap.n_events :]
+        if self._dropped == snap.dropped:
+            del self._views[snap.n_events :]
+        else:  # events were forgotten since: the views no longer line up, rebuild them
+            self._views = []
+        self._dropped = snap.dropped
         self._sessions = {}
         for sess, saved in snap.sessions:
             load_session(sess, saved)
