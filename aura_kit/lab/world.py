@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aura_kit.arguments import check_type
 from aura_kit.errors import AuraKitError
 from aura_kit.numbers import check_count
 from aura_kit.ownership import (
@@ -98,6 +99,8 @@ class World:
         demo_payloads: bool = False,
         stuck_is_error: bool = True,
     ) -> None:
+        check_type("World protocol", protocol, Protocol, "a Protocol")
+        check_type("World authorities", authorities, Mapping, "a mapping of authority to role")
         self.protocol = protocol
         self.authority_of = {role: authority for authority, role in authorities.items()}
         missing = [r for r in protocol.roles if r not in self.authority_of]

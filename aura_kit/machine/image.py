@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import ClassVar
 
+from aura_kit.arguments import check_type
 from aura_kit.machine.automaton import Automaton, compile_local
 from aura_kit.machine.errors import TooManyRoles
 from aura_kit.protocol.limits import MAX_ROLES
-from aura_kit.protocol.types import GlobalType, LocalType, Protocol
+from aura_kit.protocol.types import Comm, End, GlobalType, LocalType, Mu, Protocol, Recv, Send, Var
 
 AUTOMATON_CACHE_SIZE = 4_096
 
@@ -60,7 +61,19 @@ class CodeImage:
     max_roles: ClassVar[int] = MAX_ROLES  # the protocol layer's limit on declared roles
 
     def __post_init__(self) -> None:
+        check_type("CodeImage global_type", self.global_type, (End, Comm, Mu, Var), "a global type")
+        check_type(
+            "CodeImage local_types", self.local_types, Mapping, "a mapping of role to local type"
+        )
         self.check_role_count(len(self.local_types))
+        for role, local in self.local_types.items():
+            check_type("CodeImage local_types key", role, str, "a role name (str)")
+            check_type(
+                f"CodeImage local_types[{role!r}]",
+                local,
+                (End, Send, Recv, Mu, Var),
+                "a local type",
+            )
         locals_ = MappingProxyType(dict(self.local_types))
         object.__setattr__(self, "local_types", locals_)
         roles = frozenset(locals_)

@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from aura_kit._display import Displayable
+from aura_kit.arguments import WrongArgumentType, check_type
 from aura_kit.machine.automaton import PAYLOAD_TYPES, ActionKind, LocalState
 from aura_kit.machine.errors import (
     ImageError,
@@ -151,6 +152,11 @@ class ProtocolMachine(Displayable):
         handler: EffectHandler | None = None,
     ) -> int:
         """Open a VM session for ``image``; roles not in ``local_roles`` are external."""
+        check_type("load image", image, CodeImage, "a CodeImage")
+        if local_roles is not None:
+            check_type("load local_roles", local_roles, Iterable, "an iterable of role names")
+            if isinstance(local_roles, str):
+                raise WrongArgumentType("load local_roles", local_roles, "role names, not one str")
         local = image.roles if local_roles is None else tuple(local_roles)
         for role in local:
             if role not in image.local_types:

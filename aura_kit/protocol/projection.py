@@ -35,6 +35,7 @@ from collections import OrderedDict
 from collections.abc import Generator
 from enum import StrEnum
 
+from aura_kit.arguments import check_type
 from aura_kit.errors import AuraKitError
 from aura_kit.protocol.errors import ProjectionError
 from aura_kit.protocol.types import (
@@ -52,6 +53,8 @@ from aura_kit.protocol.types import (
     free_vars,
     labels,
 )
+
+_GLOBAL_OR_PROTOCOL = (End, Comm, Mu, Var, Protocol)
 
 
 class Merge(StrEnum):
@@ -351,6 +354,8 @@ def project(
     A ``ProjectionError`` names the choice's place: nodes read from text carry it, so
     ``project(protocol.global_type, role)`` is located like ``project(protocol, role)``.
     """
+    check_type("project g", g, _GLOBAL_OR_PROTOCOL, "a global type or a Protocol")
+    check_type("project role", role, str, "a role name (str)")
     if isinstance(g, Protocol):
         return _Projector(role, Merge(merge), g.source, _facts, _runs).project(g.global_type)
     return _Projector(role, Merge(merge), "<global type>", _facts, _runs).project(g)
@@ -358,6 +363,7 @@ def project(
 
 def project_all(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
     """Local type per role: the declared roles of a ``Protocol``, else ``roles(g)``."""
+    check_type("project_all g", g, _GLOBAL_OR_PROTOCOL, "a global type or a Protocol")
     names = g.roles if isinstance(g, Protocol) else roles(g)
     # Shared by every role: each rec body's roles and free variables, and the runs of messages.
     facts: dict[int, _Facts] = {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Literal, overload
 
+from aura_kit.arguments import check_type
 from aura_kit.protocol import limits
 from aura_kit.protocol.errors import ProtocolDefinitionError, ProtocolError
 from aura_kit.protocol.exploration import explore_endpoints
@@ -25,6 +26,7 @@ from aura_kit.protocol.projection import Merge, project_all
 from aura_kit.protocol.types import (
     AnyType,
     Comm,
+    End,
     GlobalType,
     LocalType,
     Mu,
@@ -128,6 +130,7 @@ class _Checker:
 
 def check_global(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
     """Raise the first broken rule of ``g``; return the projection of every role."""
+    check_type("check_global g", g, (End, Comm, Mu, Var, Protocol), "a global type or a Protocol")
     if isinstance(g, Protocol):
         _Checker(g.roles, g.source).walk(g.global_type)
     else:
@@ -153,6 +156,7 @@ def check_protocol(
     run deadlocks or orphans a message and raises ``ExplorationError`` with the shortest trace
     otherwise (``merge`` is then unused).
     """
+    check_type("check_protocol protocol", protocol, Protocol, "a Protocol")
     if by not in ("merge", "explore"):
         raise ProtocolError(f"check_protocol: by={by!r}", expected="'merge' or 'explore'")
     if len(set(protocol.roles)) != len(protocol.roles) or not all(map(is_name, protocol.roles)):
