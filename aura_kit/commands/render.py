@@ -28,7 +28,7 @@ from aura_kit.commands.files import (
 )
 from aura_kit.commands.run import run_loaded
 from aura_kit.lab.scenario_report import ScenarioReport
-from aura_kit.machine import CodeImage, explore
+from aura_kit.machine import CodeImage, ExploreResult, TooManyRoles, explore
 from aura_kit.protocol import Protocol
 from aura_kit.render import (
     Figure,
@@ -44,6 +44,7 @@ from aura_kit.view import protocol_sequence_view
 
 HELP = "draw a protocol or a scenario's ownership graph to an SVG, PNG, DOT or text file"
 KINDS = ("sequence", "automata", "ownership", "states")
+MAX_DRAWN_STATES = 2_000  # --kind states: a bigger graph takes dot minutes and is unreadable
 FORMATS = (".svg", ".png", ".dot", ".gv", ".txt", ".mmd")
 NEEDS_DOT = (".svg", ".png")
 INSTALL_DOT = "apt-get install graphviz (or conda install graphviz, or brew install graphviz)"
@@ -152,5 +153,21 @@ def _protocol_figure(protocol: Protocol, kind: str) -> Figure:
     if kind == "automata":
         return automata_figure(protocol)
     if kind == "states":
-        return state_graph_figure(explore(CodeImage.from_protocol(protocol)))
+        return state_graph_figure(_bounded_states(protocol))
     return sequence_figure(protocol)
+
+
+def _bounded_states(protocol: Protocol) -> ExploreResult:
+    """The explored state graph, refused when it has more than ``MAX_DRAWN_STATES`` states."""
+    try:
+        image = CodeImage.from_protocol(protocol)
+    except TooManyRoles as error:
+        raise CommandError(protocol.source, str(error)) from None
+    result = explore(image, max_states=MAX_DRAWN_STATES + 1)
+    if not result.complete or result.state_count > MAX_DRAWN_STATES:
+        raise CommandError(
+            protocol.source,
+            f"protocol {protocol.name} has more than {MAX_DRAWN_STATES:,} joint states, too many"
+            " to draw; draw --kind automata (one small automaton per role) instead",
+        )
+    return result

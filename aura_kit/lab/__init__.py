@@ -27,11 +27,12 @@ from .explorer_model import ExplorerModel
 from .scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from .scenario_report import ReportRow, ScenarioReport
 from .scenario_run import build_world, run_scenario
-from .world import World
+from .world import RunStalled, World
 from .world_records import HistoryEntry, RoundOutcome
 
 __all__ = [
     # the world and its records
+    "RunStalled",
     "World",
     "HistoryEntry",
     "RoundOutcome",

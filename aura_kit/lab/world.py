@@ -23,9 +23,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from aura_kit.arguments import check_type
+from aura_kit.errors import AuraKitError
+from aura_kit.numbers import check_count
 from aura_kit.ownership import (
     ChoreographicRole,
     CompositionManifest,
@@ -35,7 +39,7 @@ from aura_kit.ownership import (
     Scope,
     SessionId,
 )
-from aura_kit.protocol import project_all
+from aura_kit.protocol.projection import projections
 from aura_kit.protocol.types import Protocol
 from aura_kit.runtime import (
     EffectSystem,
@@ -68,9 +72,21 @@ from .world_records import (
     registry_snapshot,
 )
 
+MAX_RUN_PASSES = 1_000_000  # ``World.run``'s bound on passes; a soak runs a million
+
+
+class RunStalled(AuraKitError, RuntimeError):
+    """``World.run`` stopped before every role completed; ``waiting`` names the roles left."""
+
+    def __init__(self, message: str, waiting: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.waiting = waiting
+
 
 class World:
     """Authorities, their effect systems and owned sessions for one protocol session."""
+
+    ROUNDS_LIMIT = 10_000  # ``rounds`` keeps the newest outcomes; ``clock`` counts them all
 
     def __init__(
         self,
@@ -84,6 +100,8 @@ class World:
         demo_payloads: bool = False,
         stuck_is_error: bool = True,
     ) -> None:
+        check_type("World protocol", protocol, Protocol, "a Protocol")
+        check_type("World authorities", authorities, Mapping, "a mapping of authority to role")
         self.protocol = protocol
         self.authority_of = {role: authority for authority, role in authorities.items()}
         missing = [r for r in protocol.roles if r not in self.authority_of]
@@ -102,12 +120,13 @@ class World:
             role: ChoreographicRole(self.authority_of[role], index)
             for index, role in enumerate(protocol.roles)
         }
-        self.local_types = project_all(protocol.global_type)
+        cached = projections(protocol.global_type)  # shared with every open's admission
+        self.local_types = {role: cached.project(role) for role in protocol.roles}
         self.sessions: dict[str, OwnedVmSession] = {}
         self.complete: set[str] = set()
         self.history: list[HistoryEntry] = []
         self.stale: dict[str, list[RuntimeSessionOwner]] = {}
-        self.rounds: list[RoundOutcome] = []
+        self.rounds: deque[RoundOutcome] = deque(maxlen=self.ROUNDS_LIMIT)  # the newest
         self.clock = 0
         self.passes = 0
 
@@ -338,6 +357,7 @@ class World:
 
     def run(self, max_passes: int = 1000) -> list[RoundOutcome]:
         """``step_all`` until every role completes; a pass with no progress is an error."""
+        check_count("World.run max_passes", max_passes, minimum=1, maximum=MAX_RUN_PASSES)
         outcomes: list[RoundOutcome] = []
         for _ in range(max_passes):
             if self.done():
@@ -345,9 +365,12 @@ class World:
             batch = self.step_all()
             outcomes.extend(batch)
             if not any(o.progressed for o in batch):
-                waiting = [o.role for o in batch]
-                raise RuntimeError(f"no role made progress in a full pass; waiting: {waiting}")
-        raise RuntimeError(f"protocol did not complete within {max_passes} passes")
+                waiting = tuple(o.role for o in batch)
+                raise RunStalled(
+                    f"no role made progress in a full pass; waiting: {list(waiting)}", waiting
+                )
+        waiting = tuple(r for r in self.roles if r in self.sessions and r not in self.complete)
+        raise RunStalled(f"protocol did not complete within {max_passes} passes", waiting)
 
     async def run_async(self, timeout: float = 5.0) -> None:
         """Run every open role as its own asyncio task until all complete."""

@@ -25,6 +25,7 @@ import gc
 from dataclasses import replace
 from typing import Any, NamedTuple
 
+from aura_kit.arguments import check_type
 from aura_kit.machine.automaton import ActionKind, Automaton
 from aura_kit.machine.explore_result import ExploreResult, Finding, FindingKind, NodeStatus
 from aura_kit.machine.image import CodeImage
@@ -190,6 +191,7 @@ def explore(
     """
     from aura_kit.machine.graph import build_result
 
+    check_type("explore image", image, CodeImage, "a CodeImage")
     check_count("max_states", max_states, minimum=1)
     check_count("buffer_capacity", buffer_capacity, minimum=1)
     space = _Space(image, buffer_capacity)

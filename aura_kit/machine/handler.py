@@ -4,7 +4,9 @@ Invariants:
 - a handler is asked for a payload only for a send whose sort is not unit;
 - ``select_label`` returning ``None`` means "no preference": the machine takes the first
   offered label; a label it returns that is not offered is a ``ProtocolViolation``;
-- any exception a callback raises is a handler failure: the machine faults the coroutine.
+- any exception a callback raises is a handler failure: the machine faults the coroutine;
+- ``QueuedHandler.received`` keeps the last ``RECEIVED_LIMIT`` receptions (1,000; a payload
+  is at most 1 MiB), so a long run holds a bounded history.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ class QueuedHandler:
     value (None, False, 0, "", b""); otherwise an empty queue is a handler failure.
     """
 
-    __slots__ = ("_choices", "_choose", "_fallback", "_hook", "_payloads", "received")
+    __slots__ = ("_choices", "_choose", "_fallback", "_hook", "_payloads", "_total", "received")
+    RECEIVED_LIMIT = 1_000
 
     def __init__(
         self,
@@ -67,7 +70,9 @@ class QueuedHandler:
         self._choose = choose
         self._hook = on_receive
         self._fallback = fallback
-        self.received: list[tuple[str, str, str, Payload]] = []
+        # the last ``RECEIVED_LIMIT`` receptions (a payload is at most 1 MiB)
+        self.received: deque[tuple[str, str, str, Payload]] = deque(maxlen=self.RECEIVED_LIMIT)
+        self._total = 0  # receptions ever, so a restore drops the right ones
 
     def push_send(self, value: Payload) -> None:
         """Queue the payload of the next non-unit send."""
@@ -116,12 +121,13 @@ class QueuedHandler:
     ) -> None:
         """Record the message and call the hook, if any."""
         self.received.append((role, from_role, label, payload))
+        self._total += 1
         if self._hook is not None:
             self._hook(session, role, from_role, label, payload)
 
     def snapshot_state(self) -> object:
         """Opaque copy of the queues (used by ``ProtocolMachine.snapshot``)."""
-        return (self.queued_payloads, self.queued_choices, len(self.received))
+        return (self.queued_payloads, self.queued_choices, self._total)
 
     def restore_state(self, state: object) -> None:
         """Put back what ``snapshot_state`` returned."""
@@ -130,7 +136,9 @@ class QueuedHandler:
         )
         self._payloads = _queue(payloads)
         self._choices = _queue(choices)
-        del self.received[n_received:]
+        for _ in range(min(self._total - n_received, len(self.received))):
+            self.received.pop()
+        self._total = n_received
 
 
 class DefaultHandler:

@@ -33,7 +33,10 @@ Invariants:
   sort (the seed carries one opaque payload per send); by default a payload must be its sort;
 - ``snapshot`` copies flat state only (ints, tuples, deques of messages); ``restore`` puts it
   back, including each handler's queues when the handler offers ``snapshot_state``; stepping
-  after a restore gives the same events as stepping before it.
+  after a restore gives the same events as stepping before it;
+- the event history is bounded: once a send or receive makes it twice ``history_limit``
+  (default 10,000) events long, only the newest ``history_limit`` are kept; ``event_count``
+  still counts every event.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from collections.abc import Iterable
 from typing import Any, Literal, NoReturn
 
 from aura_kit._display import Displayable
+from aura_kit.arguments import WrongArgumentType, check_type
 from aura_kit.machine.automaton import ActionKind, LocalState
 from aura_kit.machine.errors import (
     ImageError,
@@ -121,6 +125,9 @@ class ProtocolMachine(Displayable):
 
     __slots__ = (
         "_capacity",
+        "_dropped",
+        "_history_limit",
+        "_keep_at_most",
         "_live",
         "_next_sid",
         "_opaque",
@@ -134,6 +141,8 @@ class ProtocolMachine(Displayable):
         "_views",
     )
 
+    DEFAULT_HISTORY_LIMIT = 10_000
+
     def __init__(
         self,
         scheduler: Scheduler | None = None,
@@ -141,12 +150,18 @@ class ProtocolMachine(Displayable):
         semantics: MachineSemantics = "kit",
         *,
         opaque_payloads: bool = False,
+        history_limit: int | None = None,
     ) -> None:
         check_count("buffer_capacity", buffer_capacity, minimum=1)
         if semantics not in MACHINE_SEMANTICS:
             raise UnknownSemantics(semantics)
         self._seed = semantics == "seed"
         self._opaque = opaque_payloads is True
+        limit = self.DEFAULT_HISTORY_LIMIT if history_limit is None else history_limit
+        check_count("history_limit", limit, minimum=1)
+        self._history_limit = limit
+        self._keep_at_most = 2 * limit  # trimmed in chunks: a message costs O(1) on average
+        self._dropped = 0
         self._sched: Scheduler = scheduler if scheduler is not None else RoundRobin()
         self._push = self._sched.push
         self._capacity = buffer_capacity
@@ -166,6 +181,11 @@ class ProtocolMachine(Displayable):
         handler: EffectHandler | None = None,
     ) -> int:
         """Open a VM session for ``image``; roles not in ``local_roles`` are external."""
+        check_type("load image", image, CodeImage, "a CodeImage")
+        if local_roles is not None:
+            check_type("load local_roles", local_roles, Iterable, "an iterable of role names")
+            if isinstance(local_roles, str):
+                raise WrongArgumentType("load local_roles", local_roles, "role names, not one str")
         local = image.roles if local_roles is None else tuple(local_roles)
         for role in local:
             if role not in image.local_types:
@@ -346,6 +366,8 @@ class ProtocolMachine(Displayable):
             if rc.wait is q:  # type: ignore[union-attr]
                 self._wake(rc)  # type: ignore[arg-type]
         self._raw.append((kind, self._tick, co.sid, co.role, partner, label, payload, ""))
+        if len(self._raw) > self._keep_at_most:
+            self._forget_oldest_events()
         co.state = st.nexts[idx]
         self._settle(co)
 
@@ -385,6 +407,8 @@ class ProtocolMachine(Displayable):
         q.popleft()
         kind = K_RECEIVED if len(st.labels) == 1 else K_BRANCHED
         self._raw.append((kind, self._tick, co.sid, co.role, partner, label, payload, ""))
+        if len(self._raw) > self._keep_at_most:
+            self._forget_oldest_events()
         co.state = entry[1]
         self._settle(co)
         if sc is not None and sc.wait is q:
@@ -560,13 +584,21 @@ class ProtocolMachine(Displayable):
 
     @property
     def events(self) -> tuple[MachineEvent, ...]:
-        """Every event so far, oldest first."""
+        """The kept events, oldest first: all of them until there are ``history_limit``
+        (default 10,000) and twice that; then the newest ``history_limit``."""
         return tuple(self._event_list())
 
     @property
     def event_count(self) -> int:
-        """How many events there are so far (cheap: no event is built)."""
-        return len(self._raw)
+        """How many events there have been, kept or forgotten (cheap: no event is built)."""
+        return self._dropped + len(self._raw)
+
+    def _forget_oldest_events(self) -> None:
+        """Keep the newest ``history_limit`` events (a new list: snapshots keep theirs)."""
+        cut = len(self._raw) - self._history_limit
+        self._raw = self._raw[cut:]
+        self._views = self._views[cut:] if len(self._views) > cut else []
+        self._dropped += cut
 
     def last_event(self) -> MachineEvent | None:
         """The newest event, or None before the first (no copy of the others)."""
@@ -601,6 +633,7 @@ class ProtocolMachine(Displayable):
             live=self._live,
             raw=self._raw,
             n_events=len(self._raw),
+            dropped=self._dropped,
             sessions=tuple((s, save_session(s)) for s in self._sessions.values()),
             scheduler=self._sched.snapshot(),
         )
@@ -609,7 +642,11 @@ class ProtocolMachine(Displayable):
         """Go back to ``snap`` (sessions opened since are dropped, closed ones come back)."""
         self._tick, self._next_sid, self._live = snap.tick, snap.next_sid, snap.live
         self._raw = snap.raw[: snap.n_events]
-        del self._views[snap.n_events :]
+        if self._dropped == snap.dropped:
+            del self._views[snap.n_events :]
+        else:  # events were forgotten since: the views no longer line up, rebuild them
+            self._views = []
+        self._dropped = snap.dropped
         self._sessions = {}
         for sess, saved in snap.sessions:
             load_session(sess, saved)

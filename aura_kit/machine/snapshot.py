@@ -25,6 +25,7 @@ class MachineSnapshot:
     live: int
     raw: list[Any]
     n_events: int
+    dropped: int
     sessions: tuple[tuple[VmSession, tuple[Any, ...]], ...]
     scheduler: object
 

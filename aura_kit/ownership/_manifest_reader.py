@@ -138,9 +138,11 @@ class Reader:
         sound = len(self.problems) == before
         if isinstance(value, list) and not value:
             self.fail("role_names", "expected at least one role, got an empty list")
+        seen: set[str] = set()  # a set: a linear check however many names there are
         for i, name in enumerate(names):
-            if name and name in names[:i]:
+            if name and name in seen:
                 self.fail(f"role_names[{i}]", f"duplicate role {name!r}")
+            seen.add(name)
         return names, sound
 
     def role(self, value: Any, path: str, roles: set[str] | None) -> str:

@@ -18,6 +18,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
+from aura_kit.arguments import check_type
+from aura_kit.numbers import check_count
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class SessionId:
@@ -155,8 +158,8 @@ class ChoreographicRole:
     role_index: int
 
     def __post_init__(self) -> None:
-        if not isinstance(self.role_index, int) or self.role_index < 0:
-            raise ValueError(f"role_index must be an int >= 0, got {self.role_index!r}")
+        check_type("ChoreographicRole authority", self.authority, str, "an authority name (str)")
+        check_count("ChoreographicRole role_index", self.role_index, minimum=0)  # not a bool
 
 
 AttenuationMode = Literal["narrow", "permissive"]

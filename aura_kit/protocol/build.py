@@ -24,7 +24,7 @@ from typing import TypeAlias
 
 from aura_kit.protocol.errors import ProtocolDefinitionError
 from aura_kit.protocol.lexer import Token
-from aura_kit.protocol.limits import check_type_limits
+from aura_kit.protocol.limits import check_role_count, check_type_limits
 from aura_kit.protocol.syntax import (
     SORTS,
     ChoiceStmt,
@@ -78,6 +78,7 @@ class Builder:
 
     def build(self) -> Protocol:
         """The checked protocol."""
+        check_role_count(self.decl.roles, self.source)
         for token in self.decl.roles:
             if token.text in self.roles:
                 raise self.error(f"duplicate role {token.text!r}", token, "distinct role names")

@@ -6,6 +6,9 @@ Invariants:
 - a global type's tree has at most ``MAX_SIZE`` nodes; a choice copies what follows it into
   every branch, so sequential choices multiply the size, and the limit keeps projection and
   checks linear in it;
+- a protocol declares at most ``MAX_ROLES`` roles (the same number as the machine's
+  ``CodeImage.max_roles``), so checking and projecting cost at most ``MAX_ROLES`` times a
+  role's share of the type; raise ``MAX_ROLES`` (read at each check) to allow more;
 - an input over a limit is refused with a ``ProtocolDefinitionError`` (or
   ``ProtocolSyntaxError`` for nesting) at the statement that crosses it.
 """
@@ -13,7 +16,7 @@ Invariants:
 from __future__ import annotations
 
 from aura_kit.protocol.errors import ProtocolDefinitionError
-from aura_kit.protocol.lexer import MAX_DEPTH, MAX_NESTING
+from aura_kit.protocol.lexer import MAX_DEPTH, MAX_NESTING, Token
 from aura_kit.protocol.syntax import (
     ChoiceStmt,
     ContinueStmt,
@@ -24,9 +27,29 @@ from aura_kit.protocol.syntax import (
     first_token,
 )
 
-__all__ = ["MAX_DEPTH", "MAX_NESTING", "MAX_SIZE", "check_type_limits"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_NESTING",
+    "MAX_ROLES",
+    "MAX_SIZE",
+    "check_role_count",
+    "check_type_limits",
+]
 
 MAX_SIZE = 20_000
+MAX_ROLES = 1_000
+
+
+def check_role_count(roles: tuple[Token, ...], source: str) -> None:
+    """Refuse a declaration of more than ``MAX_ROLES`` roles, at the first role over it."""
+    limit = MAX_ROLES  # a module global, so a caller may raise it
+    if len(roles) > limit:
+        raise ProtocolDefinitionError.at(
+            roles[limit],
+            f"too many roles: the protocol declares {len(roles):,}",
+            source=source,
+            expected=f"at most {limit:,} roles (aura_kit.protocol.limits.MAX_ROLES)",
+        )
 
 
 def check_type_limits(body: tuple[Stmt, ...], source: str) -> None:

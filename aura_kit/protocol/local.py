@@ -4,8 +4,9 @@ Notation: ``end`` · ``P!L(s).T`` · ``P!{L1(s).T1, L2.T2}`` · ``P?L(s).T`` ·
 ``P?{L1(s).T1, L2.T2}`` · ``rec X.T`` · ``X``.
 
 Invariants:
-- ``parse_local(format_local(t)) == t`` for every local type with identifier names; a label
-  may be a keyword (``B!end.end``, ``A?{rec.X, stop.end}``): it always follows ``!``, ``?``,
+- ``parse_local(format_local(t)) == t`` for every closed local type with identifier names
+  (a recursion name no enclosing ``rec`` binds is refused); a label
+  may be a keyword (``B!end.end``, ``rec X.A?{rec.X, stop.end}``): it always follows ``!``, ``?``,
   ``{`` or ``,``, so it is never read as a type;
 - a unit payload prints without parentheses; ``L()`` and ``L(unit)`` parse as unit; a tuple
   prints as ``L(int, str)``; local text has no sort declarations, so any name that is not a
@@ -21,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from aura_kit.arguments import check_type
 from aura_kit.protocol.errors import ProtocolSyntaxError
 from aura_kit.protocol.lexer import MAX_DEPTH, Kind, Token, TokenStream, tokenize
 from aura_kit.protocol.syntax import parse_payload
@@ -38,6 +40,8 @@ from aura_kit.protocol.types import (
     rebuild,
 )
 
+_LOCAL_KINDS = (End, Send, Recv, Mu, Var)
+
 
 def format_branch(branch: Branch) -> str:
     """``Label(sort)``, or ``Label`` for a unit payload."""
@@ -46,6 +50,7 @@ def format_branch(branch: Branch) -> str:
 
 def format_local(t: LocalType) -> str:
     """The notation of a local type (written with a stack of pieces, no recursion)."""
+    check_type("format_local t", t, _LOCAL_KINDS, "a local type")
     out: list[str] = []
     todo: list[LocalType | str] = [t]
     while todo:
@@ -76,7 +81,9 @@ def _pieces(t: Send | Recv) -> list[LocalType | str]:
 
 
 def parse_local(text: str, source: str = "<local type>") -> LocalType:
-    """A local type from its notation; raises ``ProtocolSyntaxError``."""
+    """A closed local type from its notation; raises ``ProtocolSyntaxError``."""
+    check_type("parse_local text", text, str, "the notation of a local type (str)")
+    check_type("parse_local source", source, str, "a source name (str)")
     tokens = [t for t in tokenize(text, source) if t.kind is not Kind.NEWLINE]
     stream = TokenStream(tokens, source)
     result = _LocalParser(stream).parse()
@@ -94,6 +101,7 @@ class _Hole:
     send: bool = False
     braced: bool = False
     branches: list[Branch] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)  # the branches' labels, for a linear check
     label: Token | None = None
     sort: PayloadSort = Sort.UNIT
 
@@ -130,6 +138,13 @@ class _LocalParser:
             return None
         name = stream.name("'end', 'rec', a recursion name or a role")
         if not (stream.at(Kind.BANG) or stream.at(Kind.QUERY)):
+            if not any(hole.var == name.text for hole in self.holes):
+                raise ProtocolSyntaxError.at(
+                    name,
+                    f"unbound recursion name {name.text!r}",
+                    source=stream.source,
+                    expected="a name bound by an enclosing 'rec', or a role followed by ! or ?",
+                )
             return Var(name.text)
         hole = _Hole(partner=name.text, send=stream.next().kind is Kind.BANG)
         if stream.at(Kind.LBRACE):
@@ -151,13 +166,14 @@ class _LocalParser:
             return Mu(hole.var, cont)
         label = hole.label
         assert label is not None
-        if any(b.label == label.text for b in hole.branches):
+        if label.text in hole.seen:
             raise ProtocolSyntaxError.at(
                 label,
                 f"duplicate label {label.text!r}",
                 source=self.stream.source,
                 expected="distinct labels in one branch set",
             )
+        hole.seen.add(label.text)
         hole.branches.append(Branch(label.text, hole.sort, cont))
         if hole.braced and self.stream.at(Kind.COMMA):
             self.stream.next()
@@ -188,6 +204,9 @@ def dual(t: LocalType, role: str | None = None) -> LocalType:
     Meant for two-party types: ``dual(project(g, "A"), "A") == project(g, "B")`` when
     ``A`` and ``B`` are the only roles. Raises ``ValueError`` for several partners.
     """
+    check_type("dual t", t, _LOCAL_KINDS, "a local type")
+    if role is not None:
+        check_type("dual role", role, str, "a role name (str) or None")
     if len(partners(t)) > 1:
         raise ValueError(f"dual needs a two-party type, found partners {sorted(partners(t))}")
     return _dual(t, role)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path as FilePath
 
+from aura_kit.arguments import check_type
 from aura_kit.data import read_text
 from aura_kit.protocol.build import Builder
 from aura_kit.protocol.errors import ProtocolDefinitionError, ProtocolSyntaxError
@@ -36,6 +37,8 @@ def parse_protocols(
     text: str, source: str = "<string>", *, syntax: str = "choreo"
 ) -> list[Protocol]:
     """Every protocol in ``text``, in order; ``syntax="scribble"`` reads Scribble / nuScr."""
+    check_type("parse_protocols text", text, str, "protocol text (str)")
+    check_type("parse_protocols source", source, str, "a source name (str)")
     if syntax == "scribble":
         return parse_scribble(text, source)
     if syntax != "choreo":
@@ -62,6 +65,8 @@ def parse_protocols(
 
 def parse_protocol(text: str, source: str = "<string>") -> Protocol:
     """The single protocol in ``text``."""
+    check_type("parse_protocol text", text, str, "protocol text (str)")
+    check_type("parse_protocol source", source, str, "a source name (str)")
     decls = parse_file(text, source)
     if len(decls) != 1:
         raise ProtocolSyntaxError.at(

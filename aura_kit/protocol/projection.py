@@ -23,14 +23,23 @@ Invariants:
 - cost is linear in the number of distinct nodes: a run of one-branch messages is walked in a
   loop (recursion only at choices and ``rec``), a node shared by several branches (the
   fall-through after a choice) is projected once per role and yields one shared local node,
-  and a ``ProjectionError`` takes its place from the choice's ``Comm``.
+  and a ``ProjectionError`` takes its place from the choice's ``Comm``;
+- ``project_all`` cuts the type into runs once for every role (a run ends at a choice, a
+  ``rec``, a leaf or a shared node) and indexes each run's messages by role, so a role's
+  projection costs its own messages plus the number of runs, not the size of the whole type;
+- ``projections(g)`` is the one projection cache: the last ``PROJECTION_CACHE_SIZE`` global
+  types (by identity, each kept alive by its entry) with every role projected on first request,
+  so opening a session per role projects each role once, not once per session.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Generator
 from enum import StrEnum
 
+from aura_kit.arguments import check_type
 from aura_kit.errors import AuraKitError
 from aura_kit.protocol.errors import ProjectionError
 from aura_kit.protocol.types import (
@@ -48,6 +57,8 @@ from aura_kit.protocol.types import (
     free_vars,
     labels,
 )
+
+_GLOBAL_OR_PROTOCOL = (End, Comm, Mu, Var, Protocol)
 
 
 class Merge(StrEnum):
@@ -173,27 +184,98 @@ def _same_sends(a: LocalType, b: LocalType) -> bool:
     )
 
 
+def _is_message(t: GlobalType) -> bool:
+    return isinstance(t, Comm) and len(t.branches) == 1
+
+
+# A run: the node after it, and its messages by the roles they involve, in order.
+_Run = tuple[GlobalType, dict[str, list[Comm]]]
+
+
+class _Runs:
+    """One global type cut into runs of one-branch messages, shared by every role's projector.
+
+    A run starts at a one-branch ``Comm`` and stops before anything else: a choice, a ``rec``,
+    a leaf, or a node that several branches share (which starts its own run), so every
+    message belongs to exactly one run and the index costs the type's size once.
+    """
+
+    def __init__(self, g: GlobalType) -> None:
+        self.shared = _shared_nodes(g)
+        self.runs: dict[int, _Run] = {}
+
+    def run(self, start: Comm) -> _Run:
+        found = self.runs.get(id(start))
+        if found is not None:
+            return found
+        by_role: dict[str, list[Comm]] = {}
+        t: GlobalType = start
+        while True:
+            assert isinstance(t, Comm)
+            by_role.setdefault(t.sender, []).append(t)
+            by_role.setdefault(t.receiver, []).append(t)
+            t = t.branches[0].cont  # type: ignore[assignment]
+            if not _is_message(t) or id(t) in self.shared:
+                break
+        found = self.runs[id(start)] = (t, by_role)
+        return found
+
+
+def _shared_nodes(g: GlobalType) -> set[int]:
+    """Ids of the nodes reached from more than one branch (each distinct node walked once)."""
+    seen: set[int] = {id(g)}
+    shared: set[int] = set()
+    stack: list[GlobalType] = [g]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, Mu):
+            kids: list[GlobalType] = [t.body]  # type: ignore[list-item]
+        elif isinstance(t, Comm):
+            kids = [b.cont for b in t.branches]  # type: ignore[misc]
+        else:
+            continue
+        for kid in kids:
+            if id(kid) in seen:
+                shared.add(id(kid))
+            else:
+                seen.add(id(kid))
+                stack.append(kid)
+    return shared
+
+
 class _Projector:
-    """Projects one global type onto one role; ``facts`` memoises each rec body's facts."""
+    """Projects one global type onto one role; ``facts`` memoises each rec body's facts and
+    ``runs`` the type's runs of messages (both may be shared by the projectors of one type)."""
 
     def __init__(
-        self, role: str, merge: Merge, source: str, facts: dict[int, _Facts] | None = None
+        self,
+        role: str,
+        merge: Merge,
+        source: str,
+        facts: dict[int, _Facts] | None = None,
+        runs: _Runs | None = None,
     ) -> None:
         self.role = role
         self.merge = merge
         self.source = source
         self.memo: dict[int, LocalType] = {}
         self.facts = {} if facts is None else facts
+        self.runs = runs
 
     def project(self, t: GlobalType) -> LocalType:
-        """Walk the run of one-branch messages from ``t``, then rebuild it bottom up."""
-        run: list[Comm] = []
+        """Walk the runs of one-branch messages from ``t``, then rebuild them bottom up."""
+        runs = self.runs if self.runs is not None else _Runs(t)
+        self.runs = runs
+        pending: list[tuple[Comm, list[Comm]]] = []
         while isinstance(t, Comm) and len(t.branches) == 1 and id(t) not in self.memo:
-            run.append(t)
-            t = t.branches[0].cont  # type: ignore[assignment]
+            after, by_role = runs.run(t)
+            pending.append((t, by_role.get(self.role, [])))
+            t = after
         local = self.node(t)
-        for comm in reversed(run):
-            local = self.memo.setdefault(id(comm), self.message(comm, local))
+        for start, mine in reversed(pending):
+            for comm in reversed(mine):
+                local = self.message(comm, local)
+            self.memo[id(start)] = local
         return local
 
     def message(self, t: Comm, cont: LocalType) -> LocalType:
@@ -289,19 +371,77 @@ def project(
     role: str,
     merge: Merge | str = Merge.FULL,
     _facts: dict[int, _Facts] | None = None,
+    _runs: _Runs | None = None,
 ) -> LocalType:
     """The local type of ``role`` in ``g`` (a global type or a ``Protocol``).
 
     A ``ProjectionError`` names the choice's place: nodes read from text carry it, so
     ``project(protocol.global_type, role)`` is located like ``project(protocol, role)``.
     """
+    check_type("project g", g, _GLOBAL_OR_PROTOCOL, "a global type or a Protocol")
+    check_type("project role", role, str, "a role name (str)")
     if isinstance(g, Protocol):
-        return _Projector(role, Merge(merge), g.source, _facts).project(g.global_type)
-    return _Projector(role, Merge(merge), "<global type>", _facts).project(g)
+        return _Projector(role, Merge(merge), g.source, _facts, _runs).project(g.global_type)
+    return _Projector(role, Merge(merge), "<global type>", _facts, _runs).project(g)
 
 
 def project_all(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
     """Local type per role: the declared roles of a ``Protocol``, else ``roles(g)``."""
+    check_type("project_all g", g, _GLOBAL_OR_PROTOCOL, "a global type or a Protocol")
     names = g.roles if isinstance(g, Protocol) else roles(g)
-    facts: dict[int, _Facts] = {}  # shared: each rec body's roles and free variables found once
-    return {role: project(g, role, merge, facts) for role in names}
+    # Shared by every role: each rec body's roles and free variables, and the runs of messages.
+    facts: dict[int, _Facts] = {}
+    runs = _Runs(g.global_type if isinstance(g, Protocol) else g)
+    return {role: project(g, role, merge, facts, runs) for role in names}
+
+
+PROJECTION_CACHE_SIZE = 8
+
+
+class Projections:
+    """Every role's full-merge projection of one global type, made on first request and kept.
+
+    The roles share one index of runs and of rec facts, so projecting ``n`` roles costs one
+    index of the type plus each role's own share, as in ``project_all``.
+    """
+
+    def __init__(self, g: GlobalType) -> None:
+        self.global_type = g
+        self.facts: dict[int, _Facts] = {}
+        self.runs = _Runs(g)
+        self.done: dict[str, LocalType] = {}
+        self.lock = threading.Lock()
+        self._roles: tuple[str, ...] | None = None
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """``roles(global_type)``, found once."""
+        if self._roles is None:
+            self._roles = roles(self.global_type)
+        return self._roles
+
+    def project(self, role: str) -> LocalType:
+        """``project(global_type, role)``, from the cache after the first time."""
+        with self.lock:
+            local = self.done.get(role)
+            if local is None:
+                local = project(self.global_type, role, Merge.FULL, self.facts, self.runs)
+                self.done[role] = local
+            return local
+
+
+_cache: OrderedDict[int, Projections] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def projections(g: GlobalType) -> Projections:
+    """The cached ``Projections`` of ``g`` (last ``PROJECTION_CACHE_SIZE`` types, by identity)."""
+    with _cache_lock:
+        entry = _cache.get(id(g))
+        if entry is not None and entry.global_type is g:
+            _cache.move_to_end(id(g))
+            return entry
+        entry = _cache[id(g)] = Projections(g)
+        while len(_cache) > PROJECTION_CACHE_SIZE:
+            _cache.popitem(last=False)
+        return entry

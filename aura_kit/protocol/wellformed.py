@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import Literal, overload
 
+from aura_kit.arguments import check_type
+from aura_kit.protocol import limits
 from aura_kit.protocol.errors import ProtocolDefinitionError, ProtocolError
 from aura_kit.protocol.exploration import explore_endpoints
 from aura_kit.protocol.fsm import LocalFsm
@@ -24,6 +26,7 @@ from aura_kit.protocol.projection import Merge, project_all
 from aura_kit.protocol.types import (
     AnyType,
     Comm,
+    End,
     GlobalType,
     LocalType,
     Mu,
@@ -65,6 +68,7 @@ class _Checker:
 
     def __init__(self, roles: tuple[str, ...] | None, source: str) -> None:
         self.roles = roles
+        self.declared = None if roles is None else frozenset(roles)
         self.source = source
 
     def fail(self, message: str, place: Place, text: str, expected: str) -> ProtocolDefinitionError:
@@ -109,7 +113,7 @@ class _Checker:
         for role in (t.sender, t.receiver):
             if not is_name(role):
                 raise self.fail(f"bad role name {role!r}", place, role, "an identifier")
-            if self.roles is not None and role not in self.roles:
+            if self.declared is not None and role not in self.declared:
                 raise self.fail(f"undeclared role {role!r}", place, role, f"one of {self.roles}")
         if t.sender == t.receiver:
             raise self.fail(f"message from {t.sender!r} to itself", place, t.sender, "two roles")
@@ -126,6 +130,7 @@ class _Checker:
 
 def check_global(g: GlobalType | Protocol, merge: Merge | str = Merge.FULL) -> dict[str, LocalType]:
     """Raise the first broken rule of ``g``; return the projection of every role."""
+    check_type("check_global g", g, (End, Comm, Mu, Var, Protocol), "a global type or a Protocol")
     if isinstance(g, Protocol):
         _Checker(g.roles, g.source).walk(g.global_type)
     else:
@@ -151,6 +156,7 @@ def check_protocol(
     run deadlocks or orphans a message and raises ``ExplorationError`` with the shortest trace
     otherwise (``merge`` is then unused).
     """
+    check_type("check_protocol protocol", protocol, Protocol, "a Protocol")
     if by not in ("merge", "explore"):
         raise ProtocolError(f"check_protocol: by={by!r}", expected="'merge' or 'explore'")
     if len(set(protocol.roles)) != len(protocol.roles) or not all(map(is_name, protocol.roles)):
@@ -159,6 +165,13 @@ def check_protocol(
             source=protocol.source,
             text=", ".join(protocol.roles),
             expected="distinct identifiers",
+        )
+    if len(protocol.roles) > limits.MAX_ROLES:
+        raise ProtocolDefinitionError(
+            f"too many roles: the protocol has {len(protocol.roles):,}",
+            source=protocol.source,
+            text=protocol.roles[limits.MAX_ROLES],
+            expected=f"at most {limits.MAX_ROLES:,} roles (aura_kit.protocol.limits.MAX_ROLES)",
         )
     if by == "explore":
         _Checker(protocol.roles, protocol.source).walk(protocol.global_type)

@@ -20,7 +20,8 @@ from collections.abc import Mapping
 from types import FrameType
 from typing import Any
 
-from aura_kit.protocol import ProtocolError, format_local, project, roles
+from aura_kit.protocol import ProtocolError, format_local
+from aura_kit.protocol.projection import projections
 from aura_kit.protocol.types import GlobalType, LocalType
 
 _GUARD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*:[A-Za-z_][A-Za-z0-9_.\-]*")
@@ -70,7 +71,7 @@ def local_type_problem(
     if not strict:
         return None
     try:
-        projected = project(global_type, active_role)
+        projected = projections(global_type).project(active_role)
     except ProtocolError as error:
         return f"cannot project the global type onto {active_role!r}: {error}"
     given = local_types[active_role]
@@ -102,9 +103,10 @@ def role_scoped_local_types(
     active_role: str, global_type: GlobalType, local_types: Mapping[str, LocalType]
 ) -> dict[str, LocalType]:
     """Local types for the image: the given one for the active role, projections elsewhere."""
+    cached = projections(global_type)
     out: dict[str, LocalType] = {}
-    for role in roles(global_type):
-        out[role] = local_types[active_role] if role == active_role else project(global_type, role)
+    for role in cached.roles:
+        out[role] = local_types[active_role] if role == active_role else cached.project(role)
     return out
 
 

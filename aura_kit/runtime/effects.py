@@ -132,7 +132,8 @@ class EffectSystem(Displayable):
 
     # -- contexts -------------------------------------------------------------------------
     def task(self, name: str) -> HostTask:
-        """The re-enterable handle named ``name`` (the same object on every call)."""
+        """The re-enterable handle named ``name`` (the same object on every call until a
+        session bound to it ends; then the handle is released and a later call makes anew)."""
         with self._lock:
             handle = self._tasks.get(name)
             if handle is None:
@@ -283,6 +284,8 @@ class EffectSystem(Displayable):
         self._sessions.release(sid)
         for context in [c for c, s in self._bindings.items() if s == sid]:
             del self._bindings[context]
+            if isinstance(context, HostTask) and self._tasks.get(context.name) is context:
+                del self._tasks[context.name]  # a bound task's handle is released with it
         self._fragments.drop_session(sid)
         self._roles.pop(sid, None)
         return [*self._end_listeners, *self._end_callbacks.pop(sid, [])]

@@ -7,6 +7,9 @@ Invariants:
 - every emitted event goes to logger ``aura_kit`` (fields in ``extra``, only when the logger
   is enabled for its level) and to the log, in sequence order;
 - field values are stored JSON-safe (ids and scopes as text), so a saved log loads back equal;
+- the log keeps the newest ``history_limit`` records (default ``DEFAULT_HISTORY_LIMIT``,
+  10,000; a loaded file keeps all of its records or at least that many); sequence numbers
+  keep counting, so a gap at the start shows what was dropped;
 - a JSON Lines file starts with a header carrying the schema version; a damaged file is
   refused with its line number and nothing is half-loaded.
 """
@@ -17,6 +20,7 @@ import itertools
 import logging
 import math
 import threading
+from collections import deque
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -30,6 +34,7 @@ from aura_kit.jsonl import (
     render_jsonl,
     write_jsonl,
 )
+from aura_kit.numbers import check_count
 
 from .errors import EventLogFormatError
 
@@ -97,9 +102,13 @@ class EventRecord(NamedTuple):
 class EventLog:
     """An in-memory, thread-safe, append-only list of events for one effect system."""
 
-    def __init__(self, authority: str | None = None) -> None:
+    DEFAULT_HISTORY_LIMIT = 10_000
+
+    def __init__(self, authority: str | None = None, *, history_limit: int | None = None) -> None:
+        limit = self.DEFAULT_HISTORY_LIMIT if history_limit is None else history_limit
+        check_count("EventLog history_limit", limit, minimum=1)
         self.authority = authority
-        self._records: list[EventRecord] = []
+        self._records: deque[EventRecord] = deque(maxlen=limit)
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
 
@@ -138,7 +147,7 @@ class EventLog:
 
     @property
     def records(self) -> tuple[EventRecord, ...]:
-        """All records, oldest first."""
+        """The kept records (the newest ``history_limit``), oldest first."""
         with self._lock:
             return tuple(self._records)
 
@@ -210,8 +219,9 @@ class EventLog:
         authority = doc.header.get("authority")
         if authority is not None and not isinstance(authority, str):
             raise EventLogFormatError(source, 1, f"authority must be a string, got {authority!r}")
-        log = cls(authority=authority)
-        log._records = list(doc.records)
+        limit = max(cls.DEFAULT_HISTORY_LIMIT, len(doc.records))
+        log = cls(authority=authority, history_limit=limit)
+        log._records.extend(doc.records)
         log._seq = itertools.count(max((r.seq for r in doc.records), default=0) + 1)
         return log
 

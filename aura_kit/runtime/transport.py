@@ -14,7 +14,9 @@ Invariants:
   inbox there is dropped and every waiter on it is woken (it then sees the session gone:
   ``CANCELLED``); ``attach`` registers that hook once per system (``watch_session`` does it
   per session for members without ``on_any_session_end``);
-- ``history`` records every accepted envelope in send order (for comparing runs).
+- ``history`` holds the last ``history_limit`` accepted envelopes in send order (default
+  ``DEFAULT_HISTORY_LIMIT``, 1,000; a payload is at most 1 MiB, so it holds at most that
+  many MiB); ``sent_count`` counts every accepted envelope however many were dropped.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
-from aura_kit.numbers import check_seconds
+from aura_kit.numbers import check_count, check_seconds
 from aura_kit.protocol.types import PayloadSort, as_sort
 
 from .errors import TransportSendError
@@ -56,13 +58,18 @@ def _authority_of(role: Any) -> Hashable:
 class Network:
     """Joins authorities; per-(authority, session) FIFO inboxes; async waiting."""
 
-    def __init__(self) -> None:
+    DEFAULT_HISTORY_LIMIT = 1_000
+
+    def __init__(self, history_limit: int | None = None) -> None:
+        limit = self.DEFAULT_HISTORY_LIMIT if history_limit is None else history_limit
+        check_count("Network history_limit", limit, minimum=0)
         self._systems: dict[Hashable, Any] = {}
         self._inboxes: dict[tuple[Hashable, Any], deque[Envelope]] = {}
         self._waiters: dict[tuple[Hashable, Any], set[asyncio.Event]] = {}
         self._watched: set[tuple[Hashable, Any]] = set()
         self._seq = itertools.count(1)
-        self.history: list[Envelope] = []
+        self.history: deque[Envelope] = deque(maxlen=limit)
+        self.sent_count = 0
 
     # -- membership -------------------------------------------------------------------
     def attach(self, effects: Any) -> None:
@@ -136,6 +143,7 @@ class Network:
         )
         self._inboxes.setdefault((authority, session_id), deque()).append(envelope)
         self.history.append(envelope)
+        self.sent_count += 1
         self._wake((authority, session_id))
         return envelope
 

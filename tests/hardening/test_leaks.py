@@ -193,7 +193,7 @@ def test_leaks_send_after_receiver_ended_is_not_kept() -> None:
         world.round("Client")
     assert isinstance(caught.value.__cause__.__cause__, TransportSendError)
     assert world.network.inbox("bob", world.session_id) == ()
-    assert world.network.history == []
+    assert list(world.network.history) == []
 
 
 def test_leaks_cancel_closes_the_vm_session() -> None:

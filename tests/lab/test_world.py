@@ -41,7 +41,7 @@ def test_world_without_demo_payloads_an_empty_queue_fails() -> None:
     """By default nothing is invented: a send with an empty queue is a RoundError."""
     with pytest.raises(RoundError):
         _world().round("Client")
-    assert _world().network.history == []
+    assert list(_world().network.history) == []
 
 
 def test_world_demo_payload_never_replaces_a_queued_one() -> None:

@@ -7,7 +7,7 @@ import tracemalloc
 import pytest
 
 from aura_kit.machine import CodeImage, ProtocolMachine, StepResult, TooManyRoles
-from aura_kit.protocol import parse_protocol
+from aura_kit.protocol import limits, parse_protocol
 from aura_kit.protocol.types import End, Recv, Send, Sort
 from tests.machine.builders import br
 
@@ -52,8 +52,11 @@ def test_image_scale_load_memory_is_linear_in_roles() -> None:
     assert m.run() is StepResult.ALL_DONE
 
 
-def test_image_scale_too_many_roles_is_refused_before_projecting() -> None:
+def test_image_scale_too_many_roles_is_refused_before_projecting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A protocol over ``CodeImage.max_roles`` roles is a TooManyRoles naming both numbers."""
+    monkeypatch.setattr(limits, "MAX_ROLES", 2_000)  # the parser's own limit, raised
     protocol = parse_protocol(_line_text(CodeImage.max_roles + 1))
     with pytest.raises(TooManyRoles) as caught:
         CodeImage.from_protocol(protocol)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aura_kit.protocol import Mu, Transition, Var, local_fsm, parse_local
+from aura_kit.protocol.types import Branch, Send, Sort
 
 
 def test_fsm_loop_folds_back() -> None:
@@ -41,6 +42,6 @@ def test_fsm_state_of_locates_a_type() -> None:
 def test_fsm_refuses_open_and_unguarded() -> None:
     """Open or unguarded types have no automaton."""
     with pytest.raises(ValueError, match="open"):
-        local_fsm(parse_local("S!A.X"))
+        local_fsm(Send("S", (Branch("A", Sort.UNIT, Var("X")),)))  # built: parse_local refuses it
     with pytest.raises(ValueError, match="unguarded"):
         local_fsm(Mu("X", Var("X")))

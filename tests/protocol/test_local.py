@@ -48,7 +48,7 @@ def test_local_spec_example_parses_and_prints() -> None:
         "end",
         "Server!Ping(int).end",
         "Server!{Ping(int).end, Stop.end}",
-        "Client?Pong.X",
+        "rec X.Client?Pong.X",
         "rec X.A!{B(bytes).X, C(bool).end}",
     ],
 )

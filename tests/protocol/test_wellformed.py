@@ -91,7 +91,7 @@ def test_wellformed_check_protocol_refuses_hand_built_problems() -> None:
 def test_wellformed_local_closed_and_guarded() -> None:
     """A local type is well formed when closed and guarded."""
     assert well_formed_local(parse_local("rec X.A!L.X"))
-    assert not well_formed_local(parse_local("A!L.X"))
+    assert not well_formed_local(one("A", "B", "L", Var("X")))  # open (parse_local refuses it)
     assert not well_formed_local(Mu("X", Mu("Y", Var("X"))))
     assert is_guarded(Mu("X", one("A", "B", "L", Var("X"))))
 

@@ -69,7 +69,7 @@ def test_rounds_missing_peer_mapping_is_clear_and_loses_no_send() -> None:
             session.advance_round("A", {"A": peers["A"]})
         assert info.value.message == "missing peer mapping for VM send target role B"
         assert len(session.machine.pending_sends(session.vm_session_id())) == 1
-        assert network.history == []
+        assert list(network.history) == []
         session.advance_round("A", peers)
     inbox = network.inbox("b", session.owner().session_id)
     assert [(e.label, e.payload) for e in inbox] == [("One", b"1"), ("Two", b'"two"')]

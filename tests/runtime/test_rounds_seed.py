@@ -188,4 +188,4 @@ def test_rounds_kit_payload_that_does_not_decode_faults_the_send() -> None:
         sender.queue_send_bytes(b"\xff not json")
         with pytest.raises(RoundError, match="handler failure on send Ask"):
             sender.advance_round("A", PEERS)
-    assert net.history == []
+    assert list(net.history) == []

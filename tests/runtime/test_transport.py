@@ -93,7 +93,7 @@ def test_transport_refuses_unknown_authority_and_stores_nothing() -> None:
     with pytest.raises(TransportSendError) as info:
         _send(net, A, B, "lost")
     assert info.value.authority == "bob"
-    assert net.history == [] and net.inbox("bob", "s") == ()
+    assert list(net.history) == [] and net.inbox("bob", "s") == ()
 
 
 def test_transport_drops_inbox_when_session_ends() -> None:
@@ -118,7 +118,7 @@ def test_transport_refuses_sessions_that_ended_at_the_receiver() -> None:
     with pytest.raises(TransportSendError) as info:
         _send(net, A, B, "late", sid=owner.session_id)
     assert info.value.authority == "bob" and "already ended" in info.value.reason
-    assert net.inbox("bob", owner.session_id) == () and net.history == before
+    assert net.inbox("bob", owner.session_id) == () and list(net.history) == before
 
 
 def test_transport_refuses_a_second_system_for_one_authority() -> None:
