@@ -60,7 +60,7 @@ from .attacks import (
 )
 from .demo_payloads import queue_demo_payload
 from .world_records import (
-    OwnerChange,
+    HistoryEntry,
     RoundOutcome,
     needs_handling,
     payload_bytes,
@@ -104,7 +104,7 @@ class World:
         self.local_types = project_all(protocol.global_type)
         self.sessions: dict[str, OwnedVmSession] = {}
         self.complete: set[str] = set()
-        self.history: list[OwnerChange] = []
+        self.history: list[HistoryEntry] = []
         self.stale: dict[str, list[RuntimeSessionOwner]] = {}
         self.rounds: list[RoundOutcome] = []
         self.clock = 0
@@ -213,9 +213,15 @@ class World:
         self._record(role, action)
 
     def _record(self, role: str, action: str) -> None:
-        owner = self.sessions[role].owner()
-        change = OwnerChange.of(self.clock, self.authority_of[role], role, action, owner)
-        self.history.append(change)
+        change = self.effects(role).owner_history(self.session_id)[-1]
+        entry = HistoryEntry(
+            round=self.clock,
+            authority=self.authority_of[role],
+            role=role,
+            action=action,
+            change=change,
+        )
+        self.history.append(entry)
 
     def owners(self) -> dict[str, tuple[str, int, str]]:
         """``role -> (owner label, generation, scope)`` of every open session handle."""
@@ -293,7 +299,7 @@ class World:
         received = result.blocked_receive.label if result.blocked_receive else None
         progressed = received is not None or result.step.value == "continue"
         outcome = RoundOutcome(
-            step=self.clock,
+            round=self.clock,
             authority=self.authority_of[role],
             role=role,
             step_result=result.step.value,

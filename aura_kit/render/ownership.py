@@ -10,15 +10,14 @@ Large clusters wrap their sessions into columns of ``WRAP`` so 50 sessions stay 
 
 from __future__ import annotations
 
+from aura_kit.ownership import OwnerChange, OwnerChangeKind
 from aura_kit.render.dot import DotWriter, Html, html_escape, shorten
 from aura_kit.view.ownership import (
     AuthorityView,
     OwnershipView,
-    OwnerStep,
     SessionNodeView,
     SessionState,
     StaleHandleView,
-    StepKind,
     short_id,
 )
 
@@ -118,11 +117,11 @@ def _history(out: DotWriter, session: SessionNodeView, node: str) -> None:
         out.edge(previous[0], node, label="ended", style="dashed", color=GREY)
 
 
-def _transfer(out: DotWriter, tail: str, head: str, old: OwnerStep, new: OwnerStep) -> None:
-    verb = {StepKind.RECLAIMED: "re-claim", StepKind.ATTENUATED: "attenuate"}.get(
+def _transfer(out: DotWriter, tail: str, head: str, old: OwnerChange, new: OwnerChange) -> None:
+    verb = {OwnerChangeKind.RECLAIMED: "re-claim", OwnerChangeKind.ATTENUATED: "attenuate"}.get(
         new.kind, "transfer"
     )
-    style = "dashed" if new.kind is StepKind.RECLAIMED else "solid"
+    style = "dashed" if new.kind is OwnerChangeKind.RECLAIMED else "solid"
     out.edge(tail, head, label=f"{verb}\ngen {old.generation}→{new.generation}", style=style)
 
 

@@ -75,6 +75,8 @@ from aura_kit.ownership import (
     FragmentRecord,
     FragmentRegistry,
     LinkBoundary,
+    OwnerChange,
+    OwnerHistory,
     OwnerRecord,
     OwnershipPolicy,
     RuntimeSessionOwner,
@@ -108,7 +110,6 @@ from .errors import (
 from .tasks import (
     ENTERED_TASKS,
     HostTask,
-    ThreadMemo,
     current_context,
     describe_context,
     running_loop,
@@ -118,12 +119,19 @@ SessionEndCallback = Callable[[SessionId], object]
 Reason = SessionStartFailureReason
 
 
+class ThreadMemo(threading.local):
+    """Per-thread slot for an effect system's private memo: ``(epoch, owner, boundary)``."""
+
+    memo: tuple[int, object, object] = (-1, None, None)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Teardown:
     """Everything an end or cancel removes, planned before anything is removed."""
 
     session_id: SessionId
     record: OwnerRecord
+    cancelled: bool
     contexts: tuple[Hashable, ...]
     fragments: FragmentPlan
     callbacks: tuple[SessionEndCallback, ...]
@@ -146,6 +154,7 @@ class EffectSystem(Displayable):
         self._lock = threading.RLock()
         self._sessions = SessionRegistry(CapabilitySigner(secrets.token_bytes(32)))
         self._fragments = FragmentRegistry()
+        self._history = OwnerHistory()
         self._bindings: dict[Hashable, SessionId] = {}
         self._roles: dict[SessionId, tuple[ChoreographicRole, ...]] = {}
         self._end_callbacks: dict[SessionId, list[SessionEndCallback]] = {}
@@ -254,6 +263,7 @@ class EffectSystem(Displayable):
                 self._sessions.commit(issued)
                 self._bindings[context] = sid
                 self._roles[sid] = role_tuple
+                self._history.started(owner)  # after the commit
         if problem is not None:
             self._refuse_start(sid, owner_label, *problem)
         self._emit(
@@ -301,7 +311,7 @@ class EffectSystem(Displayable):
         with self._lock:
             self._assert_session_locked(owner)
             faults.reached("end.checked")
-            plan = self._plan_teardown(owner.session_id)
+            plan = self._plan_teardown(owner.session_id, cancelled=False)
             faults.reached("end.planned")
             self._commit_teardown(plan)
         self._finish_end(plan)
@@ -312,7 +322,7 @@ class EffectSystem(Displayable):
         with self._lock:
             if self._sessions.record(sid) is None:
                 return False
-            plan = self._plan_teardown(sid)
+            plan = self._plan_teardown(sid, cancelled=True)
             faults.reached("cancel.planned")
             self._commit_teardown(plan)
         self._finish_end(plan, context="cancel_session")
@@ -328,13 +338,22 @@ class EffectSystem(Displayable):
         with self._lock:
             self._end_listeners.append(callback)
 
-    def _plan_teardown(self, sid: SessionId) -> _Teardown:
+    def owner_history(
+        self, session_id: SessionId | uuid.UUID | str | None = None
+    ) -> tuple[OwnerChange, ...]:
+        """Every ownership change of ``session_id`` here (of every session when None), in order."""
+        sid = None if session_id is None else SessionId.coerce(session_id)
+        with self._lock:
+            return self._history.of(sid)
+
+    def _plan_teardown(self, sid: SessionId, *, cancelled: bool) -> _Teardown:
         """What an end of ``sid`` removes; changes nothing (the caller holds the lock)."""
         record = self._sessions.record(sid)
         assert record is not None  # callers checked the session is active
         return _Teardown(
             session_id=sid,
             record=record,
+            cancelled=cancelled,
             contexts=tuple(c for c, s in self._bindings.items() if s == sid),
             fragments=self._fragments.plan_drop(sid),
             callbacks=(*self._end_listeners, *self._end_callbacks.get(sid, ())),
@@ -350,6 +369,9 @@ class EffectSystem(Displayable):
         self._fragments.apply(plan.fragments)
         self._roles.pop(sid, None)
         self._end_callbacks.pop(sid, None)
+        record = plan.record  # the history records the end after the removals
+        scope = record.scope.canonical()
+        self._history.ended(sid, record.owner_label, record.generation, scope, plan.cancelled)
 
     def _finish_end(self, plan: _Teardown, context: str = "end_owned_choreography_session") -> None:
         """Run every end callback, then log the end; raises only a ``BaseException`` that is
@@ -507,6 +529,7 @@ class EffectSystem(Displayable):
         self._forget_passed()  # the commit: no outside code, no fault point
         self._sessions.commit(issued)
         self._fragments.apply(moves)
+        self._history.moved(previous, next_owner, len(moves))  # after the commit
         return previous, next_owner
 
     # -- fragments ------------------------------------------------------------------------

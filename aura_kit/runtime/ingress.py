@@ -111,7 +111,7 @@ def open_owned_manifest_vm_session_admitted(
             scheduler_signals,
         )
         faults.reached("open.loaded")
-        effects.on_session_end(owner.session_id, session._owned_session_ended)
+        effects.on_session_end(owner.session_id, session.owned_session_ended)
         faults.reached("open.ready")
     except Exception as error:
         raise _fail_open(effects, owner, manifest.protocol_id, claimed, error) from error

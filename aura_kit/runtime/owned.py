@@ -300,7 +300,7 @@ class OwnedVmSession:
         if self._ended and not self._busy:
             self._close_vm_session()
 
-    def _owned_session_ended(self, _session_id: object) -> None:
+    def owned_session_ended(self, _session_id: object) -> None:
         """End hook (close, end or cancel): close the VM session now or after the round."""
         self._ended = True
         if not self._busy:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from aura_kit.ownership import ChoreographicRole
+from aura_kit.ownership import ChoreographicRole, OwnerChangeKind
 from aura_kit.runtime import EffectSystem
-from aura_kit.view import SessionState, StepKind, ownership_view
+from aura_kit.view import SessionState, ownership_view
 from tests.view.samples import SESSION_1, SESSION_2, ownership_world
 
 
@@ -26,10 +26,10 @@ def test_ownership_current_owner_and_history() -> None:
     assert session.owner is not None
     assert (session.owner.owner_label, session.owner.generation) == ("delegate", 3)
     assert session.owner.scope == "fragments(bundle:b1)"
-    assert session.owner.kind is StepKind.ATTENUATED
+    assert session.owner.kind is OwnerChangeKind.ATTENUATED
     assert [(h.generation, h.owner_label, h.kind) for h in session.history] == [
-        (1, "cell:3:1", StepKind.ASSIGNED),
-        (2, "delegate", StepKind.TRANSFERRED),
+        (1, "cell:3:1", OwnerChangeKind.ASSIGNED),
+        (2, "delegate", OwnerChangeKind.TRANSFERRED),
     ]
 
 
