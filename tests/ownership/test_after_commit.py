@@ -12,6 +12,7 @@ from aura_kit.ownership import OwnershipPolicy, Scope, faults
 from aura_kit.runtime import (
     EffectSystem,
     InvalidIngressRouting,
+    OwnerTransferError,
     RoundError,
     SessionIngressError,
     SessionStartError,
@@ -99,7 +100,7 @@ def test_after_commit_transfer_rejection_names_the_records_owner() -> None:
     fx = EffectSystem("alice")
     owner = fx.start_owned_choreography_session("a", sid(3), roles_for(fx))
     narrow = fx.transfer_owned_choreography_session_owner(owner, "b", Scope.fragments({"k"}))
-    with pytest.raises(Exception):
+    with pytest.raises(OwnerTransferError):
         fx.transfer_owned_choreography_session_owner(narrow, "c", Scope.SESSION)
     event = fx.event_log.events("runtime.session.owner.transfer_rejected")[-1]
     assert (event.field("from_owner_label"), event.field("from_generation")) == ("b", 2)
@@ -145,7 +146,7 @@ def test_after_commit_failed_close_and_transfer_owner(policy: str) -> None:
         assert state(fx) == before
         if policy == "kit":
             session.transfer_owner("again", NARROW)
-            with pytest.raises(Exception):
+            with pytest.raises(OwnerTransferError):
                 session.transfer_owner("wide", Scope.SESSION)  # widening is refused
             session.queue_send_bytes(b'"hi"')
             session.advance_round("A", PEERS)  # the handle still works
@@ -163,10 +164,10 @@ def test_after_commit_seed_transfer_owner_failure_consumes_the_handle() -> None:
     fx = effects(failure_paths="seed")
     with fx.task("cell"):
         session = open_session(fx)
-        with pytest.raises(Exception):
+        with pytest.raises(OwnerTransferError):
             session.transfer_owner_in_place("", session.routing_boundary())
         session.transfer_owner(session.owner().owner_label, Scope.SESSION)  # still usable
-        with pytest.raises(Exception):
+        with pytest.raises(OwnerTransferError):
             session.transfer_owner("", Scope.SESSION)
         with pytest.raises(RoundError, match="consumed by a failed transfer_owner"):
             session.close()

@@ -69,10 +69,10 @@ def test_exact_lying_label_in_a_handle_is_refused() -> None:
     fx = EffectSystem("alice")
     owner = fx.start_owned_choreography_session("a", sid(2), roles_for(fx))
     liar = dataclasses.replace(owner, owner_label=LyingStr("mallory"))
-    with pytest.raises(NotExactValue, match="owner.owner_label"):
+    with pytest.raises(NotExactValue, match=r"owner\.owner_label"):
         fx.assert_owned_choreography_session(liar)
     cap = dataclasses.replace(owner.capability, owner_label=LyingStr("mallory"))
-    with pytest.raises(NotExactValue, match="capability.owner_label"):
+    with pytest.raises(NotExactValue, match=r"capability\.owner_label"):
         fx.assert_owned_choreography_session(dataclasses.replace(owner, capability=cap))
 
 
@@ -93,7 +93,7 @@ def test_exact_session_id_subclass_is_refused() -> None:
         SessionId.coerce(lying)
     fx = EffectSystem("alice")
     owner = fx.start_owned_choreography_session("a", sid(4), roles_for(fx))
-    with pytest.raises(NotExactValue, match="owner.session_id"):
+    with pytest.raises(NotExactValue, match=r"owner\.session_id"):
         exact_owner(dataclasses.replace(owner, session_id=lying))
 
 
