@@ -546,9 +546,8 @@ class EffectSystem(Displayable):
         """
         with self._lock:
             sid, label = self._fragment_owner(owner)
-            claimed = self._fragments.claim_manifest(sid, label, manifest)
             self._forget_passed()
-            return claimed
+            return self._fragments.claim_manifest(sid, label, manifest)
 
     def release_vm_fragments(
         self, owner: RuntimeSessionOwner | str, keys: Iterable[str]
@@ -557,9 +556,8 @@ class EffectSystem(Displayable):
         authority as ``claim_vm_fragments_for_manifest``."""
         with self._lock:
             sid, _label = self._fragment_owner(owner)
-            released = self._fragments.release(sid, keys)
             self._forget_passed()
-            return released
+            return self._fragments.release(sid, keys)
 
     def _fragment_owner(self, owner: object) -> tuple[SessionId, str]:
         """The session and label a fragment claim or release acts for (checks first)."""

@@ -1,5 +1,6 @@
-"""Interrupt sweep: ``KeyboardInterrupt`` at every fault point of start, open, transfer, end and
-round leaves the registries as they were before the call (or, after an end's commit, ended)."""
+"""Interrupt sweep: ``KeyboardInterrupt`` at every fault point of start, open, transfer, end,
+cancel and a (sync) round leaves the registries as they were before the call (or, after an
+end's commit, ended)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,10 @@ def _end(fx: EffectSystem, session: Any) -> Any:
     return fx.end_owned_choreography_session(session.owner())
 
 
+def _cancel(fx: EffectSystem, session: Any) -> Any:
+    return fx.cancel_session(SID)
+
+
 def _round(fx: EffectSystem, session: Any) -> Any:
     session.queue_send_bytes(b'"hi"')
     return session.advance_round("A", PEERS)
@@ -52,6 +57,7 @@ CALLS: dict[str, tuple[Setup, Call]] = {
     "open": (_nothing, _open),
     "transfer": (_opened, _transfer),
     "end": (_opened, _end),
+    "cancel": (_opened, _cancel),
     "round": (_opened, _round),
 }
 
@@ -81,8 +87,8 @@ SWEEP = [(name, point) for name in CALLS for point in _points(name)]
 def test_interrupts_every_call_has_fault_points() -> None:
     """Each swept call passes its own named points (the sweep is not empty)."""
     names = {point.split(".")[0] for _, point in SWEEP}
-    assert {"start", "open", "transfer", "end", "round", "sign"} <= names
-    assert len(SWEEP) >= 15
+    assert {"start", "open", "transfer", "end", "cancel", "round", "sign"} <= names
+    assert len(SWEEP) == 20
 
 
 @pytest.mark.parametrize(("name", "point"), SWEEP, ids=[f"{n}@{p}" for n, p in SWEEP])
@@ -101,8 +107,8 @@ def test_interrupts_leave_registries_as_before(name: str, point: str) -> None:
     if name == "open":  # the half-open session is ended: only its spent generation remains
         assert after[:5] == before[:5] == ((), (), (), (), ())
         assert_clean(fx)
-    elif name == "end" and point == "end.callback_ran":
-        assert after == _completed("end")  # interrupted after its commit: ended, all callbacks ran
+    elif name in ("end", "cancel") and point == "end.callback_ran":
+        assert after == _completed(name)  # interrupted after its commit: ended, callbacks all ran
     else:
         assert after == before
     _recover(fx, name, prepared)
@@ -114,7 +120,7 @@ def _recover(fx: EffectSystem, name: str, prepared: Any) -> None:
         if name in ("start", "open"):
             session = open_session(fx)
             session.close()
-        elif name == "end" and not fx.is_active(SID):
+        elif name in ("end", "cancel") and not fx.is_active(SID):
             assert prepared.machine.sessions() == ()  # the VM session was closed too
         else:
             prepared.transfer_owner(prepared.owner().owner_label, Scope.SESSION)
