@@ -78,7 +78,7 @@ def run_scenario(
     return report
 
 
-_NO_SESSION_NEEDED = frozenset({"open", "interrupt_open", "check", "rounds", "run"})
+_NO_SESSION_NEEDED = frozenset({"open", "interrupt", "check", "rounds", "run"})
 
 
 class _Runner:
@@ -89,7 +89,7 @@ class _Runner:
         self.async_mode = report.scenario.driver == "async"
         self.actions: dict[str, Callable[[Step], str]] = {
             "open": self.do_open,
-            "interrupt_open": self.do_interrupt_open,
+            "interrupt": self.do_interrupt,
             "queue": self.do_queue,
             "round": self.do_round,
             "rounds": self.do_rounds,
@@ -152,7 +152,7 @@ class _Runner:
             self.world.open(role, step.args.get("label"))
         return "opened " + ", ".join(roles)
 
-    def do_interrupt_open(self, step: Step) -> str:
+    def do_interrupt(self, step: Step) -> str:
         """Open ``role`` with a ``KeyboardInterrupt`` injected at the fault point ``at``."""
         role, at = str(step.role), step.args["at"]
         if type(at) is not str:

@@ -48,6 +48,7 @@ from aura_kit.runtime import (
     open_owned_manifest_vm_session_admitted,
 )
 from aura_kit.runtime.codec import DEFAULT_CODEC, Codec
+from aura_kit.runtime.errors import PayloadCodecError
 
 from .attacks import (
     INTRUDER_TASK,
@@ -362,11 +363,15 @@ class World:
 
     # -- what happened --------------------------------------------------------------------
     def messages(self) -> list[tuple[str, str, str, object]]:
-        """``(from, to, label, payload value)`` for every envelope sent, in order."""
-        return [
-            (e.from_role, e.to_role, e.label, self.codec.decode(e.sort, e.payload))
-            for e in self.network.history
-        ]
+        """``(from, to, label, payload value)`` for every envelope sent, in order (the raw
+        bytes for a payload that is not its sort, which only the seed's opaque payloads send)."""
+        return [(e.from_role, e.to_role, e.label, self._value(e)) for e in self.network.history]
+
+    def _value(self, envelope: Any) -> object:
+        try:
+            return self.codec.decode(envelope.sort, envelope.payload)
+        except PayloadCodecError:
+            return envelope.payload
 
     def registry_snapshot(self) -> dict[str, Any]:
         """Owner records, generations, fragments and bindings of every authority."""

@@ -229,6 +229,11 @@ AdmissionMode = Literal["strict", "seed"]
 FailurePaths = Literal["leak_free", "seed"]
 FragmentClaims = Literal["capability", "label"]
 PolicyName = Literal["kit", "seed"]
+MachineMode = Literal["kit", "seed"]
+QueueInput = Literal["checked", "seed"]
+EmptyLabel = Literal["refused", "seed"]
+EndedEvent = Literal["logged", "seed"]
+PayloadMode = Literal["by_sort", "opaque"]
 
 #: the fixed label the seed's ``open_owned_manifest_vm_session_admitted`` gives every session:
 #: its ``caller_session_owner_label()`` is called from inside the runtime, so the location it
@@ -242,6 +247,11 @@ _SWITCHES: dict[str, tuple[str, str]] = {
     "live_errors": ("typed", "seed"),
     "owner_label": ("caller", "seed"),
     "admission": ("strict", "seed"),
+    "machine": ("kit", "seed"),
+    "queue_input": ("checked", "seed"),
+    "empty_label": ("refused", "seed"),
+    "ended_event": ("logged", "seed"),
+    "payloads": ("by_sort", "opaque"),
     "failure_paths": ("leak_free", "seed"),
     "fragment_claims": ("capability", "label"),
 }
@@ -262,6 +272,18 @@ class OwnershipPolicy:
       ``"seed"`` with the seed's fixed runtime line ``SEED_OWNER_LABEL``;
     - ``admission``: ``"strict"`` refuses an active role the manifest does not name and a
       local type that is not the projection; ``"seed"`` admits both;
+    - ``machine``: ``"kit"`` runs the kit's protocol machine; ``"seed"`` steps the way the
+      seed's does (a receive that finds nothing is a ``CONTINUE`` round, only a later idle
+      round is ``STUCK``, and then a ``DEFERRED`` round is an error), drops the label of a
+      single-label receive and sends every ``continue`` to its nearest loop;
+    - ``queue_input``: ``"checked"`` refuses a queued payload that is not bytes or is over
+      1 MiB and an empty or non-string choice label; ``"seed"`` queues whatever it is given;
+    - ``empty_label``: ``"refused"`` refuses an empty owner label at start; ``"seed"`` takes it;
+    - ``ended_event``: ``"logged"`` logs ``runtime.session.ended``; ``"seed"`` does not (the
+      seed has no such event);
+    - ``payloads``: ``"by_sort"`` decodes each queued or received payload by the sort the
+      protocol declares (one that does not decode faults the send); ``"opaque"`` carries the
+      bytes as they are, as the seed's one opaque payload per send.
     - ``failure_paths``: ``"leak_free"`` cleans up after every failed open (``BaseException``
       too) and keeps an ``OwnedVmSession`` usable after a failed ``close`` or
       ``transfer_owner``; ``"seed"`` leaves what the seed leaves: an open interrupted by a
@@ -278,6 +300,11 @@ class OwnershipPolicy:
     live_errors: LiveErrors = "typed"
     owner_label: OwnerLabelMode = "caller"
     admission: AdmissionMode = "strict"
+    machine: MachineMode = "kit"
+    queue_input: QueueInput = "checked"
+    empty_label: EmptyLabel = "refused"
+    ended_event: EndedEvent = "logged"
+    payloads: PayloadMode = "by_sort"
     failure_paths: FailurePaths = "leak_free"
     fragment_claims: FragmentClaims = "capability"
 
@@ -302,6 +329,11 @@ class OwnershipPolicy:
             live_errors="seed",
             owner_label="seed",
             admission="seed",
+            machine="seed",
+            queue_input="seed",
+            empty_label="seed",
+            ended_event="seed",
+            payloads="opaque",
             failure_paths="seed",
             fragment_claims="label",
         )
@@ -323,6 +355,15 @@ class OwnershipPolicy:
         if self == OwnershipPolicy.seed():
             return "seed"
         return "custom"
+
+    def owner_label_problem(self, label: object) -> str | None:
+        """Why ``label`` cannot label a new session, or None (the seed takes an empty one)."""
+        seed = self.empty_label == "seed"
+        if type(label) is str and (label or seed):
+            return None
+        wanted = "a string" if seed else "a non-empty string"
+        shown = repr(label) if type(label) is str else f"a {type(label).__name__}"
+        return f"owner label must be {wanted}, got {shown}"
 
     def allows_transfer(self, current: Scope, next_scope: Scope) -> bool:
         """Whether a transfer from ``current`` to ``next_scope`` is allowed.

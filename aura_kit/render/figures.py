@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aura_kit.lab.world import World
 from aura_kit.machine.explore_result import ExploreResult
 from aura_kit.machine.machine import ProtocolMachine
 from aura_kit.machine.values import SessionView
@@ -143,6 +144,11 @@ def machine_figure(machine: ProtocolMachine, sid: int | None = None) -> Figure:
     return figure_of_view(machine.view(sid))
 
 
+def world_figure(world: World) -> Figure:
+    """Ownership and fragment graph of every authority of a lab ``World``, stale handles too."""
+    return ownership_figure(*world.systems.values(), stale=world.stale_handles())
+
+
 def state_graph_figure(result: ExploreResult) -> Figure:
     """The explored state graph with deadlocks and their traces."""
     return figure_of_view(state_graph_view(result))
@@ -162,6 +168,7 @@ FIGURES: Mapping[type, Callable[[Any], Figure]] = {
     Mu: local_type_figure,
     Var: local_type_figure,
     EffectSystem: ownership_figure,
+    World: world_figure,
     ExploreResult: state_graph_figure,
     ProtocolMachine: machine_figure,
     list: run_figure,

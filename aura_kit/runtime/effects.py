@@ -297,10 +297,9 @@ class EffectSystem(Displayable):
         self, sid: SessionId, label: object
     ) -> tuple[tuple[Reason, str] | None, IssuedOwner | None]:
         """The seed's ``claim_runtime_choreography_session_owner``, computed (not stored)."""
-        if type(label) is not str or not label:
-            shown = repr(label) if type(label) is str else f"a {type(label).__name__}"
-            message = f"owner label must be a non-empty str, got {shown}"
-            return (Reason.OWNER_CLAIM_REJECTED, message), None
+        problem = self.policy.owner_label_problem(label)  # the empty_label switch
+        if problem is not None or type(label) is not str:
+            return (Reason.OWNER_CLAIM_REJECTED, problem or "owner label must be a str"), None
         try:
             return None, self._sessions.prepare_claim(sid, label)
         except SessionOwnershipError as error:
@@ -393,17 +392,18 @@ class EffectSystem(Displayable):
                 if not isinstance(exc, Exception) and interrupt is None:
                     interrupt = exc
         extra: dict[str, Any] = {"cleanup_failed": "; ".join(failures)} if failures else {}
-        self._emit(
-            self.event_log.emit,
-            ev.RuntimeSessionEvent.SESSION_ENDED,
-            "warning" if failures else "info",
-            "Ended runtime session",
-            session_id=sid,
-            owner_label=plan.record.owner_label,
-            generation=plan.record.generation,
-            context=context,
-            **extra,
-        )
+        if self.policy.ended_event != "seed":  # the seed has no session.ended event
+            self._emit(
+                self.event_log.emit,
+                ev.RuntimeSessionEvent.SESSION_ENDED,
+                "warning" if failures else "info",
+                "Ended runtime session",
+                session_id=sid,
+                owner_label=plan.record.owner_label,
+                generation=plan.record.generation,
+                context=context,
+                **extra,
+            )
         if interrupt is not None:
             raise interrupt
 

@@ -20,7 +20,9 @@ Invariants:
   ``failure_paths`` only an ``Exception`` is cleaned up (the seed's ``Err`` path), and an
   interrupted open keeps what it had, as a dropped future of the seed does;
 - a round whose receive was ``DEFERRED`` is ``CONTINUE`` (``COMPLETE`` when all is done):
-  the caller moves on and comes back; only a non-deferred ``STUCK`` round is an error;
+  the caller moves on and comes back; only a non-deferred ``STUCK`` round is an error; under
+  ``machine="seed"`` the seed's rule holds: a ``STUCK`` round is an error even when deferred
+  (its machine reports the round whose receive found nothing as ``CONTINUE``);
 - a failed close or transfer leaves the handle and the session as they were;
 - however the owned session ends (close, end, operator cancel), its VM session is closed
   on its machine, once, and never under a running round or injection (then right after).
@@ -34,7 +36,8 @@ from typing import Any
 
 from aura_kit.errors import AuraKitError
 from aura_kit.machine.image import CodeImage
-from aura_kit.machine.machine import ProtocolMachine
+from aura_kit.machine.machine import MachineSemantics, ProtocolMachine
+from aura_kit.machine.unfold import nearest_loop
 from aura_kit.machine.values import StepResult
 from aura_kit.ownership import (
     SEED_OWNER_LABEL,
@@ -88,6 +91,8 @@ def open_owned_manifest_vm_session_admitted(
     if label is None:
         label = SEED_OWNER_LABEL if seed_label else caller_session_owner_label(2)
     strict = policy is None or policy.admission == "strict"
+    seed_machine = policy is not None and policy.machine == "seed"
+    opaque = policy is not None and policy.payloads == "opaque"
     _refuse_wrong_types(effects, session_uuid, label, manifest, local_types, scheduler_signals)
     owner = effects.start_owned_choreography_session(label, session_uuid, roles)
     claimed: list[frozenset[str]] = []
@@ -109,6 +114,8 @@ def open_owned_manifest_vm_session_admitted(
             local_types,
             codec,
             scheduler_signals,
+            seed_machine=seed_machine,
+            opaque=opaque,
         )
         faults.reached("open.loaded")
         effects.on_session_end(owner.session_id, session.owned_session_ended)
@@ -131,11 +138,18 @@ def _load(
     local_types: Mapping[str, LocalType],
     codec: Codec,
     scheduler_signals: SchedulerSignals | None,
+    *,
+    seed_machine: bool,
+    opaque: bool,
 ) -> OwnedVmSession:
     """Load the active role on a fresh machine and wrap it in the session handle."""
-    handler = QueuedBridgeHandler(codec, scheduler_signals)
-    machine = ProtocolMachine()
-    image = CodeImage(global_type, role_scoped_local_types(active_role, global_type, local_types))
+    handler = QueuedBridgeHandler(codec, scheduler_signals, opaque=opaque)
+    semantics: MachineSemantics = "seed" if seed_machine else "kit"
+    machine = ProtocolMachine(semantics=semantics, opaque_payloads=opaque)
+    scoped = role_scoped_local_types(active_role, global_type, local_types)
+    if seed_machine:  # the seed's machine jumps to the nearest loop
+        scoped = {role: nearest_loop(t) for role, t in scoped.items()}
+    image = CodeImage(global_type, scoped)
     vm_sid = machine.load(image, local_roles=(active_role,), handler=handler)
     network = getattr(effects, "network", None)
     if network is not None:
@@ -248,7 +262,20 @@ def handle_owned_vm_round(
         raise RoundError(owner.session_id, owner.owner_label, message)
     if round.step is StepResult.ALL_DONE:
         return VmRoundDisposition.COMPLETE
-    if round.step is StepResult.CONTINUE or status is VmHostWaitStatus.DEFERRED:
+    if round.step is StepResult.CONTINUE:
+        return VmRoundDisposition.CONTINUE
+    if status is VmHostWaitStatus.DEFERRED and not _seed_rounds(session):
         return VmRoundDisposition.CONTINUE  # DEFERRED: the caller moves on and comes back
     message = f"{context_label} became stuck without a pending receive"
     raise RoundError(owner.session_id, owner.owner_label, message)
+
+
+def _seed_rounds(session: OwnedVmSession) -> bool:
+    """Whether the seed's round rule applies: a ``STUCK`` round is an error even if deferred.
+
+    The seed hands a deferred round to its standard round handler, which refuses ``STUCK``;
+    under its machine the round in which a receive finds nothing is ``CONTINUE``, so only a
+    round after that one, still with nothing ready, fails (``machine="seed"``).
+    """
+    policy = getattr(session.effects, "policy", None)
+    return policy is not None and policy.machine == "seed"

@@ -15,6 +15,8 @@ Invariants:
   seed's ``failure_paths`` a failed ``close`` or ``transfer_owner`` consumes the handle, as
   the seed's ``close(mut self)`` / ``transfer_owner(mut self, ..)`` do: every later call on
   it is a ``RoundError`` naming that, and the session stays owned until an operator cancel.
+- the queues refuse a payload that is not bytes or is over 1 MiB and a choice label that is
+  not a non-empty string, queueing nothing; under ``queue_input="seed"`` they cannot fail.
 """
 
 from __future__ import annotations
@@ -68,7 +70,11 @@ class OwnedVmSession:
         self._consumed: str | None = None  # seed failure paths: the call that moved the handle
         own = tuple(r for r in effects.roles_for_session(owner.session_id) if _is_own(r, effects))
         self._ctx = drivers.BridgeContext(
-            effects=effects, session_id=owner.session_id, codec=codec, own_roles=own
+            effects=effects,
+            session_id=owner.session_id,
+            codec=codec,
+            own_roles=own,
+            opaque=handler.opaque,
         )
         # Per-session constants of the hot path (looked up once, not on every round).
         self._log = effects.event_log
@@ -107,8 +113,18 @@ class OwnedVmSession:
         """The (clamped) scheduler signals the session was opened with."""
         return self.handler.scheduler_signals
 
+    @property
+    def _seed_queues(self) -> bool:
+        """Whether the queues take anything, as the seed's (``queue_input="seed"``)."""
+        policy = getattr(self.effects, "policy", None)
+        return policy is not None and policy.queue_input == "seed"
+
     def queue_send_bytes(self, payload: bytes) -> None:
-        """Queue the bytes of the next non-unit send (at most 1 MiB)."""
+        """Queue the bytes of the next non-unit send (at most 1 MiB; any value under the seed's
+        ``queue_input``, where a payload of the wrong kind faults the send that takes it)."""
+        if self._seed_queues:
+            self.handler.push_send(payload)
+            return
         if not isinstance(payload, (bytes, bytearray)):
             self._refuse_queue(f"queued payload is a {type(payload).__name__}; expected bytes")
         if len(payload) > MAX_VM_BRIDGE_PAYLOAD_BYTES:
@@ -119,7 +135,10 @@ class OwnedVmSession:
         self.handler.push_send_bytes(payload)
 
     def queue_choice_label(self, label: str) -> None:
-        """Queue the label of the next select."""
+        """Queue the label of the next select (any value under the seed's ``queue_input``)."""
+        if self._seed_queues:
+            self.handler.push_choice(label)
+            return
         if not isinstance(label, str) or not label:
             self._refuse_queue(f"queued choice label is {label!r}; expected a non-empty str")
         self.handler.push_choice_label(label)
@@ -283,7 +302,9 @@ class OwnedVmSession:
                 edge = (receive.from_role, receive.to_role)
                 if self.machine.blocked_receive_edge(self._vm_session_id, receive.to_role) != edge:
                     raise ValueError(f"{receive.to_role} is not waiting on {'->'.join(edge)}")
-                value: Any = self._ctx.codec.decode(receive.sort, receive.payload)
+                value: Any = receive.payload
+                if not self._ctx.opaque:  # the kit decodes by sort; the seed's stays opaque
+                    value = self._ctx.codec.decode(receive.sort, receive.payload)
                 self.machine.inject(
                     self._vm_session_id, receive.from_role, receive.to_role, receive.label, value
                 )
