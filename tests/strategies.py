@@ -215,6 +215,7 @@ def _choice(
         picked = draw(st.lists(st.sampled_from(LABELS), min_size=2, max_size=3, unique=True))
     else:
         chooser, receiver, picked = head
+    common, bystander = _common_send(draw, role_names, (chooser, receiver))
     lines, falls = [], False
     for index, label in enumerate(picked):
         lines.append(pad + (f"choice at {chooser} {{" if index == 0 else "} or {"))
@@ -230,6 +231,8 @@ def _choice(
         inner_pad = pad + ("    " if looped else "  ")
         lines += [f"{pad}  rec {name} {{"] if looped else []
         lines.append(inner_pad + _message(draw, chooser, receiver, label))
+        if common:  # the bystander sends the same message, then learns the branch
+            lines += [inner_pad + common, f"{inner_pad}{receiver} -> {bystander}: {label}"]
         if draw(st.booleans()):
             scope = (*loops, name) if looped else loops
             body, inner = _block(draw, role_names, scope, depth - 1, inner_pad)
@@ -239,6 +242,21 @@ def _choice(
             falls = True
         lines += [f"{pad}  }}"] if looped else []
     return [*lines, pad + "}"], falls
+
+
+def _common_send(
+    draw: st.DrawFn, role_names: tuple[str, ...], opening: tuple[str, str]
+) -> tuple[str, str]:
+    """Sometimes a bystander's message, the same in every branch, and that bystander.
+
+    The send-prefix merge accepts such a bystander when it learns the branch afterwards.
+    """
+    bystanders = [r for r in role_names if r not in opening]
+    if not bystanders or draw(st.integers(0, 3)):
+        return "", ""
+    sender = draw(st.sampled_from(bystanders))
+    to = draw(st.sampled_from([r for r in role_names if r != sender]))
+    return _message(draw, sender, to), sender
 
 
 def _loop_nest(draw: st.DrawFn, role_names: tuple[str, ...], pad: str) -> list[str]:

@@ -205,7 +205,7 @@ CASES: list[Case] = [
          " Sink?Progress(int).Sink!Seen.Stream and Sink?Finished.end, which do not plain-merge"),
     Case(name="check-bad-merge", argv=("check", "--merge", "odd", "{t}/ping.choreo"), code=2,
          first_line="aura-kit check: error: argument --merge: invalid choice: 'odd'"
-         " (choose from 'full', 'plain')"),
+         " (choose from 'full', 'plain', 'send-prefix')"),
     Case(name="check-no-file", argv=("check",), code=2,
          first_line="aura-kit check: error: the following arguments are required: file"),
     *_protocol_cases("project"),

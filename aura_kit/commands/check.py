@@ -39,12 +39,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def add_merge_option(parser: argparse.ArgumentParser) -> None:
-    """``--merge full|plain``, shared with ``project``."""
+    """``--merge full|plain|send-prefix``, shared with ``project``."""
     parser.add_argument(
         "--merge",
-        choices=("full", "plain"),
+        choices=("full", "plain", "send-prefix"),
         default="full",
-        help="how a bystander's branches are merged: full (default) or plain (identical only)",
+        help="how a bystander's branches are merged: full (default), plain (identical only) "
+        "or send-prefix (full, and equal sends merge their continuations)",
     )
 
 

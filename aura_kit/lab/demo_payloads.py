@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aura_kit.protocol.types import Send, Sort, unfold
+from aura_kit.protocol.types import PayloadSort, Send, Sort, TupleSort, unfold
 from aura_kit.runtime import OwnedVmSession
 from aura_kit.runtime.codec import DEFAULT_CODEC, Codec
 
@@ -22,7 +22,7 @@ DEMO_PAYLOADS: dict[Sort, object] = {
 }
 
 
-def next_send_sort(local_type: Any, queued_choices: tuple[str, ...]) -> Sort | None:
+def next_send_sort(local_type: Any, queued_choices: tuple[str, ...]) -> PayloadSort | None:
     """The sort of the role's next send (the queued or first branch), None when not a send."""
     head = unfold(local_type)
     if not isinstance(head, Send):
@@ -46,4 +46,11 @@ def queue_demo_payload(session: OwnedVmSession, role: str, codec: Codec = DEFAUL
     local = current_local_type(session, role)
     sort = None if local is None else next_send_sort(local, handler.queued_choices)
     if sort is not None and sort is not Sort.UNIT:
-        session.queue_send_bytes(codec.encode(sort, DEMO_PAYLOADS[sort]))
+        session.queue_send_bytes(codec.encode(sort, demo_payload(sort)))
+
+
+def demo_payload(sort: PayloadSort) -> object:
+    """A demo value of ``sort``: a tuple of its parts' demo values; ``"demo"`` for a user sort."""
+    if isinstance(sort, TupleSort):
+        return tuple(demo_payload(part) for part in sort.parts)
+    return DEMO_PAYLOADS.get(sort, "demo") if isinstance(sort, Sort) else "demo"

@@ -58,6 +58,8 @@ from aura_kit.machine.values import (
     SessionStatus,
     SessionView,
     StepResult,
+    default_payload,
+    fits,
     payload_size,
 )
 
@@ -72,6 +74,8 @@ __all__ = [
     "PendingSend",
     "Payload",
     "payload_size",
+    "fits",
+    "default_payload",
     # handlers and schedulers
     "EffectHandler",
     "QueuedHandler",

@@ -19,7 +19,7 @@ from enum import IntEnum
 
 from aura_kit.machine.errors import ImageError
 from aura_kit.protocol.fsm import LocalFsm, local_fsm
-from aura_kit.protocol.types import End, LocalType, Recv, Send, Sort
+from aura_kit.protocol.types import End, LocalType, PayloadSort, Recv, Send, Sort, as_sort
 
 MAX_LOCAL_STATES = 100_000
 PAYLOAD_TYPES: dict[Sort, type] = {
@@ -29,6 +29,11 @@ PAYLOAD_TYPES: dict[Sort, type] = {
     Sort.STR: str,
     Sort.BYTES: bytes,
 }
+
+
+class CheckedPayload:
+    """The payload type of a user or tuple sort: no value has it, so every payload of such a
+    sort goes through ``values.fits`` (built-in sorts keep the one ``type(...) is`` test)."""
 
 
 class ActionKind(IntEnum):
@@ -47,11 +52,11 @@ class LocalState:
     kind: ActionKind
     partner: str
     labels: tuple[str, ...]
-    sorts: tuple[Sort, ...]
+    sorts: tuple[PayloadSort, ...]
     nexts: tuple[int, ...]
     ptypes: tuple[type, ...]
     local_type: LocalType
-    table: dict[str, tuple[Sort, int, type]] = field(compare=False, hash=False, repr=False)
+    table: dict[str, tuple[PayloadSort, int, type]] = field(compare=False, hash=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +67,7 @@ class Automaton:
     states: tuple[LocalState, ...]
     fsm: LocalFsm = field(compare=False, repr=False)
 
-    def receivable(self, partner: str, label: str) -> frozenset[Sort]:
+    def receivable(self, partner: str, label: str) -> frozenset[PayloadSort]:
         """Sorts with which ``label`` from ``partner`` is received anywhere in this automaton."""
         return frozenset(
             st.table[label][0]
@@ -113,8 +118,8 @@ def _run_state(index: int, head: LocalType, nexts: tuple[int, ...]) -> LocalStat
             table={},
         )
     labels = tuple(b.label for b in head.branches)
-    sorts = tuple(Sort(b.sort) for b in head.branches)
-    ptypes = tuple(PAYLOAD_TYPES[s] for s in sorts)
+    sorts = tuple(as_sort(b.sort) for b in head.branches)
+    ptypes = tuple(PAYLOAD_TYPES[s] if isinstance(s, Sort) else CheckedPayload for s in sorts)
     return LocalState(
         index=index,
         kind=ActionKind.SEND if isinstance(head, Send) else ActionKind.RECV,

@@ -28,9 +28,9 @@ from typing import Any, NamedTuple
 from aura_kit.machine.automaton import ActionKind, Automaton
 from aura_kit.machine.explore_result import ExploreResult, Finding, FindingKind, NodeStatus
 from aura_kit.machine.image import CodeImage
-from aura_kit.machine.values import DEFAULT_PAYLOADS, EventKind, MachineEvent, payload_size
+from aura_kit.machine.values import EventKind, MachineEvent, default_payload, payload_size
 from aura_kit.numbers import check_count
-from aura_kit.protocol.types import Sort
+from aura_kit.protocol.types import PayloadSort, Sort
 
 DONE_STATE = -1
 FAULT_STATE = -2
@@ -44,7 +44,7 @@ class Move(NamedTuple):
     kind: EventKind
     peer: str | None
     label: str | None
-    sort: Sort
+    sort: PayloadSort
     target: State
 
 
@@ -274,7 +274,7 @@ def trace_to(parents: list[tuple[int, Move] | None], node: int) -> tuple[Machine
     moves.reverse()
     events = []
     for tick, m in enumerate(moves, start=1):
-        payload = DEFAULT_PAYLOADS[m.sort] if m.kind is not EventKind.HALTED else None
+        payload = default_payload(m.sort) if m.kind is not EventKind.HALTED else None
         events.append(
             MachineEvent(
                 kind=m.kind,

@@ -13,8 +13,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar, cast
 
-from aura_kit.machine.values import DEFAULT_PAYLOADS, Payload
-from aura_kit.protocol.types import Sort
+from aura_kit.machine.values import Payload, default_payload
+from aura_kit.protocol.types import PayloadSort
 
 Chooser = Callable[[int, str, str, tuple[str, ...]], "str | None"]
 ReceiveHook = Callable[[int, str, str, str, Payload], None]
@@ -25,7 +25,7 @@ class EffectHandler(Protocol):
     """What the machine asks the host during a tick."""
 
     def send_payload(
-        self, session: int, role: str, to_role: str, label: str, sort: Sort
+        self, session: int, role: str, to_role: str, label: str, sort: PayloadSort
     ) -> Payload:
         """Payload for a non-unit send of ``label`` from ``role`` to ``to_role``."""
         ...
@@ -92,13 +92,13 @@ class QueuedHandler:
         return tuple(self._choices or ())
 
     def send_payload(
-        self, session: int, role: str, to_role: str, label: str, sort: Sort
+        self, session: int, role: str, to_role: str, label: str, sort: PayloadSort
     ) -> Payload:
         """Next queued payload (or the sort's default with ``fallback``)."""
         if self._payloads:
             return self._payloads.popleft()
         if self._fallback:
-            return DEFAULT_PAYLOADS[sort]
+            return default_payload(sort)
         raise LookupError(f"no queued payload for {role}->{to_role}:{label}({sort})")
 
     def select_label(
@@ -139,10 +139,10 @@ class DefaultHandler:
     __slots__ = ()
 
     def send_payload(
-        self, session: int, role: str, to_role: str, label: str, sort: Sort
+        self, session: int, role: str, to_role: str, label: str, sort: PayloadSort
     ) -> Payload:
         """The sort's default value (None, False, 0, "", b"")."""
-        return DEFAULT_PAYLOADS[sort]
+        return default_payload(sort)
 
     def select_label(
         self, session: int, role: str, to_role: str, offered: tuple[str, ...]

@@ -43,7 +43,7 @@ from collections.abc import Iterable
 from typing import Any, Literal, NoReturn
 
 from aura_kit._display import Displayable
-from aura_kit.machine.automaton import PAYLOAD_TYPES, ActionKind, LocalState
+from aura_kit.machine.automaton import ActionKind, LocalState
 from aura_kit.machine.errors import (
     ImageError,
     NoPendingSend,
@@ -81,6 +81,7 @@ from aura_kit.machine.values import (
     SessionView,
     StepResult,
     describe,
+    fits,
     payload_size,
 )
 from aura_kit.numbers import check_count
@@ -326,7 +327,11 @@ class ProtocolMachine(Displayable):
                 self._fault(
                     co, f"handler failure on send {label}", f"a {sort} payload", repr(exc), exc
                 )
-            if type(payload) is not ptype and not (self._opaque and type(payload) is bytes):
+            if (
+                type(payload) is not ptype
+                and not (self._opaque and type(payload) is bytes)
+                and not fits(st.sorts[idx], payload)
+            ):
                 self._fault(
                     co,
                     f"payload of the wrong sort for {label}",
@@ -365,7 +370,11 @@ class ProtocolMachine(Displayable):
             entry = st.table[label]
         if entry is None:
             self._fault(co, "label not offered", "|".join(st.labels), label)
-        if type(payload) is not entry[2] and not (self._opaque and type(payload) is bytes):
+        if (
+            type(payload) is not entry[2]
+            and not (self._opaque and type(payload) is bytes)
+            and not fits(entry[0], payload)
+        ):
             self._fault(
                 co, f"payload of the wrong sort for {label}", entry[0].value, describe(payload)
             )
@@ -535,7 +544,7 @@ class ProtocolMachine(Displayable):
                 return ("injected label never received on this edge", f"a label from {src}", label)
         if self._opaque and type(payload) is bytes:  # one opaque payload, whatever the sort
             return None
-        if not any(type(payload) is PAYLOAD_TYPES[s] for s in sorts):
+        if not any(fits(s, payload) for s in sorts):
             expected = "|".join(sorted(s.value for s in sorts))
             return (f"injected payload of the wrong sort for {label}", expected, describe(payload))
         return None

@@ -25,7 +25,7 @@ from aura_kit.machine.values import (
     Payload,
     StepResult,
 )
-from aura_kit.protocol.types import Sort
+from aura_kit.protocol.types import PayloadSort
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,7 +59,7 @@ class _Script:
         self.label: str | None = None
 
     def send_payload(
-        self, session: int, role: str, to_role: str, label: str, sort: Sort
+        self, session: int, role: str, to_role: str, label: str, sort: PayloadSort
     ) -> Payload:
         return self.payload
 

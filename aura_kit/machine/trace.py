@@ -17,7 +17,7 @@ from typing import Any
 
 from aura_kit.jsonl import JsonlDocument, JsonlFormatError, parse_jsonl, read_jsonl, write_jsonl
 from aura_kit.machine.errors import TraceFormatError
-from aura_kit.machine.values import EventKind, MachineEvent, Payload
+from aura_kit.machine.values import EventKind, MachineEvent, Payload, Plain
 
 KIND = "aura_kit.trace"
 VERSION = 1
@@ -75,8 +75,17 @@ def event_from_dict(data: Any) -> MachineEvent:
 
 
 def _payload(value: Any) -> Payload:
+    """A payload from its JSON: a list is a tuple payload of plain components."""
+    if isinstance(value, list):
+        return tuple(_plain(v) for v in value)
+    return _plain(value)
+
+
+def _plain(value: Any) -> Plain:
     if value is None or type(value) in (bool, int, str):
         return value
     if isinstance(value, dict) and set(value) == {"hex"} and isinstance(value["hex"], str):
         return bytes.fromhex(value["hex"])
-    raise ValueError(f"payload must be null, bool, int, str or {{'hex': ...}}, got {value!r}")
+    raise ValueError(
+        f"payload must be null, bool, int, str, {{'hex': ...}} or a list of those, got {value!r}"
+    )

@@ -3,8 +3,14 @@
 Invariants:
 - every value here is frozen and holds only plain data (str, int, None, bool, bytes, tuples);
 - a ``MachineEvent`` always carries the label of the message it describes;
-- ``payload_size`` is 0 for unit, 1 for bool, the signed byte length of an int, and the
-  UTF-8 / raw byte length of str / bytes.
+- a payload fits its sort (``fits``): unit is ``None``; bool, int, str and bytes are values of
+  exactly that Python type (a bool is not an int); a user sort is opaque and takes any plain
+  value (``None``, bool, int, str or bytes) unchanged; a tuple sort takes a Python tuple with
+  one component per part, each fitting its part;
+- ``default_payload`` fits its sort: ``None``, ``False``, ``0``, ``""``, ``b""``, ``None`` for a
+  user sort, and a tuple of its parts' defaults;
+- ``payload_size`` is 0 for unit, 1 for bool, the signed byte length of an int, the
+  UTF-8 / raw byte length of str / bytes, and the sum of the components' sizes for a tuple.
 """
 
 from __future__ import annotations
@@ -13,9 +19,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from aura_kit.protocol.types import LocalType, Sort
+from aura_kit.protocol.types import LocalType, PayloadSort, Sort, TupleSort, UserSort
 
-Payload = None | bool | int | str | bytes
+Plain = None | bool | int | str | bytes
+Payload = Plain | tuple[Plain, ...]
 Edge = tuple[str, str]
 
 
@@ -80,8 +87,10 @@ class MachineEvent:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (bytes payloads become ``{"hex": ...}``)."""
         payload: Any = self.payload
-        if isinstance(payload, bytes):
-            payload = {"hex": payload.hex()}
+        if isinstance(payload, tuple):
+            payload = [_json_ready(p) for p in payload]
+        else:
+            payload = _json_ready(payload)
         return {
             "kind": self.kind.value,
             "tick": self.tick,
@@ -102,7 +111,7 @@ class PendingSend:
     from_role: str
     to_role: str
     label: str
-    sort: Sort
+    sort: PayloadSort
     payload: Payload
 
 
@@ -147,8 +156,15 @@ class SessionView:
     pending_sends: tuple[PendingSend, ...]
 
 
+def _json_ready(payload: Plain) -> Any:
+    """A plain value for JSON: bytes become ``{"hex": ...}``."""
+    return {"hex": payload.hex()} if isinstance(payload, bytes) else payload
+
+
 def payload_size(payload: Payload) -> int:
     """Size of a payload in bytes (see module invariants)."""
+    if isinstance(payload, tuple):
+        return sum(payload_size(p) for p in payload)
     if payload is None:
         return 0
     if isinstance(payload, bool):
@@ -175,3 +191,35 @@ DEFAULT_PAYLOADS: dict[Sort, Payload] = {
     Sort.STR: "",
     Sort.BYTES: b"",
 }
+
+
+_PLAIN_TYPES: dict[Sort, type] = {
+    Sort.UNIT: type(None),
+    Sort.BOOL: bool,
+    Sort.INT: int,
+    Sort.STR: str,
+    Sort.BYTES: bytes,
+}
+_OPAQUE = frozenset(_PLAIN_TYPES.values())
+
+
+def fits(sort: PayloadSort, payload: object) -> bool:
+    """Whether ``payload`` is a value of ``sort`` (see module invariants)."""
+    if isinstance(sort, TupleSort):
+        return (
+            type(payload) is tuple
+            and len(payload) == len(sort.parts)
+            and all(fits(s, p) for s, p in zip(sort.parts, payload, strict=True))
+        )
+    if isinstance(sort, UserSort):
+        return type(payload) in _OPAQUE
+    return type(payload) is _PLAIN_TYPES[sort]
+
+
+def default_payload(sort: PayloadSort) -> Payload:
+    """The default value of ``sort`` (see module invariants)."""
+    if isinstance(sort, TupleSort):
+        return tuple(default_payload(s) for s in sort.parts)  # type: ignore[misc]
+    if isinstance(sort, UserSort):
+        return None
+    return DEFAULT_PAYLOADS[sort]

@@ -4,6 +4,8 @@ Invariants:
 - the type is built right to left with a fall-through continuation (top level: ``end``);
   choice branches and rec bodies fall through to what follows them;
 - roles are declared once; every message is between two distinct declared roles;
+- a user sort is declared once per file (``sort NAME``), is not a built-in sort's name, and
+  every payload names only built-in or declared sorts;
 - every branch of ``choice at A`` starts with a message from ``A`` to one common receiver,
   with distinct labels;
 - ``continue X`` names an enclosing ``rec X``; a rec is guarded; the statements after a
@@ -24,6 +26,7 @@ from aura_kit.protocol.errors import ProtocolDefinitionError
 from aura_kit.protocol.lexer import Token
 from aura_kit.protocol.limits import check_type_limits
 from aura_kit.protocol.syntax import (
+    SORTS,
     ChoiceStmt,
     ContinueStmt,
     EndStmt,
@@ -43,10 +46,13 @@ from aura_kit.protocol.types import (
     Place,
     PositionTable,
     Protocol,
+    Sort,
     Var,
     free_vars,
     unfold,
 )
+
+_BUILT_IN = frozenset(s.value for s in Sort)
 
 # A position tree parallel to a built type: (line, column, children) or None for leaves.
 PosTree: TypeAlias = "tuple[int, int, tuple[PosTree, ...]] | None"
@@ -60,6 +66,7 @@ class Builder:
         self.decl = decl
         self.source = source
         self.roles: set[str] = set()
+        self.sorts: set[str] = set()
 
     def error(self, message: str, token: Token, expected: str) -> ProtocolDefinitionError:
         """A definition error at ``token``."""
@@ -75,6 +82,7 @@ class Builder:
             if token.text in self.roles:
                 raise self.error(f"duplicate role {token.text!r}", token, "distinct role names")
             self.roles.add(token.text)
+        self.check_sorts()
         self.check_block(self.decl.body, frozenset())
         check_type_limits(self.decl.body, self.source)
         global_type, tree = self.block(self.decl.body, (End(), None))
@@ -118,6 +126,33 @@ class Builder:
                 f"the name of an enclosing rec (bound: {bound})",
             )
 
+    def check_sorts(self) -> None:
+        """The file's user sorts: each declared once, none named like a built-in sort."""
+        for token in self.decl.sorts:
+            if token.text in _BUILT_IN:
+                raise self.error(
+                    f"sort {token.text!r} is built in and cannot be declared",
+                    token,
+                    f"a name other than the built-in sorts ({SORTS})",
+                )
+            if token.text in self.sorts:
+                raise self.error(
+                    f"duplicate sort {token.text!r}", token, "each sort declared once per file"
+                )
+            self.sorts.add(token.text)
+
+    def check_sort_names(self, stmt: MessageStmt) -> None:
+        """Every user sort a payload names is declared in the file."""
+        for token in stmt.sort_names:
+            if token.text not in self.sorts:
+                declared = ", ".join(sorted(self.sorts)) or "none declared"
+                meant = _did_you_mean(token.text, self.sorts | _BUILT_IN)
+                raise self.error(
+                    f"unknown sort {token.text!r}{meant}",
+                    token,
+                    f"a built-in sort ({SORTS}) or one declared with 'sort NAME' ({declared})",
+                )
+
     def check_role(self, token: Token) -> None:
         """A role must be declared in the protocol header."""
         if token.text not in self.roles:
@@ -133,6 +168,7 @@ class Builder:
         """Both roles declared and distinct."""
         self.check_role(stmt.sender)
         self.check_role(stmt.receiver)
+        self.check_sort_names(stmt)
         if stmt.sender.text == stmt.receiver.text:
             raise self.error(
                 f"message from {stmt.sender.text!r} to itself",
@@ -148,7 +184,7 @@ class Builder:
         """
         self.check_role(stmt.role)
         chooser = stmt.role.text
-        receiver: str | None = None
+        receiver = _common_receiver(stmt.blocks, chooser)
         seen: set[str] = set()
         for block in stmt.blocks:
             for head in self.heads(block, chooser, receiver, stmt.keyword):
@@ -268,6 +304,21 @@ def falls_through(stmt: Stmt) -> bool:
     if isinstance(stmt, RecStmt):
         return _block_falls_through(stmt.body)
     return True
+
+
+def _common_receiver(blocks: tuple[tuple[Stmt, ...], ...], chooser: str) -> str | None:
+    """The receiver of the first branch that opens with a message from ``chooser``, if any.
+
+    Error messages about a wrong opening name it, even when the wrong branch comes first.
+    """
+    for block in blocks:
+        head = block[0] if block else None
+        while isinstance(head, (RecStmt, ChoiceStmt)):
+            inner = head.body if isinstance(head, RecStmt) else head.blocks[0]
+            head = inner[0] if inner else None
+        if isinstance(head, MessageStmt) and head.sender.text == chooser:
+            return head.receiver.text
+    return None
 
 
 def _did_you_mean(word: str, names: Iterable[str]) -> str:

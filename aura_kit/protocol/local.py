@@ -7,7 +7,9 @@ Invariants:
 - ``parse_local(format_local(t)) == t`` for every local type with identifier names; a label
   may be a keyword (``B!end.end``, ``A?{rec.X, stop.end}``): it always follows ``!``, ``?``,
   ``{`` or ``,``, so it is never read as a type;
-- a unit payload prints without parentheses; ``L()`` and ``L(unit)`` parse as unit;
+- a unit payload prints without parentheses; ``L()`` and ``L(unit)`` parse as unit; a tuple
+  prints as ``L(int, str)``; local text has no sort declarations, so any name that is not a
+  built-in sort reads as a user sort (``L(Order)``);
 - one branch prints without braces, several with braces, in branch order;
 - ``dual`` swaps sends and receives and keeps everything else, so ``dual(dual(t)) == t``;
 - every function here walks a type with an explicit stack, so any depth up to ``MAX_DEPTH``
@@ -28,6 +30,7 @@ from aura_kit.protocol.types import (
     End,
     LocalType,
     Mu,
+    PayloadSort,
     Recv,
     Send,
     Sort,
@@ -92,7 +95,7 @@ class _Hole:
     braced: bool = False
     branches: list[Branch] = field(default_factory=list)
     label: Token | None = None
-    sort: Sort = Sort.UNIT
+    sort: PayloadSort = Sort.UNIT
 
 
 class _LocalParser:

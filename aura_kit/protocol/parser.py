@@ -3,7 +3,8 @@
 Invariants:
 - ``parse_protocol`` accepts exactly one protocol; ``parse_protocols`` one or more with
   distinct names;
-- ``format_protocol(p)`` parses back to a protocol with an equal global type and roles;
+- ``format_protocol(p)`` parses back to a protocol with an equal global type and roles; it
+  declares the user sorts the protocol carries (``sort A, B``) before the protocol;
 - errors name the source, line and column and change nothing.
 """
 
@@ -16,7 +17,17 @@ from aura_kit.protocol.build import Builder
 from aura_kit.protocol.errors import ProtocolDefinitionError, ProtocolSyntaxError
 from aura_kit.protocol.scribble import format_scribble, is_scribble_path, parse_scribble
 from aura_kit.protocol.syntax import parse_file
-from aura_kit.protocol.types import Branch, Comm, End, GlobalType, Mu, Protocol, Sort, Var
+from aura_kit.protocol.types import (
+    Branch,
+    Comm,
+    End,
+    GlobalType,
+    Mu,
+    Protocol,
+    Sort,
+    Var,
+    user_sorts,
+)
 
 SYNTAXES = ("choreo", "scribble")
 
@@ -112,7 +123,9 @@ def format_protocol(protocol: Protocol, *, syntax: str = "choreo") -> str:
             text=syntax,
             expected=f"one of {', '.join(SYNTAXES)}",
         )
-    lines = [f"protocol {protocol.name}({', '.join(protocol.roles)}) {{"]
+    declared = user_sorts(protocol.global_type)
+    lines = [f"sort {', '.join(declared)}", ""] if declared else []
+    lines.append(f"protocol {protocol.name}({', '.join(protocol.roles)}) {{")
     _statements(protocol.global_type, 1, lines)
     lines.append("}")
     return "\n".join(lines) + "\n"

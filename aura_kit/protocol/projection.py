@@ -14,6 +14,10 @@ Invariants:
 - full merge: equal types; two ``Recv`` from one partner (union of branches, a shared label
   needs one sort and merged continuations); two ``Mu`` on one variable; nothing else;
 - plain merge: all branches project to the same type;
+- send-prefix merge (nuScr's, an option): full merge, and also two ``Send`` to one partner with
+  the same labels and sorts in the same order merge their continuations label by label
+  (``B!m.T1`` and ``B!m.T2`` give ``B!m.(T1 merged with T2)``): the role sends the same
+  message whichever branch was taken and learns the branch later;
 - branch order: the first type's branches in order, then new labels in order of appearance;
 - projections of closed, guarded global types are closed and guarded;
 - cost is linear in the number of distinct nodes: a run of one-branch messages is walked in a
@@ -51,6 +55,7 @@ class Merge(StrEnum):
 
     FULL = "full"
     PLAIN = "plain"
+    SEND_PREFIX = "send-prefix"
 
 
 class _NoMerge(AuraKitError):
@@ -92,14 +97,15 @@ def has_communication(t: LocalType) -> bool:
 def merge_types(a: LocalType, b: LocalType, merge: Merge | str = Merge.FULL) -> LocalType:
     """Merge two projections; raises ``ValueError`` when they do not merge."""
     try:
-        return _merge(a, b, Merge(merge) is Merge.FULL)
+        return _merge(a, b, Merge(merge))
     except _NoMerge:
         raise ValueError(f"local types do not {Merge(merge).value}-merge") from None
 
 
-def _merge(a: LocalType, b: LocalType, full: bool) -> LocalType:
+def _merge(a: LocalType, b: LocalType, mode: Merge) -> LocalType:
     """Run the merge steps with a stack of suspended steps (no recursion, any depth)."""
-    stack = [_merge_steps(a, b, full)]
+    inner = Merge.FULL if mode is Merge.PLAIN else mode  # continuations of a merged pair
+    stack = [_merge_steps(a, b, mode)]
     result: LocalType | None = None
     while stack:
         try:
@@ -108,7 +114,7 @@ def _merge(a: LocalType, b: LocalType, full: bool) -> LocalType:
             stack.pop()
             result = finished.value
             continue
-        stack.append(_merge_steps(*pair, full=True))
+        stack.append(_merge_steps(*pair, mode=inner))
         result = None
     assert result is not None
     return result
@@ -117,7 +123,7 @@ def _merge(a: LocalType, b: LocalType, full: bool) -> LocalType:
 _Steps = Generator[tuple[LocalType, LocalType], LocalType | None, LocalType]
 
 
-def _merge_steps(a: LocalType, b: LocalType, full: bool) -> _Steps:
+def _merge_steps(a: LocalType, b: LocalType, mode: Merge) -> _Steps:
     """One merge; yields each pair of continuations to merge and is sent their merge.
 
     Under full merge, two ``Recv`` from one partner (or two ``Mu`` on one variable) are
@@ -126,6 +132,14 @@ def _merge_steps(a: LocalType, b: LocalType, full: bool) -> _Steps:
     """
     if a is b:
         return a
+    full = mode is not Merge.PLAIN
+    if mode is Merge.SEND_PREFIX and _same_sends(a, b):
+        assert isinstance(a, Send) and isinstance(b, Send)
+        merged = []
+        for left, right in zip(a.branches, b.branches, strict=True):
+            cont = yield (left.cont, right.cont)  # type: ignore[misc]
+            merged.append(Branch(left.label, left.sort, cont))  # type: ignore[arg-type]
+        return Send(a.partner, tuple(merged))
     if full and isinstance(a, Recv) and isinstance(b, Recv) and a.partner == b.partner:
         out = list(a.branches)
         where = {br.label: i for i, br in enumerate(out)}
@@ -147,6 +161,16 @@ def _merge_steps(a: LocalType, b: LocalType, full: bool) -> _Steps:
     if a == b:
         return a
     raise _NoMerge
+
+
+def _same_sends(a: LocalType, b: LocalType) -> bool:
+    """Two sends to one partner offering the same labels with the same sorts, in order."""
+    return (
+        isinstance(a, Send)
+        and isinstance(b, Send)
+        and a.partner == b.partner
+        and [(x.label, x.sort) for x in a.branches] == [(y.label, y.sort) for y in b.branches]
+    )
 
 
 class _Projector:
@@ -224,7 +248,7 @@ class _Projector:
         merged = conts[0]
         for cont in conts[1:]:
             try:
-                merged = _merge(merged, cont, self.merge is Merge.FULL)
+                merged = _merge(merged, cont, self.merge)
             except _NoMerge:
                 raise self.failure(t, merged, cont) from None
         return merged

@@ -11,9 +11,11 @@ Invariants:
 - ``do`` is expanded by substituting roles; a ``do`` of a protocol already being expanded
   with the same roles becomes ``continue`` to a ``rec`` wrapped round that expansion, and is
   accepted only in tail position of that expansion (otherwise the protocol is not finite-state);
-- a payload is empty or one type; the type (or the type a ``type`` declaration names) must
-  be one of the kit's sorts by name (``int``/``Integer``, ``string``/``String``,
-  ``bool``/``boolean``, ``bytes``, ``unit``); anything else is refused, tuples included;
+- a payload is empty, one type or a tuple of types (``m(int, Order)``, no ``unit`` in a
+  tuple); a type is a kit sort by name (``int``/``Integer``, ``string``/``String``,
+  ``bool``/``boolean``, ``bytes``, ``unit``) or a ``type`` declaration's name; a declaration
+  whose name or external type's last part names a kit sort is that sort, any other is a
+  user sort of its declared name; an undeclared other name is a located error;
 - a label that is not an identifier stays printable: empty becomes ``_``, a number ``n``
   becomes ``_n``;
 - everything else (refinements and assertions, ``connect``/``disconnect``/``wrap``,
@@ -22,8 +24,9 @@ Invariants:
   ``UnsupportedConstructError`` at its place naming the construct;
 - ``aux`` protocols are only expanded where they are called; they are not returned;
 - ``format_scribble(p)`` writes a module that ``parse_scribble`` reads back to an equal global
-  type: one ``type`` declaration per sort used, one statement a line; a role or label that is
-  a Scribble keyword cannot be written and is refused.
+  type: one ``type`` declaration per sort used (user sorts included), one statement a line; a
+  role, label or user sort that is a Scribble keyword, or a user sort that the import would
+  read as a kit sort (``Integer``), cannot be written and is refused.
 """
 
 from __future__ import annotations
@@ -47,7 +50,21 @@ from aura_kit.protocol.syntax import (
     RecStmt,
     Stmt,
 )
-from aura_kit.protocol.types import Branch, Comm, End, GlobalType, Mu, Protocol, Sort, Var
+from aura_kit.protocol.types import (
+    Branch,
+    Comm,
+    End,
+    GlobalType,
+    Mu,
+    PayloadSort,
+    Protocol,
+    Sort,
+    TupleSort,
+    UserSort,
+    Var,
+    component_sorts,
+    payload_sorts,
+)
 
 SUFFIXES = (".scr", ".nuscr")
 SCRIBBLE_KEYWORDS = frozenset(
@@ -193,7 +210,7 @@ class _Global:
 class _Module:
     """What a module declares: payload types, message signatures and protocols."""
 
-    types: dict[str, Sort | None] = field(default_factory=dict)
+    types: dict[str, Sort | UserSort] = field(default_factory=dict)
     sigs: set[str] = field(default_factory=set)
     protocols: dict[str, _Global] = field(default_factory=dict)
     rec_names: set[str] = field(default_factory=set)
@@ -351,7 +368,9 @@ class _Reader:
             self.module.sigs.add(alias.text)
             return
         ext = external.text.strip('"').rsplit(".", 1)[-1].lower()
-        self.module.types[alias.text] = _SORT_NAMES.get(alias.text.lower(), _SORT_NAMES.get(ext))
+        self.module.types[alias.text] = _SORT_NAMES.get(
+            alias.text.lower(), _SORT_NAMES.get(ext, UserSort(alias.text))
+        )
 
     def global_protocol(self) -> None:
         aux = self.at("aux")
@@ -470,7 +489,7 @@ class _Reader:
             for r in receivers
         ]
 
-    def signature(self) -> tuple[str, Sort]:
+    def signature(self) -> tuple[str, PayloadSort]:
         """A label and payload, or a declared ``sig`` name (a label with no payload)."""
         token = self.peek()
         if token.kind == _IDENT and self.peek(1).text != "(":
@@ -487,18 +506,31 @@ class _Reader:
             label = "_" + label
         return label, self.payload()
 
-    def payload(self) -> Sort:
+    def payload(self) -> PayloadSort:
+        """``()``, ``(T)`` or ``(T1, T2, ...)`` (a tuple has no ``unit`` component)."""
         self.expect("(")
         if self.at(")"):
             self.next()
             return Sort.UNIT
-        first = self.payload_element()
-        if self.at(","):
-            raise self.refuse("payload tuples")
+        parts = [self.payload_element()]
+        while self.at(","):
+            self.next()
+            parts.append(self.payload_element())
         self.expect(")")
-        return first
+        if len(parts) == 1:
+            return parts[0][0]
+        unit = next((tok for sort, tok in parts if sort is Sort.UNIT), None)
+        if unit is not None:
+            raise ProtocolSyntaxError.at(
+                unit.token(),
+                "'unit' cannot be a component of a payload tuple",
+                source=self.source,
+                expected=f"a payload type other than unit ({_SORTS_HELP} or a declared type)",
+            )
+        return TupleSort(tuple(sort for sort, _ in parts))
 
-    def payload_element(self) -> Sort:
+    def payload_element(self) -> tuple[Sort | UserSort, _Tok]:
+        """One payload type (an optional nuScr ``name:`` before it is dropped)."""
         token = self.peek()
         if token.kind == _IDENT and self.peek(1).text == ":":
             self.next()
@@ -507,21 +539,17 @@ class _Reader:
         name = self.qualified_name("a payload type")
         if self.at("{") or self.at("<"):
             raise self.refuse("refinements" if self.at("{") else "generic payload types")
-        if name in self.module.types:
-            sort = self.module.types[name]
-        else:
-            sort = _SORT_NAMES.get(name.lower())
+        sort = self.module.types.get(name, _SORT_NAMES.get(name.lower()))
         if sort is None:
-            raise UnsupportedConstructError(
-                f"payload type {name!r} has no kit sort (user-named sorts are not supported; "
-                f"expected {_SORTS_HELP})",
-                construct="user-named payload sorts",
+            declared = ", ".join(sorted(self.module.types)) or "none"
+            raise ProtocolDefinitionError.at(
+                token.token(),
+                f"unknown payload type {name!r}: declare it with "
+                f'\'type <...> "..." from "..." as {name};\'',
                 source=self.source,
-                line=token.line,
-                column=token.column,
-                text=name,
+                expected=f"{_SORTS_HELP} or a declared type (declared: {declared})",
             )
-        return sort
+        return sort, token
 
 
 class _Expander:
@@ -689,10 +717,10 @@ def format_scribble(protocol: Protocol) -> str:
     """A Scribble module holding ``protocol`` (four-space indents, one statement a line)."""
     for role in protocol.roles:
         _writable(role, "role", protocol)
-    sorts = sorted({b.sort for b in _branches(protocol.global_type)} - {Sort.UNIT})
     lines = [f"module {protocol.name};", ""]
-    lines += [f'type <aura_kit> "{s.value}" from "aura_kit" as {s.value};' for s in sorts]
-    lines += [""] if sorts else []
+    names = _type_names(protocol)
+    lines += [f'type <aura_kit> "{n}" from "aura_kit" as {n};' for n in names]
+    lines += [""] if names else []
     roles = ", ".join(f"role {r}" for r in protocol.roles)
     lines.append(f"global protocol {protocol.name}({roles}) {{")
     _write(protocol.global_type, 1, lines, protocol)
@@ -700,17 +728,22 @@ def format_scribble(protocol: Protocol) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _branches(g: GlobalType) -> list[Branch]:
-    found: list[Branch] = []
-    stack: list[GlobalType] = [g]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Mu):
-            stack.append(node.body)  # type: ignore[arg-type]
-        elif isinstance(node, Comm):
-            found.extend(node.branches)
-            stack.extend(b.cont for b in node.branches)  # type: ignore[misc]
-    return found
+def _type_names(protocol: Protocol) -> list[str]:
+    """The ``type`` declarations a module needs: built-in sorts first, then user sorts."""
+    parts = {p for s in payload_sorts(protocol.global_type) for p in component_sorts(s)}
+    kit = sorted(p.value for p in parts if isinstance(p, Sort) and p is not Sort.UNIT)
+    users = sorted(p.name for p in parts if isinstance(p, UserSort))
+    for name in users:
+        _writable(name, "user sort", protocol)
+        if name.lower() in _SORT_NAMES:
+            raise ProtocolDefinitionError(
+                f"cannot write {protocol.name} as Scribble: user sort {name!r} would be read "
+                "back as a kit sort",
+                source=protocol.source,
+                text=name,
+                expected=f"a user sort not named like {_SORTS_HELP}",
+            )
+    return kit + users
 
 
 def _writable(name: str, what: str, protocol: Protocol) -> str:
@@ -725,6 +758,7 @@ def _writable(name: str, what: str, protocol: Protocol) -> str:
 
 
 def _signature(sender: str, receiver: str, branch: Branch, protocol: Protocol) -> str:
+    """``label(T, ...) from A to B;``."""
     label = _writable(branch.label, "label", protocol)
     payload = "" if branch.sort is Sort.UNIT else branch.sort.value
     return f"{label}({payload}) from {sender} to {receiver};"

@@ -5,17 +5,28 @@ Invariants:
 - newlines are allowed after ``{``, around ``or`` and between ``)`` and ``{``;
 - names (protocol, role, recursion variable) are identifiers that are not keywords; a label
   is any identifier, keywords included (it always follows ``:``, so it is never ambiguous);
-- a payload is ``(SORT)`` or ``()``; no payload means ``unit``.
+- a payload is ``()``, ``(SORT)`` or a tuple ``(SORT, SORT, ...)``; no payload means ``unit``;
+  a sort is a built-in sort or any other identifier (a user sort, checked against the file's
+  ``sort`` declarations by the builder); ``unit`` is never a tuple component;
+- ``sort NAME, ...`` at top level declares user sorts for every protocol of the file.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeAlias
 
 from aura_kit.protocol.errors import ProtocolSyntaxError
-from aura_kit.protocol.lexer import MAX_NESTING, Kind, Token, TokenStream, near_keyword, tokenize
-from aura_kit.protocol.types import Sort
+from aura_kit.protocol.lexer import (
+    MAX_NESTING,
+    Kind,
+    Token,
+    TokenStream,
+    is_name,
+    near_keyword,
+    tokenize,
+)
+from aura_kit.protocol.types import PayloadSort, Sort, TupleSort, UserSort
 
 SORTS = ", ".join(s.value for s in Sort)
 STATEMENT_FORMS = {
@@ -35,7 +46,8 @@ class MessageStmt:
     sender: Token
     receiver: Token
     label: Token
-    sort: Sort
+    sort: PayloadSort
+    sort_names: tuple[Token, ...] = ()  # the user sorts named in the payload, for checking
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,6 +94,7 @@ class ProtocolDecl:
     name: Token
     roles: tuple[Token, ...]
     body: tuple[Stmt, ...]
+    sorts: tuple[Token, ...] = ()  # the file's declared user sorts
 
 
 def first_token(stmt: Stmt) -> Token:
@@ -95,13 +108,29 @@ def parse_file(text: str, source: str) -> list[ProtocolDecl]:
     """Parse every protocol declaration in ``text``."""
     stream = TokenStream(tokenize(text, source), source)
     decls: list[ProtocolDecl] = []
+    sorts: list[Token] = []
     _skip_separators(stream)
     while not stream.at(Kind.EOF):
-        decls.append(_protocol(stream))
+        if stream.at(Kind.NAME, "sort"):
+            sorts.extend(_sort_decl(stream))
+        else:
+            decls.append(_protocol(stream))
         _skip_separators(stream)
     if not decls:
         raise stream.fail("'protocol'")
-    return decls
+    return [replace(d, sorts=tuple(sorts)) for d in decls]
+
+
+def _sort_decl(stream: TokenStream) -> list[Token]:
+    """``sort NAME, ...``: user payload sorts (the builder checks the names)."""
+    stream.next()
+    names = [stream.name("a sort name")]
+    while stream.at(Kind.COMMA):
+        stream.next()
+        names.append(stream.name("a sort name"))
+    if not (stream.at(Kind.NEWLINE) or stream.at(Kind.SEMI) or stream.at(Kind.EOF)):
+        raise stream.fail("',', newline or ';' after a sort declaration")
+    return names
 
 
 def _skip_separators(stream: TokenStream) -> None:
@@ -197,20 +226,45 @@ def _message(stream: TokenStream) -> MessageStmt:
     receiver = stream.name("a role name")
     stream.expect(Kind.COLON)
     label = stream.label()
-    return MessageStmt(sender=sender, receiver=receiver, label=label, sort=parse_payload(stream))
+    sort, names = read_payload(stream)
+    return MessageStmt(sender=sender, receiver=receiver, label=label, sort=sort, sort_names=names)
 
 
-def parse_payload(stream: TokenStream) -> Sort:
-    """An optional ``(SORT)`` or ``()`` after a label; absent means ``unit``."""
+def parse_payload(stream: TokenStream) -> PayloadSort:
+    """An optional payload after a label (see ``read_payload``); absent means ``unit``."""
+    return read_payload(stream)[0]
+
+
+def read_payload(stream: TokenStream) -> tuple[PayloadSort, tuple[Token, ...]]:
+    """``()``, ``(SORT)`` or ``(SORT, SORT, ...)`` and the user-sort names in it."""
     if not stream.at(Kind.LPAREN):
-        return Sort.UNIT
+        return Sort.UNIT, ()
     stream.next()
     if stream.at(Kind.RPAREN):
         stream.next()
-        return Sort.UNIT
+        return Sort.UNIT, ()
+    tokens = [_sort_name(stream)]
+    while stream.at(Kind.COMMA):
+        stream.next()
+        tokens.append(_sort_name(stream))
+    stream.expect(Kind.RPAREN, "',' or ')'")
+    parts = [Sort(t.text) if t.text in _SORT_NAMES else UserSort(t.text) for t in tokens]
+    users = tuple(t for t in tokens if t.text not in _SORT_NAMES)
+    if len(parts) == 1:
+        return parts[0], users
+    unit = next((t for t in tokens if t.text == Sort.UNIT.value), None)
+    if unit is not None:
+        raise ProtocolSyntaxError.at(
+            unit,
+            "'unit' cannot be a component of a payload tuple",
+            source=stream.source,
+            expected=f"a sort other than unit ({SORTS} or a declared sort)",
+        )
+    return TupleSort(tuple(parts)), users
+
+
+def _sort_name(stream: TokenStream) -> Token:
     token = stream.peek()
-    if token.kind is not Kind.NAME or token.text not in _SORT_NAMES:
-        raise stream.fail(f"a sort ({SORTS}) or ')'")
-    stream.next()
-    stream.expect(Kind.RPAREN)
-    return Sort(token.text)
+    if token.kind is not Kind.NAME or not is_name(token.text):
+        raise stream.fail(f"a sort ({SORTS} or a declared sort)")
+    return stream.next()

@@ -37,6 +37,52 @@ class Sort(StrEnum):
         return self.value
 
 
+@dataclass(frozen=True, slots=True)
+class UserSort:
+    """A payload sort a protocol file declares by name (``sort Order``); opaque to the kit.
+
+    ``value`` and ``str`` give the name, as ``Sort`` does, so printing treats every sort alike.
+    """
+
+    name: str
+
+    @property
+    def value(self) -> str:
+        return self.name
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class TupleSort:
+    """A payload of two or more components, ``m(int, str)``; no component is ``unit``."""
+
+    parts: tuple[Sort | UserSort, ...]
+
+    @property
+    def value(self) -> str:
+        return ", ".join(str(p) for p in self.parts)
+
+    def __str__(self) -> str:
+        return self.value
+
+
+PayloadSort: TypeAlias = Sort | UserSort | TupleSort
+
+
+def as_sort(sort: PayloadSort | str) -> PayloadSort:
+    """``sort`` as a payload sort: a built-in sort's name gives that ``Sort``."""
+    if isinstance(sort, (Sort, UserSort, TupleSort)):
+        return sort
+    return Sort(sort)
+
+
+def component_sorts(sort: PayloadSort) -> tuple[Sort | UserSort, ...]:
+    """The components of a payload sort: a tuple's parts, else the sort alone."""
+    return sort.parts if isinstance(sort, TupleSort) else (sort,)
+
+
 class Place(NamedTuple):
     """Where a node was written: the source name and its 1-based line and column."""
 
@@ -72,7 +118,7 @@ class Branch(NamedTuple):
     """One labelled alternative: ``label(sort).cont``."""
 
     label: str
-    sort: Sort
+    sort: PayloadSort
     cont: GlobalType | LocalType
 
 
@@ -206,6 +252,35 @@ def free_vars(t: AnyType) -> frozenset[str]:
         elif isinstance(x, (Comm, Send, Recv)):
             stack.extend((b.cont, bound) for b in x.branches)
     return frozenset(out)
+
+
+def payload_sorts(t: AnyType) -> frozenset[PayloadSort]:
+    """Every payload sort a branch of ``t`` carries (a shared node is walked once)."""
+    out: set[PayloadSort] = set()
+    stack: list[AnyType] = [t]
+    seen: set[int] = set()
+    while stack:
+        x = stack.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if isinstance(x, Mu):
+            stack.append(x.body)
+        elif isinstance(x, (Comm, Send, Recv)):
+            out.update(b.sort for b in x.branches)
+            stack.extend(b.cont for b in x.branches)
+    return frozenset(out)
+
+
+def user_sorts(t: AnyType) -> tuple[str, ...]:
+    """The names of the user sorts ``t`` carries, tuple components included, sorted."""
+    names = {
+        part.name
+        for sort in payload_sorts(t)
+        for part in component_sorts(sort)
+        if isinstance(part, UserSort)
+    }
+    return tuple(sorted(names))
 
 
 def labels(t: Comm | Send | Recv) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from aura_kit.machine.handler import QueuedHandler
-from aura_kit.protocol.types import Sort
+from aura_kit.protocol.types import PayloadSort
 
 from .codec import Codec
 from .errors import SchedulerSignalsError, TransportReceiveError
@@ -51,7 +51,7 @@ class BlockedVmReceive:
     to_role: str
     peer_role: Any
     label: str
-    sort: Sort
+    sort: PayloadSort
     payload: bytes
 
 
@@ -140,7 +140,9 @@ class QueuedBridgeHandler(QueuedHandler):
         """Queue the label of the next select."""
         self.push_choice(label)
 
-    def send_payload(self, session: int, role: str, to_role: str, label: str, sort: Sort) -> Any:
+    def send_payload(
+        self, session: int, role: str, to_role: str, label: str, sort: PayloadSort
+    ) -> Any:
         """Next queued bytes, decoded for ``sort``."""
         raw = super().send_payload(session, role, to_role, label, sort)
         if not isinstance(raw, bytes) or self.opaque:

@@ -14,7 +14,7 @@ from aura_kit.jsonl import JsonlFormatError
 
 if TYPE_CHECKING:
     from aura_kit.ownership import LinkBoundary, Scope, SessionId
-    from aura_kit.protocol.types import Sort
+    from aura_kit.protocol.types import PayloadSort
 
 
 class SessionStartFailureReason(StrEnum):
@@ -238,7 +238,7 @@ class TransportReceiveError(AuraKitError):
 class PayloadCodecError(AuraKitError, ValueError):
     """A payload does not fit the sort it was encoded or decoded for."""
 
-    def __init__(self, sort: Sort, actual: str, expected: str) -> None:
+    def __init__(self, sort: PayloadSort, actual: str, expected: str) -> None:
         self.sort = sort
         self.actual = actual
         self.expected = expected

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aura_kit.numbers import check_seconds
-from aura_kit.protocol.types import Sort
+from aura_kit.protocol.types import PayloadSort, as_sort
 
 from .errors import TransportSendError
 
@@ -44,7 +44,7 @@ class Envelope:
     from_role: str
     to_role: str
     label: str
-    sort: Sort
+    sort: PayloadSort
     payload: bytes
 
 
@@ -113,7 +113,7 @@ class Network:
         from_role: str,
         to_role: str,
         label: str,
-        sort: Sort,
+        sort: PayloadSort,
         payload: bytes,
     ) -> Envelope:
         """Queue one envelope in the receiver's inbox for ``session_id``."""
@@ -131,7 +131,7 @@ class Network:
             from_role=from_role,
             to_role=to_role,
             label=label,
-            sort=Sort(sort),
+            sort=as_sort(sort),
             payload=bytes(payload),
         )
         self._inboxes.setdefault((authority, session_id), deque()).append(envelope)

@@ -8,7 +8,9 @@ Invariants:
   records, never log text); the change that made the current generation of an active
   session is its current owner;
 - a handle passed as ``stale=`` is shown only if it no longer matches the current owner
-  record (label, generation, scope) of any authority that knows its session;
+  record (label, generation, scope) of any authority that knows its session; its reason
+  names the first field the owner check refuses, in the check's order (label, generation,
+  scope), or says the session ended;
 - building a view reads through public read-only methods and changes nothing.
 """
 
@@ -258,6 +260,17 @@ def _stale_reasons(
         cur = node.owner
         if cur is None:
             out.append((name, "session ended"))
-        elif (cur.generation, cur.owner_label, cur.scope) != (gen, label, scope):
-            out.append((name, f"current generation is {cur.generation}"))
+        elif (reason := _first_mismatch(cur, gen, label, scope)) is not None:
+            out.append((name, reason))
     return out
+
+
+def _first_mismatch(cur: OwnerChange, gen: int, label: str, scope: str) -> str | None:
+    """The first field the owner check refuses, in its order: label, then generation, scope."""
+    if label != cur.owner_label:
+        return f"label {label} is not the owner's ({cur.owner_label})"
+    if gen != cur.generation:
+        return f"generation {gen} is not the current {cur.generation}"
+    if scope != cur.scope:
+        return f"scope {scope} is not the current {cur.scope}"
+    return None

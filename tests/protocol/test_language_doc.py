@@ -29,3 +29,17 @@ def test_block(block: str) -> None:
     assert found, f"unmarked choreo block: {mark!r}"
     with pytest.raises(getattr(errors, found.group(1))):
         project_all(parse_protocol(block))
+
+
+def test_doc_payload_sorts_example_checks_as_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The payload tuples and user sorts example gives the `aura-kit check` output shown."""
+    from aura_kit.cli import main
+
+    section = DOC.read_text(encoding="utf-8").split("### Payload tuples and user sorts", 1)[1]
+    source = section.split("```choreo\n", 1)[1].split("```", 1)[0]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "checkout.choreo").write_text(source)
+    assert main(["check", str(tmp_path / "checkout.choreo")]) == 0
+    assert capsys.readouterr().out == shown

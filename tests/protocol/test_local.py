@@ -12,6 +12,8 @@ from aura_kit.protocol import (
     Recv,
     Send,
     Sort,
+    TupleSort,
+    UserSort,
     Var,
     dual,
     format_local,
@@ -69,7 +71,8 @@ def test_local_unit_payload_variants() -> None:
         ("A!{L.end, L.end}", 11),
         ("rec X X", 7),
         ("end end", 5),
-        ("A!L(float).end", 5),
+        ("A!L(int, unit).end", 10),
+        ("A!L(int,).end", 9),
     ],
 )
 def test_local_parse_errors_have_columns(text: str, column: int) -> None:
@@ -77,6 +80,29 @@ def test_local_parse_errors_have_columns(text: str, column: int) -> None:
     with pytest.raises(ProtocolSyntaxError) as info:
         parse_local(text)
     assert (info.value.line, info.value.column) == (1, column)
+
+
+def test_local_tuple_and_user_sorts_round_trip() -> None:
+    """Tuple payloads and user sorts (any other name: local text has no declarations) print back."""
+    t = parse_local("A!L(int, Order).A?{ok(Order).end, no(str, bytes).end}")
+    assert t == Send(
+        "A",
+        (
+            Branch(
+                "L",
+                TupleSort((Sort.INT, UserSort("Order"))),
+                Recv(
+                    "A",
+                    (
+                        Branch("ok", UserSort("Order"), End()),
+                        Branch("no", TupleSort((Sort.STR, Sort.BYTES)), End()),
+                    ),
+                ),
+            ),
+        ),
+    )
+    assert format_local(t) == "A!L(int, Order).A?{ok(Order).end, no(str, bytes).end}"
+    assert parse_local(format_local(t)) == t
 
 
 def test_local_dual_swaps_directions() -> None:

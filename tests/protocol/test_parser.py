@@ -262,6 +262,21 @@ def test_parser_choice_messages_say_what_was_expected() -> None:
     assert info.value.message.endswith("from A to B; this branch starts with 'end'")
 
 
+def test_parser_wrong_sender_in_first_branch_names_the_receiver() -> None:
+    """A first branch opened by the wrong sender names the chooser and the receiver."""
+    text = (
+        "protocol P(Client, Server) {\n  choice at Client {\n    Server -> Client: x\n"
+        "  } or {\n    Client -> Server: y\n  }\n}"
+    )
+    with pytest.raises(ProtocolDefinitionError) as info:
+        parse_protocol(text)
+    assert info.value.message == (
+        "every branch of 'choice at Client' must start with a message from Client to Server; "
+        "this branch starts with a message from 'Server'"
+    )
+    assert (info.value.line, info.value.column) == (3, 5)
+
+
 def test_parser_unreachable_after_endless_loop_says_why() -> None:
     """A statement after a loop that never exits is unreachable, and the message says why."""
     with pytest.raises(ProtocolDefinitionError) as info:

@@ -51,6 +51,57 @@ def test_soundness_well_formed_protocols_run_safely(p: Protocol) -> None:
     assert not result.deadlocks and not result.orphans, verdict(p)
 
 
+def run_all_with(p: Protocol, merge: str) -> ExploreResult:
+    """Every schedule of ``p``'s projections under ``merge``, two messages per buffer."""
+    image = CodeImage.from_protocol(p, merge=merge)
+    return explore(image, max_states=MAX_STATES, buffer_capacity=2)
+
+
+@settings(max_examples=SOUNDNESS_EXAMPLES)
+@given(choreographies())
+def test_soundness_send_prefix_merge_runs_safely(p: Protocol) -> None:
+    """Every generated protocol the send-prefix merge accepts has no deadlock and no orphan."""
+    if not well_formed(p, "send-prefix"):
+        event("refused")
+        return
+    event("accepted, full merge too" if well_formed(p) else "accepted by send-prefix only")
+    result = run_all_with(p, "send-prefix")
+    assert not result.deadlocks and not result.orphans, format_protocol(p)
+
+
+SEND_PREFIX_ONLY = """protocol P(A, B, C) {
+  choice at A {
+    A -> B: l1
+    C -> B: m
+    B -> C: x
+  } or {
+    A -> B: l2
+    C -> B: m
+    B -> C: y
+  }
+}
+"""
+
+
+def test_soundness_send_prefix_accepts_an_equal_send_and_runs_it() -> None:
+    """A bystander sending the same message in both branches is refused by full merge only."""
+    p = parse_protocol(SEND_PREFIX_ONLY)
+    with pytest.raises(ProjectionError):
+        project_all(p)
+    assert format_local(project(p, "C", "send-prefix")) == "B!m.B?{x.end, y.end}"
+    result = run_all_with(p, "send-prefix")
+    assert not result.deadlocks and not result.orphans
+
+
+def test_soundness_send_prefix_refuses_different_sends() -> None:
+    """Sends with different labels still do not merge: the bystander would have to guess."""
+    p = parse_protocol(
+        SEND_PREFIX_ONLY.replace("C -> B: m\n    B -> C: y", "C -> B: n\n    B -> C: y")
+    )
+    with pytest.raises(ProjectionError, match="send-prefix-merge"):
+        project_all(p, "send-prefix")
+
+
 ISSUE = """protocol P(A, B, C) {
   rec X {
     A -> C: x

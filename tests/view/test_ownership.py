@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from aura_kit.ownership import ChoreographicRole, OwnerChangeKind
+from aura_kit.ownership import ChoreographicRole, OwnerChangeKind, Scope, SessionOwnerCapability
 from aura_kit.runtime import EffectSystem
 from aura_kit.view import SessionState, ownership_view
 from tests.view.samples import SESSION_1, SESSION_2, ownership_world
@@ -61,8 +61,32 @@ def test_ownership_stale_handles_with_reason() -> None:
     assert set(stale) == {"first", "second", "ended"}
     assert stale["first"].authority == "alice"
     assert stale["first"].generation == 1
-    assert stale["first"].reason == "current generation is 3"
     assert stale["ended"].reason == "session ended"
+
+
+def test_ownership_stale_reason_names_the_field_the_check_refuses() -> None:
+    """The reason follows the owner check's order: a moved label first, then the generation."""
+    alice, bob, handles = ownership_world()
+    stale = {h.name: h for h in ownership_view(alice, bob, stale=handles).stale}
+    assert stale["first"].reason == "label cell:3:1 is not the owner's (delegate)"
+    assert stale["second"].reason == "generation 2 is not the current 3"
+
+
+def test_ownership_stale_reason_for_a_scope_alone() -> None:
+    """A handle with the owner's label and generation but another scope is refused on scope."""
+    alice, _, _ = ownership_world()
+    with alice.task("t-scope"):
+        current = alice.owner_record(SESSION_1)
+    assert current is not None
+    # the record view carries no capability: build one from its fields with another scope
+    wider = SessionOwnerCapability(
+        session_id=current.session_id,
+        owner_label=current.owner_label,
+        generation=current.generation,
+        scope=Scope.SESSION,
+    )
+    (handle,) = ownership_view(alice, stale={"wider": wider}).stale
+    assert handle.reason == "scope session is not the current fragments(bundle:b1)"
 
 
 def test_ownership_current_handle_is_not_stale() -> None:
