@@ -34,7 +34,7 @@ es = EffectSystem("alice")
 with es.task("t"):
     roles = [ChoreographicRole("alice", 0)]
     o = es.start_owned_choreography_session("cell:1:1", uuid.uuid4(), roles)
-    es.claim_vm_fragments_for_manifest("cell:1:1", CompositionManifest.for_protocol(p, "p"))
+    es.claim_vm_fragments_for_manifest(o, CompositionManifest.for_protocol(p, "p"))
     o = es.transfer_owned_choreography_session_owner(o, "next", Scope.SESSION)
     es.end_owned_choreography_session(o)
 try:

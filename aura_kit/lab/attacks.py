@@ -28,8 +28,8 @@ from aura_kit.runtime import (
     EffectSystem,
     HostTask,
     SessionIngressError,
-    log_session_ingress_dropped,
     log_session_ingress_received,
+    log_session_ingress_refused,
 )
 
 FORGED_TAG = b"\x00" * 32
@@ -127,15 +127,17 @@ def present(
     ingress_kind = f"attack:{kind.key}"
     error: SessionIngressError | None = None
     with task:
-        log_session_ingress_received(log, owner, ingress_kind, role)
         try:
             if boundary is None:
                 effects.assert_owned_choreography_session(owner)
             else:
                 effects.assert_owned_choreography_boundary(owner, boundary)
         except SessionIngressError as refusal:
-            log_session_ingress_dropped(log, owner, ingress_kind, refusal, role)
+            record = effects.owner_record(owner.session_id)  # the log names the record's owner
+            log_session_ingress_refused(log, owner, ingress_kind, refusal, role, record=record)
             error = refusal
+        else:
+            log_session_ingress_received(log, owner, ingress_kind, role)
     return AttackResult(kind=kind, role=role, owner=owner, boundary=boundary, error=error)
 
 

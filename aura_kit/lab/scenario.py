@@ -52,6 +52,7 @@ MAX_STEP_COUNT = 100_000
 # action -> (required keys, optional keys); "do" and "note" are always allowed.
 ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "open": (frozenset(), frozenset({"role", "label"})),
+    "interrupt": (frozenset({"role", "at"}), frozenset()),
     "queue": (frozenset({"role"}), frozenset({"payloads", "choices"})),
     "round": (frozenset({"role"}), frozenset()),
     "rounds": (frozenset({"count"}), frozenset()),

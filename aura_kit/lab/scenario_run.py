@@ -21,6 +21,7 @@ from aura_kit.ownership import (
     OwnershipPolicy,
     RuntimeSessionOwner,
     Scope,
+    faults,
 )
 from aura_kit.protocol import ProtocolError, load_protocol
 from aura_kit.runtime import errors as runtime_errors
@@ -77,7 +78,7 @@ def run_scenario(
     return report
 
 
-_NO_SESSION_NEEDED = frozenset({"open", "check", "rounds", "run"})
+_NO_SESSION_NEEDED = frozenset({"open", "interrupt", "check", "rounds", "run"})
 
 
 class _Runner:
@@ -88,6 +89,7 @@ class _Runner:
         self.async_mode = report.scenario.driver == "async"
         self.actions: dict[str, Callable[[Step], str]] = {
             "open": self.do_open,
+            "interrupt": self.do_interrupt,
             "queue": self.do_queue,
             "round": self.do_round,
             "rounds": self.do_rounds,
@@ -149,6 +151,20 @@ class _Runner:
         for role in roles:
             self.world.open(role, step.args.get("label"))
         return "opened " + ", ".join(roles)
+
+    def do_interrupt(self, step: Step) -> str:
+        """Open ``role`` with a ``KeyboardInterrupt`` injected at the fault point ``at``."""
+        role, at = str(step.role), step.args["at"]
+        if type(at) is not str:
+            path = f"steps[{step.index}].at"
+            raise ScenarioError(self.report.scenario.source, path, "expected a fault point name")
+        with faults.inject(at):
+            try:
+                self.world.open(role)
+            except KeyboardInterrupt:
+                return f"open of {role} interrupted at {at}"
+        path = f"steps[{step.index}].at"
+        raise ScenarioError(self.report.scenario.source, path, f"the open never reached {at!r}")
 
     def do_queue(self, step: Step) -> str:
         role = str(step.role)

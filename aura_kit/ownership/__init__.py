@@ -5,6 +5,7 @@ from .errors import (
     FragmentError,
     FragmentErrorKind,
     ManifestError,
+    NotExactValue,
     OwnershipError,
     SessionOwnershipError,
     SessionOwnershipErrorKind,
@@ -20,7 +21,7 @@ from .manifest import (
     qualified_name,
 )
 from .manifest_parts import DelegationConstraint, LinkSpec, TheoremPack
-from .registry import CapabilitySigner, OwnerRecord, SessionRegistry
+from .registry import CapabilitySigner, IssuedOwner, OwnerRecord, SessionRegistry
 from .values import (
     SEED_OWNER_LABEL,
     ChoreographicRole,
@@ -54,6 +55,7 @@ __all__ = [
     # registries
     "CapabilitySigner",
     "OwnerRecord",
+    "IssuedOwner",
     "SessionRegistry",
     "FragmentId",
     "FragmentRecord",
@@ -64,6 +66,7 @@ __all__ = [
     # errors
     "OwnershipError",
     "ManifestError",
+    "NotExactValue",
     "SessionOwnershipError",
     "SessionOwnershipErrorKind",
     "FragmentError",

@@ -84,6 +84,7 @@ class FragmentErrorKind(StrEnum):
     CONFLICT = "conflict"
     NOT_CLAIMED = "not_claimed"
     FOREIGN_OWNER = "foreign_owner"
+    BAD_LABEL = "bad_label"
 
 
 class FragmentError(OwnershipError):
@@ -111,6 +112,8 @@ class FragmentError(OwnershipError):
             return f"{where} is owned by {self.existing_owner}; {self.owner_label} cannot claim it"
         if self.kind is FragmentErrorKind.NOT_CLAIMED:
             return f"{where} is not claimed; expected a claimed fragment"
+        if self.kind is FragmentErrorKind.BAD_LABEL:
+            return f"{where}: owner label {self.owner_label!r} is not a non-empty str"
         return (
             f"{where} is owned by {self.existing_owner}, not by the transferring owner "
             f"{self.owner_label}"
@@ -144,3 +147,16 @@ class BoundaryValueError(OwnershipError, TypeError):
         self.value = value
         self.expected = expected
         super().__init__(f"LinkBoundary.{field} is {value!r}; expected {expected}")
+
+
+class NotExactValue(OwnershipError, TypeError):
+    """A value an ownership decision reads is not exactly the kit's type (a subclass or another
+    type): ``place`` names where it was found, ``expected`` the exact type."""
+
+    def __init__(self, place: str, value: object, expected: str) -> None:
+        self.place = place
+        self.value_type = type(value).__name__
+        self.expected = expected
+        super().__init__(
+            f"{place} is a {self.value_type}; expected exactly {expected} (subclasses are refused)"
+        )

@@ -7,7 +7,10 @@ Invariants:
 - a release names the keys it frees; releasing an unclaimed key is refused and frees nothing;
 - moving a session's fragments to a new label is refused, changing nothing, when any of them
   belongs to a label other than the one moving them;
-- dropping a session removes all of its fragments.
+- dropping a session removes all of its fragments;
+- an owner label is exactly a non-empty ``str`` (``BAD_LABEL`` otherwise, nothing claimed);
+- a move or drop can be planned first (``plan_move``, ``plan_drop``: checked, nothing
+  changed) and applied later (``apply``) with dict stores that call no outside code.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from dataclasses import dataclass
 from .errors import FragmentError, FragmentErrorKind
 from .manifest import CompositionManifest, manifest_fragments
 from .values import SessionId
+
+#: planned stores: each fragment with its new record, or ``None`` to remove it
+FragmentPlan = tuple[tuple["FragmentId", "FragmentRecord | None"], ...]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -48,6 +54,10 @@ class FragmentRegistry:
         self, session_id: SessionId, owner_label: str, manifest: CompositionManifest
     ) -> frozenset[str]:
         """Claim every fragment of ``manifest``; return the keys that were not held before."""
+        if type(owner_label) is not str or not owner_label:
+            raise FragmentError(
+                FragmentErrorKind.BAD_LABEL, session_id, "*", owner_label=repr(owner_label)
+            )
         fresh: list[tuple[FragmentId, FragmentRecord]] = []
         for frag in manifest_fragments(manifest):
             fid = FragmentId(session_id, frag.key)
@@ -92,20 +102,37 @@ class FragmentRegistry:
 
     def move(self, session_id: SessionId, from_label: str, to_label: str) -> int:
         """Move every fragment of the session to ``to_label`` (after ``check_move``)."""
+        plan = self.plan_move(session_id, from_label, to_label)
+        self.apply(plan)
+        return len(plan)
+
+    def plan_move(self, session_id: SessionId, from_label: str, to_label: str) -> FragmentPlan:
+        """The stores ``move`` would make (after ``check_move``); nothing changes."""
         self.check_move(session_id, from_label)
-        moved = 0
-        for fid, record in list(self._records.items()):
-            if fid.session_id == session_id:
-                self._records[fid] = dataclasses.replace(record, owner_label=to_label)
-                moved += 1
-        return moved
+        return tuple(
+            (fid, dataclasses.replace(record, owner_label=to_label))
+            for fid, record in self._records.items()
+            if fid.session_id == session_id
+        )
+
+    def plan_drop(self, session_id: SessionId) -> FragmentPlan:
+        """The removals ``drop_session`` would make; nothing changes."""
+        return tuple((fid, None) for fid in self._records if fid.session_id == session_id)
+
+    def apply(self, plan: FragmentPlan) -> None:
+        """Apply a plan: store each record, or remove the fragment where it is ``None``."""
+        records = self._records
+        for fid, record in plan:
+            if record is None:
+                records.pop(fid, None)
+            else:
+                records[fid] = record
 
     def drop_session(self, session_id: SessionId) -> frozenset[str]:
         """Remove every fragment of the session; return their keys."""
-        gone = [fid for fid in self._records if fid.session_id == session_id]
-        for fid in gone:
-            del self._records[fid]
-        return frozenset(fid.key for fid in gone)
+        plan = self.plan_drop(session_id)
+        self.apply(plan)
+        return frozenset(fid.key for fid, _ in plan)
 
     def keys_for(self, session_id: SessionId) -> frozenset[str]:
         """Claimed keys of one session."""

@@ -7,7 +7,12 @@ Invariants:
 - a capability is valid only for its own session, its record's label, the current
   generation, the current scope, and the tag this registry's signer issued for exactly those;
 - checks run in a fixed order (missing, label, session, generation/scope, tag) and change
-  nothing; a failed transfer changes nothing.
+  nothing; a failed transfer changes nothing;
+- an ``OwnerRecord`` is a read-only view without the tag: nothing read from this registry
+  can be presented as a capability; only ``claim`` / ``transfer`` (and ``prepare_*``) hand
+  out the tagged ``SessionOwnerCapability``, inside an ``IssuedOwner``;
+- a change is computed first (``prepare_claim`` / ``prepare_transfer``: checked and signed,
+  nothing stored) and stored by ``commit`` in three dict stores that call no outside code.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import hmac
 import json
 from dataclasses import dataclass
 
+from . import faults
 from .errors import SessionOwnershipError
 from .errors import SessionOwnershipErrorKind as Kind
 from .values import Scope, SessionId, SessionOwnerCapability
@@ -37,6 +43,7 @@ class CapabilitySigner:
 
     def sign(self, session_id: SessionId, owner_label: str, generation: int, scope: Scope) -> bytes:
         """The tag for these exact fields."""
+        faults.reached("sign")
         message = json.dumps([str(session_id), owner_label, generation, scope.canonical()])
         return hmac.new(self._secret, message.encode("utf-8"), hashlib.sha256).digest()
 
@@ -61,12 +68,19 @@ class CapabilitySigner:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class OwnerRecord:
-    """The current owner of one session (read-only view)."""
+    """The current owner of one session (a read-only view: it carries no tag)."""
 
     session_id: SessionId
     owner_label: str
     generation: int
     scope: Scope
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IssuedOwner:
+    """A signed owner change: the record to store and the capability to hand to the owner."""
+
+    record: OwnerRecord
     capability: SessionOwnerCapability
 
 
@@ -76,6 +90,7 @@ class SessionRegistry:
     def __init__(self, signer: CapabilitySigner) -> None:
         self._signer = signer
         self._records: dict[SessionId, OwnerRecord] = {}
+        self._tags: dict[SessionId, bytes] = {}
         self._generations: dict[SessionId, int] = {}
 
     def record(self, session_id: SessionId) -> OwnerRecord | None:
@@ -90,14 +105,18 @@ class SessionRegistry:
         """Ids with an owner record, sorted."""
         return tuple(sorted(self._records))
 
-    def claim(self, session_id: SessionId, owner_label: str) -> OwnerRecord:
+    def claim(self, session_id: SessionId, owner_label: str) -> IssuedOwner:
         """Create the owner record at the next generation with scope SESSION."""
+        return self.commit(self.prepare_claim(session_id, owner_label))
+
+    def prepare_claim(self, session_id: SessionId, owner_label: str) -> IssuedOwner:
+        """The signed claim, not stored; ``OWNER_CONFLICT`` if the id is owned."""
         existing = self._records.get(session_id)
         if existing is not None:
             raise SessionOwnershipError(
                 Kind.OWNER_CONFLICT, session_id, existing_owner=existing.owner_label
             )
-        return self._issue(session_id, owner_label, Scope.SESSION)
+        return self._prepare(session_id, owner_label, Scope.SESSION)
 
     def ensure(
         self, session_id: SessionId, capability: SessionOwnerCapability, *, verify_tag: bool = True
@@ -128,7 +147,7 @@ class SessionRegistry:
                 expected_owner=record.owner_label,
                 current_generation=record.generation,
             )
-        if verify_tag and not _same_tag(record.capability.tag, capability.tag):
+        if verify_tag and not _same_tag(self._tags[session_id], capability.tag):
             raise SessionOwnershipError(
                 Kind.TAG_MISMATCH, session_id, expected_owner=record.owner_label
             )
@@ -142,28 +161,47 @@ class SessionRegistry:
         next_scope: Scope,
         *,
         verify_tag: bool = True,
-    ) -> OwnerRecord:
+    ) -> IssuedOwner:
         """Check ``capability`` then replace the record at the next generation."""
+        return self.commit(
+            self.prepare_transfer(
+                session_id, capability, next_label, next_scope, verify_tag=verify_tag
+            )
+        )
+
+    def prepare_transfer(
+        self,
+        session_id: SessionId,
+        capability: SessionOwnerCapability,
+        next_label: str,
+        next_scope: Scope,
+        *,
+        verify_tag: bool = True,
+    ) -> IssuedOwner:
+        """Check ``capability``, then sign the next record; nothing is stored."""
         self.ensure(session_id, capability, verify_tag=verify_tag)
-        return self._issue(session_id, next_label, next_scope)
+        return self._prepare(session_id, next_label, next_scope)
+
+    def commit(self, issued: IssuedOwner) -> IssuedOwner:
+        """Store a prepared change (the generation first: it is never reused)."""
+        record = issued.record
+        self._generations[record.session_id] = record.generation
+        self._tags[record.session_id] = issued.capability.tag
+        self._records[record.session_id] = record
+        return issued
 
     def release(self, session_id: SessionId) -> OwnerRecord | None:
         """Remove the record (the generation counter stays)."""
+        self._tags.pop(session_id, None)
         return self._records.pop(session_id, None)
 
-    def _issue(self, session_id: SessionId, label: str, scope: Scope) -> OwnerRecord:
+    def _prepare(self, session_id: SessionId, label: str, scope: Scope) -> IssuedOwner:
         generation = self._generations.get(session_id, 0) + 1
         capability = self._signer.issue(session_id, label, generation, scope)
         record = OwnerRecord(
-            session_id=session_id,
-            owner_label=label,
-            generation=generation,
-            scope=scope,
-            capability=capability,
+            session_id=session_id, owner_label=label, generation=generation, scope=scope
         )
-        self._generations[session_id] = generation
-        self._records[session_id] = record
-        return record
+        return IssuedOwner(record=record, capability=capability)
 
 
 def _same_tag(expected: bytes, presented: object) -> bool:
@@ -172,4 +210,4 @@ def _same_tag(expected: bytes, presented: object) -> bool:
     The record's tag was signed over the record's fields, and ``ensure`` has already checked
     that the presented fields equal them, so comparing tags is verifying the HMAC.
     """
-    return isinstance(presented, bytes) and hmac.compare_digest(expected, presented)
+    return type(presented) is bytes and hmac.compare_digest(expected, presented)

@@ -8,7 +8,12 @@ Invariants:
   ``fragments(A)`` is within ``fragments(B)`` when ``A <= B``, ``SESSION`` is within nothing
   else;
 - a capability's generation is an int >= 1; its tag is whatever bytes it was built with:
-  only the issuing ``EffectSystem`` can tell whether the tag is genuine.
+  only the issuing ``EffectSystem`` can tell whether the tag is genuine;
+- an ownership decision reads only exact kit values: ``exact_owner``, ``exact_scope`` and
+  ``exact_label`` refuse a subclass (of ``str``, ``int``, ``Scope``, ``SessionId``, the
+  capability or the owner) with ``NotExactValue`` naming the place, so no caller's method
+  (a lying ``__eq__`` or ``is_within``) takes part in a check; ``exact_scope`` rebuilds the
+  scope from its fields.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from typing import ClassVar, Literal
 
 from aura_kit.arguments import check_type
 from aura_kit.numbers import check_count
+
+from .errors import NotExactValue
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -48,12 +55,14 @@ class SessionId:
     @classmethod
     def coerce(cls, value: SessionId | uuid.UUID | str) -> SessionId:
         """Accept a ``SessionId``, a ``uuid.UUID`` or a UUID string."""
-        if isinstance(value, SessionId):
-            return value
-        if isinstance(value, uuid.UUID):
+        if type(value) is SessionId:
+            return exact_session_id(value, "session id")
+        if type(value) is uuid.UUID:
             return cls(value)
-        if isinstance(value, str):
+        if type(value) is str:
             return cls(uuid.UUID(value))
+        if isinstance(value, (SessionId, uuid.UUID, str)):
+            raise NotExactValue("session id", value, "SessionId, uuid.UUID or str")
         raise TypeError(f"session id must be a SessionId, UUID or str, got {type(value).__name__}")
 
     def __str__(self) -> str:
@@ -73,9 +82,9 @@ class Scope:
     def __post_init__(self) -> None:
         if self.keys is None:
             return
-        if not isinstance(self.keys, frozenset):
+        if type(self.keys) is not frozenset:
             raise TypeError("Scope keys must be a frozenset; use Scope.fragments(keys)")
-        bad = [k for k in self.keys if not isinstance(k, str) or not k]
+        bad = [k for k in self.keys if type(k) is not str or not k]
         if bad:
             raise ValueError(f"fragment keys must be non-empty strings, got {bad!r}")
 
@@ -115,6 +124,38 @@ class Scope:
 Scope.SESSION = Scope(None)
 
 
+def exact_session_id(value: object, place: str) -> SessionId:
+    """``value`` if it is exactly a ``SessionId`` holding exactly a ``uuid.UUID``."""
+    if type(value) is not SessionId:
+        raise NotExactValue(place, value, "SessionId")
+    if type(value.value) is not uuid.UUID:
+        raise NotExactValue(f"{place}.value", value.value, "uuid.UUID")
+    return value
+
+
+def exact_label(value: object, place: str) -> str:
+    """``value`` if it is exactly a ``str`` (emptiness is the caller's rule)."""
+    if type(value) is not str:
+        raise NotExactValue(place, value, "str")
+    return value
+
+
+def exact_scope(value: object, place: str) -> Scope:
+    """A ``Scope`` rebuilt from the fields of ``value``, which must be exactly a ``Scope``
+    whose keys are exactly a frozenset of exact ``str``."""
+    if type(value) is not Scope:
+        raise NotExactValue(place, value, "Scope")
+    keys = value.keys
+    if keys is None:
+        return Scope.SESSION
+    if type(keys) is not frozenset:
+        raise NotExactValue(f"{place}.keys", keys, "frozenset")
+    for key in keys:
+        if type(key) is not str:
+            raise NotExactValue(f"{place}.keys[...]", key, "str")
+    return Scope(frozenset(keys))
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SessionOwnerCapability:
     """Proof of ownership of one session at one generation, for one scope."""
@@ -150,6 +191,27 @@ class RuntimeSessionOwner:
     capability: SessionOwnerCapability
 
 
+def exact_owner(value: object, place: str = "owner") -> RuntimeSessionOwner:
+    """``value`` if it and every field a check reads are exactly the kit's types.
+
+    The tag is not checked here: a tag that is not exactly ``bytes`` never verifies.
+    """
+    if type(value) is not RuntimeSessionOwner:
+        raise NotExactValue(place, value, "RuntimeSessionOwner")
+    exact_session_id(value.session_id, f"{place}.session_id")
+    exact_label(value.owner_label, f"{place}.owner_label")
+    cap = value.capability
+    if type(cap) is not SessionOwnerCapability:
+        raise NotExactValue(f"{place}.capability", cap, "SessionOwnerCapability")
+    exact_session_id(cap.session_id, f"{place}.capability.session_id")
+    exact_label(cap.owner_label, f"{place}.capability.owner_label")
+    if type(cap.generation) is not int:
+        raise NotExactValue(f"{place}.capability.generation", cap.generation, "int")
+    if type(cap.scope) is not Scope:
+        raise NotExactValue(f"{place}.capability.scope", cap.scope, "Scope")
+    return value
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class ChoreographicRole:
     """A role of a session as played by one authority (``role_index`` >= 0)."""
@@ -167,6 +229,8 @@ CapabilityCheck = Literal["tag", "fields"]
 LiveErrors = Literal["typed", "seed"]
 OwnerLabelMode = Literal["caller", "seed"]
 AdmissionMode = Literal["strict", "seed"]
+FailurePaths = Literal["leak_free", "seed"]
+FragmentClaims = Literal["capability", "label"]
 PolicyName = Literal["kit", "seed"]
 MachineMode = Literal["kit", "seed"]
 QueueInput = Literal["checked", "seed"]
@@ -191,6 +255,8 @@ _SWITCHES: dict[str, tuple[str, str]] = {
     "empty_label": ("refused", "seed"),
     "ended_event": ("logged", "seed"),
     "payloads": ("by_sort", "opaque"),
+    "failure_paths": ("leak_free", "seed"),
+    "fragment_claims": ("capability", "label"),
 }
 
 
@@ -221,6 +287,15 @@ class OwnershipPolicy:
     - ``payloads``: ``"by_sort"`` decodes each queued or received payload by the sort the
       protocol declares (one that does not decode faults the send); ``"opaque"`` carries the
       bytes as they are, as the seed's one opaque payload per send.
+    - ``failure_paths``: ``"leak_free"`` cleans up after every failed open (``BaseException``
+      too) and keeps an ``OwnedVmSession`` usable after a failed ``close`` or
+      ``transfer_owner``; ``"seed"`` leaves what the seed leaves: an open interrupted by a
+      ``BaseException`` (the seed's dropped future) keeps its started, bound session and
+      claimed fragments, and a failed ``close`` or ``transfer_owner`` consumes the handle
+      (the seed's ``self`` is moved) while the session stays owned;
+    - ``fragment_claims``: ``"capability"`` claims and releases fragments only for a
+      ``RuntimeSessionOwner`` that passes the binding and owner checks; ``"label"`` also
+      takes a bare owner label, as the seed's ``claim_vm_fragments_for_manifest`` does.
     """
 
     capability_check: CapabilityCheck = "tag"
@@ -233,6 +308,8 @@ class OwnershipPolicy:
     empty_label: EmptyLabel = "refused"
     ended_event: EndedEvent = "logged"
     payloads: PayloadMode = "by_sort"
+    failure_paths: FailurePaths = "leak_free"
+    fragment_claims: FragmentClaims = "capability"
 
     def __post_init__(self) -> None:
         for name, allowed in _SWITCHES.items():
@@ -260,6 +337,8 @@ class OwnershipPolicy:
             empty_label="seed",
             ended_event="seed",
             payloads="opaque",
+            failure_paths="seed",
+            fragment_claims="label",
         )
 
     @classmethod
@@ -283,11 +362,19 @@ class OwnershipPolicy:
     def owner_label_problem(self, label: object) -> str | None:
         """Why ``label`` cannot label a new session, or None (the seed takes an empty one)."""
         seed = self.empty_label == "seed"
-        if isinstance(label, str) and (label or seed):
+        if type(label) is str and (label or seed):
             return None
         wanted = "a string" if seed else "a non-empty string"
-        return f"owner label must be {wanted}, got {label!r}"
+        shown = repr(label) if type(label) is str else f"a {type(label).__name__}"
+        return f"owner label must be {wanted}, got {shown}"
 
     def allows_transfer(self, current: Scope, next_scope: Scope) -> bool:
-        """Whether a transfer from ``current`` to ``next_scope`` is allowed."""
-        return self.attenuation == "permissive" or next_scope.is_within(current)
+        """Whether a transfer from ``current`` to ``next_scope`` is allowed.
+
+        Both scopes are rebuilt from their fields first (``exact_scope``), so the decision is
+        ``Scope.is_within`` of the kit's own values, never a method of the caller's object.
+        """
+        if self.attenuation == "permissive":
+            return True
+        narrowed = exact_scope(next_scope, "next scope")
+        return Scope.is_within(narrowed, exact_scope(current, "current scope"))

@@ -40,6 +40,7 @@ from .events import (
     RuntimeSessionEvent,
     log_session_ingress_dropped,
     log_session_ingress_received,
+    log_session_ingress_refused,
     log_session_owner_assigned,
     log_session_owner_rejected,
     log_session_owner_transfer_rejected,
@@ -85,6 +86,7 @@ __all__ = [
     "log_session_owner_transfer_rejected",
     "log_session_ingress_received",
     "log_session_ingress_dropped",
+    "log_session_ingress_refused",
     # owned VM sessions, transport, drivers
     "OwnedVmSession",
     "open_owned_manifest_vm_session_admitted",

@@ -14,14 +14,34 @@ Invariants:
 - generations are per session id, never reset or reused; each start and transfer bumps them;
 - a transfer checks binding then owner, moves every fragment of the session with the owner,
   atomically, or changes nothing; under the ``narrow`` policy it may not widen the scope;
+- every mutation (start, transfer, end, cancel) computes everything first (checks, the new
+  record signed, the fragment plan, the teardown plan) and then commits once, with dict
+  stores that call no outside code; an exception of any kind (a bad scope, ``MemoryError``,
+  ``KeyboardInterrupt``) raised before the commit leaves every registry exactly as it was;
+  the fault-injection points (``ownership.faults``) all sit before a commit or after it;
+- events are emitted only after the commit and can never fail or undo it: an exception
+  from building or delivering one (a logging handler whose ``emit`` raises) is recorded in
+  ``event_log.delivery_failures`` and the call returns normally;
+- read APIs never hand out a usable capability: ``owner_record`` is an ``OwnerRecord``
+  (no tag); ``bind_current_task`` needs the owner's authority (the owner check with the
+  tag, as on every live call);
+- checks read only exact kit values (``exact_owner``, ``exact_scope``; a ``LinkBoundary``
+  exactly): a subclass is a ``NotExactValue`` and no caller's method takes part;
+- the start path is the seed's two steps: ``start_session`` (roles, then the task binding,
+  then an existing session, classified as ``classify_session_start_error`` does) and the
+  owner claim (``OWNER_CLAIM_REJECTED``: a label that is not a non-empty ``str``, or a
+  record that already exists); both are checked before either commits;
 - as in the seed, a binding or owner-check failure raises without an event; only a refused
   registry transfer (``OwnerTransferError``: bad label or scope, widening, a foreign
   fragment) logs ``owner.transfer_rejected``;
 - fragments are claimed and released only for the session bound to the current context,
-  all or none;
+  all or none, and only by the owner: the handle must pass the binding and owner checks and
+  the fragments get the record's label (the ``label`` policy also takes the seed's bare
+  label, validated as a non-empty ``str``);
 - registry refusals become the seed's ``SessionIngressError`` variants in one place
   (``ingress_error``);
-- all state sits behind one lock; events are emitted after it is released;
+- all state sits behind one lock; events are emitted after it is released; the end
+  callbacks all run even when one raises a ``BaseException`` (re-raised after the last);
 - a passed boundary check is remembered per context (the very same owner and boundary
   objects) in a private dict of this system, written only right after the full check
   (binding, owner with tag, scope) passed under the lock; nothing outside writes it (a
@@ -40,8 +60,9 @@ import secrets
 import threading
 import uuid
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from threading import current_thread
-from typing import Any
+from typing import Any, NoReturn
 
 from aura_kit._display import Displayable
 from aura_kit.ownership import (
@@ -49,6 +70,7 @@ from aura_kit.ownership import (
     ChoreographicRole,
     CompositionManifest,
     FragmentError,
+    FragmentErrorKind,
     FragmentId,
     FragmentRecord,
     FragmentRegistry,
@@ -63,7 +85,12 @@ from aura_kit.ownership import (
     SessionOwnershipError,
     SessionOwnershipErrorKind,
     SessionRegistry,
+    faults,
 )
+from aura_kit.ownership.errors import NotExactValue
+from aura_kit.ownership.fragments import FragmentPlan
+from aura_kit.ownership.registry import IssuedOwner
+from aura_kit.ownership.values import exact_owner, exact_scope
 
 from . import events as ev
 from .errors import (
@@ -96,6 +123,18 @@ class ThreadMemo(threading.local):
     """Per-thread slot for an effect system's private memo: ``(epoch, owner, boundary)``."""
 
     memo: tuple[int, object, object] = (-1, None, None)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Teardown:
+    """Everything an end or cancel removes, planned before anything is removed."""
+
+    session_id: SessionId
+    record: OwnerRecord
+    cancelled: bool
+    contexts: tuple[Hashable, ...]
+    fragments: FragmentPlan
+    callbacks: tuple[SessionEndCallback, ...]
 
 
 class EffectSystem(Displayable):
@@ -149,7 +188,11 @@ class EffectSystem(Displayable):
         return self._bindings.get(current_context(self))  # one atomic read: no lock needed
 
     def bind_current_task(self, owner: RuntimeSessionOwner) -> None:
-        """Bind the current context to ``owner``'s session (owner check first)."""
+        """Bind the current context to ``owner``'s session: needs the owner's authority.
+
+        The handle must pass the owner check with its tag (at the current generation and
+        scope), as on every live call; a context bound to another session is refused.
+        """
         with self._lock:
             context = current_context(self)
             self._ensure(owner)
@@ -170,7 +213,8 @@ class EffectSystem(Displayable):
             return self._sessions.generation(SessionId.coerce(session_id))
 
     def owner_record(self, session_id: SessionId | uuid.UUID | str) -> OwnerRecord | None:
-        """The current owner record (a frozen copy), if the session is active."""
+        """The current owner record, if the session is active: a view with no tag, so
+        nothing read here can be presented as a capability."""
         with self._lock:
             return self._sessions.record(SessionId.coerce(session_id))
 
@@ -208,51 +252,80 @@ class EffectSystem(Displayable):
         role_tuple = tuple(roles)
         with self._lock:
             context = current_context(self)
-            problem = self._start_problem(context, sid, owner_label, role_tuple)
+            problem = self._start_problem(context, sid, role_tuple)
             if problem is None:
-                self._forget_passed()
-                record = self._sessions.claim(sid, owner_label)
+                problem, issued = self._owner_claim(sid, owner_label)
+            if problem is None and issued is not None:
+                owner = RuntimeSessionOwner(
+                    session_id=sid, owner_label=owner_label, capability=issued.capability
+                )
+                faults.reached("start.claimed")
+                self._forget_passed()  # the commit: no outside code, no fault point
+                self._sessions.commit(issued)
                 self._bindings[context] = sid
                 self._roles[sid] = role_tuple
-                owner = RuntimeSessionOwner(
-                    session_id=sid, owner_label=owner_label, capability=record.capability
-                )
-                self._history.started(owner)
+                self._history.started(owner)  # after the commit
         if problem is not None:
-            reason, message = problem
-            error = SessionStartError(sid, str(owner_label), reason, message)
-            ev.log_session_owner_rejected(
-                self.event_log,
-                sid,
-                str(owner_label),
-                None,
-                "runtime_session_start_failed",
-                str(error),
-            )
-            raise error
-        ev.log_session_owner_assigned(
-            self.event_log, owner, None, "start_owned_choreography_session"
+            self._refuse_start(sid, owner_label, *problem)
+        self._emit(
+            ev.log_session_owner_assigned,
+            self.event_log,
+            owner,
+            None,
+            "start_owned_choreography_session",
         )
         return owner
+
+    def _refuse_start(
+        self, sid: SessionId, label: object, reason: Reason, message: str
+    ) -> NoReturn:
+        """Raise the start's ``SessionStartError`` after logging ``owner.rejected``."""
+        text = _label_text(label)
+        error = SessionStartError(sid, text, reason, message)
+        why = "owner_claim_rejected" if reason is Reason.OWNER_CLAIM_REJECTED else None
+        self._emit(
+            ev.log_session_owner_rejected,
+            self.event_log,
+            sid,
+            text,
+            None,
+            why or "runtime_session_start_failed",
+            str(error),
+        )
+        raise error
+
+    def _owner_claim(
+        self, sid: SessionId, label: object
+    ) -> tuple[tuple[Reason, str] | None, IssuedOwner | None]:
+        """The seed's ``claim_runtime_choreography_session_owner``, computed (not stored)."""
+        problem = self.policy.owner_label_problem(label)  # the empty_label switch
+        if problem is not None or type(label) is not str:
+            return (Reason.OWNER_CLAIM_REJECTED, problem or "owner label must be a str"), None
+        try:
+            return None, self._sessions.prepare_claim(sid, label)
+        except SessionOwnershipError as error:
+            return (Reason.OWNER_CLAIM_REJECTED, error.details()), None
 
     def end_owned_choreography_session(self, owner: RuntimeSessionOwner) -> None:
         """Assert the full session, then drop its record, bindings and fragments."""
         with self._lock:
             self._assert_session_locked(owner)
-            self._note_end(owner.session_id, cancelled=False)
-            callbacks = self._teardown(owner.session_id)
-        self._finish_end(owner.session_id, owner.owner_label, callbacks)
+            faults.reached("end.checked")
+            plan = self._plan_teardown(owner.session_id, cancelled=False)
+            faults.reached("end.planned")
+            self._commit_teardown(plan)
+        self._finish_end(plan)
 
     def cancel_session(self, session_id: SessionId | uuid.UUID | str) -> bool:
         """Operator end without a capability; False when the session was not active."""
         sid = SessionId.coerce(session_id)
         with self._lock:
-            record = self._sessions.record(sid)
-            if record is None:
+            if self._sessions.record(sid) is None:
                 return False
-            self._note_end(sid, cancelled=True)
-            callbacks = self._teardown(sid)
-        self._finish_end(sid, record.owner_label, callbacks, context="cancel_session")
+            plan = self._plan_teardown(sid, cancelled=True)
+            faults.reached("cancel.planned")
+            self._commit_teardown(plan)
+        self._finish_end(plan, context="cancel_session")
         return True
 
     def on_session_end(self, session_id: SessionId, callback: SessionEndCallback) -> None:
@@ -265,12 +338,6 @@ class EffectSystem(Displayable):
         with self._lock:
             self._end_listeners.append(callback)
 
-    def _note_end(self, sid: SessionId, cancelled: bool) -> None:
-        record = self._sessions.record(sid)
-        if record is not None:
-            scope = record.scope.canonical()
-            self._history.ended(sid, record.owner_label, record.generation, scope, cancelled)
-
     def owner_history(
         self, session_id: SessionId | uuid.UUID | str | None = None
     ) -> tuple[OwnerChange, ...]:
@@ -279,49 +346,76 @@ class EffectSystem(Displayable):
         with self._lock:
             return self._history.of(sid)
 
-    def _teardown(self, sid: SessionId) -> list[SessionEndCallback]:
+    def _plan_teardown(self, sid: SessionId, *, cancelled: bool) -> _Teardown:
+        """What an end of ``sid`` removes; changes nothing (the caller holds the lock)."""
+        record = self._sessions.record(sid)
+        assert record is not None  # callers checked the session is active
+        return _Teardown(
+            session_id=sid,
+            record=record,
+            cancelled=cancelled,
+            contexts=tuple(c for c, s in self._bindings.items() if s == sid),
+            fragments=self._fragments.plan_drop(sid),
+            callbacks=(*self._end_listeners, *self._end_callbacks.get(sid, ())),
+        )
+
+    def _commit_teardown(self, plan: _Teardown) -> None:
+        """Remove what ``plan`` names: dict removals only, no outside code, no fault point."""
+        sid = plan.session_id
         self._forget_passed()
         self._sessions.release(sid)
-        for context in [c for c, s in self._bindings.items() if s == sid]:
-            del self._bindings[context]
+        for context in plan.contexts:
+            self._bindings.pop(context, None)
             if isinstance(context, HostTask) and self._tasks.get(context.name) is context:
                 del self._tasks[context.name]  # a bound task's handle is released with it
-        self._fragments.drop_session(sid)
+        self._fragments.apply(plan.fragments)
         self._roles.pop(sid, None)
-        return [*self._end_listeners, *self._end_callbacks.pop(sid, [])]
+        self._end_callbacks.pop(sid, None)
+        record = plan.record  # the history records the end after the removals
+        scope = record.scope.canonical()
+        self._history.ended(sid, record.owner_label, record.generation, scope, plan.cancelled)
 
-    def _finish_end(
-        self,
-        sid: SessionId,
-        label: str,
-        callbacks: list[SessionEndCallback],
-        context: str = "end_owned_choreography_session",
-    ) -> None:
-        """Run the end callbacks, then log the end; never raises (the session has ended).
+    def _finish_end(self, plan: _Teardown, context: str = "end_owned_choreography_session") -> None:
+        """Run every end callback, then log the end; raises only a ``BaseException`` that is
+        not an ``Exception`` (``KeyboardInterrupt``), and only after all of that ran.
 
         A failing callback is reported in the ``session.ended`` event (``cleanup_failed``,
         level ``warning``) rather than raised: an end is all or nothing, and a caller told
         that the end failed would look for a session that is already gone.
         """
+        sid = plan.session_id
         failures = []
-        for callback in callbacks:
+        interrupt: BaseException | None = None
+        for callback in plan.callbacks:
             try:
                 callback(sid)
-            except Exception as exc:  # every callback runs; failures are reported below
+                faults.reached("end.callback_ran")
+            except BaseException as exc:  # every callback runs; failures are reported below
                 failures.append(f"{type(exc).__name__}: {exc}")
-        if self.policy.ended_event == "seed":  # the seed has no session.ended event
-            return
+                if not isinstance(exc, Exception) and interrupt is None:
+                    interrupt = exc
         extra: dict[str, Any] = {"cleanup_failed": "; ".join(failures)} if failures else {}
-        self.event_log.emit(
-            ev.RuntimeSessionEvent.SESSION_ENDED,
-            "warning" if failures else "info",
-            "Ended runtime session",
-            session_id=sid,
-            owner_label=label,
-            generation=self.generation(sid),
-            context=context,
-            **extra,
-        )
+        if self.policy.ended_event != "seed":  # the seed has no session.ended event
+            self._emit(
+                self.event_log.emit,
+                ev.RuntimeSessionEvent.SESSION_ENDED,
+                "warning" if failures else "info",
+                "Ended runtime session",
+                session_id=sid,
+                owner_label=plan.record.owner_label,
+                generation=plan.record.generation,
+                context=context,
+                **extra,
+            )
+        if interrupt is not None:
+            raise interrupt
+
+    def _emit(self, log_call: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+        """Emit an event after a commit (or with a refusal): never raises an ``Exception``."""
+        try:
+            log_call(*args, **kwargs)
+        except Exception as exc:  # the call has committed; the failure is recorded instead
+            self.event_log.record_delivery_failure(exc)
 
     # -- checks ---------------------------------------------------------------------------
     def assert_owned_choreography_boundary(
@@ -360,7 +454,7 @@ class EffectSystem(Displayable):
             self._assert_session_locked(owner)
 
     def ensure_owner(self, owner: RuntimeSessionOwner) -> OwnerRecord:
-        """The owner check alone (no binding check); returns the current record."""
+        """The owner check alone (no binding check); returns the current record (no tag)."""
         with self._lock:
             return self._ensure(owner)
 
@@ -371,76 +465,114 @@ class EffectSystem(Displayable):
         """Move ownership (and every fragment) to ``next_owner_label`` at ``next_scope``."""
         try:
             with self._lock:
-                record, moved = self._transfer_locked(owner, next_owner_label, next_scope)
-                next_owner = RuntimeSessionOwner(
-                    session_id=owner.session_id,
-                    owner_label=next_owner_label,
-                    capability=record.capability,
-                )
-                self._history.moved(owner, next_owner, moved)
+                previous, next_owner = self._transfer_locked(owner, next_owner_label, next_scope)
         except OwnerTransferError as error:  # binding and owner failures return early, unlogged
-            ev.log_session_owner_transfer_rejected(
+            self._emit(
+                ev.log_session_owner_transfer_rejected,
                 self.event_log,
                 owner,
-                str(next_owner_label),
+                _label_text(next_owner_label),
                 None,
                 error,
                 "transfer_owned_choreography_session_owner",
+                record=self.owner_record(owner.session_id),
             )
             raise
-        ev.log_session_owner_transferred(
-            self.event_log, owner, next_owner, None, "transfer_owned_choreography_session_owner"
+        self._emit(
+            ev.log_session_owner_transferred,
+            self.event_log,
+            previous,
+            next_owner,
+            None,
+            "transfer_owned_choreography_session_owner",
         )
         return next_owner
 
     def _transfer_locked(
-        self, owner: RuntimeSessionOwner, label: str, scope: Scope
-    ) -> tuple[OwnerRecord, int]:
-        self._forget_passed()
+        self, owner: RuntimeSessionOwner, label: object, scope: object
+    ) -> tuple[RuntimeSessionOwner, RuntimeSessionOwner]:
+        """Check, plan and sign, then commit once; returns (previous, next) owners."""
         self._check_binding(current_context(self), owner)
         current = self._ensure(owner)
 
         def refuse(message: str) -> OwnerTransferError:
-            return OwnerTransferError(owner.session_id, owner.owner_label, str(label), message)
+            text = _label_text(label)
+            return OwnerTransferError(owner.session_id, owner.owner_label, text, message)
 
-        if not isinstance(label, str) or not label:
-            raise refuse(f"next owner label must be a non-empty string, got {label!r}")
-        if not isinstance(scope, Scope):
-            raise refuse(f"next scope must be a Scope, got {type(scope).__name__}")
-        if not self.policy.allows_transfer(current.scope, scope):
-            raise refuse(
-                f"attenuation may only narrow the scope: {scope} is not within {current.scope}"
-            )
+        if type(label) is not str or not label:
+            shown = repr(label) if type(label) is str else f"a {type(label).__name__}"
+            raise refuse(f"next owner label must be a non-empty string, got {shown}")
         try:
-            moved = self._fragments.move(owner.session_id, current.owner_label, label)
+            next_scope = exact_scope(scope, "next scope")
+        except NotExactValue as exc:
+            raise refuse(str(exc)) from None
+        if not self.policy.allows_transfer(current.scope, next_scope):
+            raise refuse(
+                f"attenuation may only narrow the scope: {next_scope} is not within {current.scope}"
+            )
+        faults.reached("transfer.checked")
+        try:
+            moves = self._fragments.plan_move(owner.session_id, current.owner_label, label)
         except FragmentError as exc:
             raise refuse(str(exc)) from None
+        faults.reached("transfer.planned")
         verify_tag = self.policy.capability_check == "tag"
-        record = self._sessions.transfer(
-            owner.session_id, owner.capability, label, scope, verify_tag=verify_tag
+        issued = self._sessions.prepare_transfer(
+            owner.session_id, owner.capability, label, next_scope, verify_tag=verify_tag
         )
-        return record, moved
+        previous = RuntimeSessionOwner(
+            session_id=owner.session_id,
+            owner_label=current.owner_label,
+            capability=owner.capability,
+        )
+        next_owner = RuntimeSessionOwner(
+            session_id=owner.session_id, owner_label=label, capability=issued.capability
+        )
+        faults.reached("transfer.signed")
+        self._forget_passed()  # the commit: no outside code, no fault point
+        self._sessions.commit(issued)
+        self._fragments.apply(moves)
+        self._history.moved(previous, next_owner, len(moves))  # after the commit
+        return previous, next_owner
 
     # -- fragments ------------------------------------------------------------------------
     def claim_vm_fragments_for_manifest(
-        self, owner_label: str, manifest: CompositionManifest
+        self, owner: RuntimeSessionOwner | str, manifest: CompositionManifest
     ) -> frozenset[str]:
-        """Claim the manifest's fragments for the bound session; return the newly claimed keys.
+        """Claim the manifest's fragments for the owner's session; return the newly claimed keys.
 
-        Raises ``MissingTaskBinding`` when the context is not bound and ``FragmentError`` when
-        another label holds one of them (then nothing is claimed).
+        ``owner`` is the owner handle: it must pass the binding and owner checks, and the
+        fragments get the label its record names. Under ``fragment_claims="label"`` a bare
+        label (the seed's form) is taken for the bound session. Raises
+        ``InvalidIngressRouting`` / ``MissingTaskBinding`` when the checks fail and
+        ``FragmentError`` when another label holds one of them (then nothing is claimed).
         """
         with self._lock:
-            sid = self._bound_session()
+            sid, label = self._fragment_owner(owner)
             self._forget_passed()
-            return self._fragments.claim_manifest(sid, owner_label, manifest)
+            return self._fragments.claim_manifest(sid, label, manifest)
 
-    def release_vm_fragments(self, keys: Iterable[str]) -> frozenset[str]:
-        """Release exactly ``keys`` of the bound session (all must be claimed)."""
+    def release_vm_fragments(
+        self, owner: RuntimeSessionOwner | str, keys: Iterable[str]
+    ) -> frozenset[str]:
+        """Release exactly ``keys`` of the owner's session (all must be claimed); the same
+        authority as ``claim_vm_fragments_for_manifest``."""
         with self._lock:
-            sid = self._bound_session()
+            sid, _label = self._fragment_owner(owner)
             self._forget_passed()
             return self._fragments.release(sid, keys)
+
+    def _fragment_owner(self, owner: object) -> tuple[SessionId, str]:
+        """The session and label a fragment claim or release acts for (checks first)."""
+        if type(owner) is RuntimeSessionOwner:
+            self._check_binding(current_context(self), owner)
+            return owner.session_id, self._ensure(owner).owner_label
+        if self.policy.fragment_claims != "label":
+            raise NotExactValue("fragment owner", owner, "RuntimeSessionOwner (the owner handle)")
+        sid = self._bound_session()
+        if type(owner) is not str or not owner:
+            raise FragmentError(FragmentErrorKind.BAD_LABEL, sid, "*", owner_label=repr(owner))
+        return sid, owner
 
     def _bound_session(self) -> SessionId:
         sid = self._bindings.get(current_context(self))
@@ -455,10 +587,11 @@ class EffectSystem(Displayable):
         self._passed.clear()
 
     def _start_problem(
-        self, context: Hashable, sid: SessionId, label: object, roles: tuple[Any, ...]
+        self, context: Hashable, sid: SessionId, roles: tuple[Any, ...]
     ) -> tuple[Reason, str] | None:
+        """The seed's ``start_session``, classified as ``classify_session_start_error`` does."""
         # the seed's order: its start_session checks the roles before the task binding
-        if not all(isinstance(r, ChoreographicRole) for r in roles):
+        if not all(_exact_role(r) for r in roles):
             return Reason.OTHER, "roles must be ChoreographicRole values"
         if not any(r.authority == self.authority for r in roles):
             mine = f"expected at least one role for authority {self.authority}"
@@ -468,10 +601,9 @@ class EffectSystem(Displayable):
             return Reason.TASK_ALREADY_BOUND, (
                 f"Internal error: task already bound to active choreography session {bound}"
             )
-        if self._sessions.record(sid) is not None:
+        if sid in self._roles:  # a started choreography session (the seed's own registry)
             return Reason.ALREADY_EXISTS, f"Session already exists: {sid}"
-        label_problem = self.policy.owner_label_problem(label)  # the empty_label switch
-        return None if label_problem is None else (Reason.OTHER, label_problem)
+        return None
 
     def _check_binding(self, context: Hashable, owner: RuntimeSessionOwner) -> None:
         _require_owner(owner)
@@ -498,7 +630,9 @@ class EffectSystem(Displayable):
     ) -> None:
         self._check_binding(context, owner)
         record = self._ensure(owner)
-        if not boundary.is_allowed_by(record.scope):
+        if type(boundary) is not LinkBoundary:
+            raise NotExactValue("boundary", boundary, "LinkBoundary")
+        if not LinkBoundary.is_allowed_by(boundary, record.scope):
             details = BoundaryScopeRejected(boundary, record.scope)
             raise InvalidIngressRouting(owner.session_id, owner.owner_label, details)
 
@@ -554,5 +688,18 @@ def seed_capability_rejected_text(owner: RuntimeSessionOwner, generation: int) -
 
 
 def _require_owner(owner: object) -> None:
-    if not isinstance(owner, RuntimeSessionOwner):
-        raise TypeError(f"expected a RuntimeSessionOwner, got {type(owner).__name__}")
+    """Refuse anything but an exact owner handle of exact values (``NotExactValue``)."""
+    exact_owner(owner)
+
+
+def _exact_role(role: object) -> bool:
+    return (
+        type(role) is ChoreographicRole
+        and type(role.authority) is str
+        and type(role.role_index) is int
+    )
+
+
+def _label_text(label: object) -> str:
+    """A label for messages and events, without calling any method of a caller's object."""
+    return label if type(label) is str else f"<{type(label).__name__}>"

@@ -6,6 +6,9 @@ Invariants:
   side (``aura_kit.view.events.event_log_frame``), so this module never imports pandas;
 - every emitted event goes to logger ``aura_kit`` (fields in ``extra``, only when the logger
   is enabled for its level) and to the log, in sequence order;
+- delivering an event never raises: an ``Exception`` from the logger (a handler whose
+  ``emit`` raises) is recorded in ``delivery_failures`` (the last 100, as text) and the
+  event stays in the log;
 - field values are stored JSON-safe (ids and scopes as text), so a saved log loads back equal;
 - the log keeps the newest ``history_limit`` records (default ``DEFAULT_HISTORY_LIMIT``,
   10,000; a loaded file keeps all of its records or at least that many); sequence numbers
@@ -16,6 +19,7 @@ Invariants:
 
 from __future__ import annotations
 
+import collections
 import itertools
 import logging
 import math
@@ -111,6 +115,7 @@ class EventLog:
         self._records: deque[EventRecord] = deque(maxlen=limit)
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
+        self._failures: collections.deque[str] = collections.deque(maxlen=100)
 
     def emit(
         self, event: str, level: str, message: str, *, log: bool = True, **fields: Any
@@ -142,8 +147,25 @@ class EventLog:
             record = EventRecord(next(self._seq), event, level, message, fields)
             self._records.append(record)
         if log and LOGGER.isEnabledFor(_LEVELS[level]):
-            _to_logging(record, self.authority)
+            try:
+                _to_logging(record, self.authority)
+            except Exception as exc:  # a broken handler must not fail the call that logs
+                self.record_delivery_failure(exc, event)
         return record
+
+    def record_delivery_failure(self, error: BaseException, event: str = "") -> None:
+        """Remember that an event could not be built or delivered (never raises)."""
+        where = f" ({event})" if event else ""
+        try:
+            text = str(error)
+        except Exception:  # an exception whose text cannot be built is still recorded
+            text = "<unprintable>"
+        self._failures.append(f"{type(error).__name__}{where}: {text}")
+
+    @property
+    def delivery_failures(self) -> tuple[str, ...]:
+        """The last 100 failures to build or deliver an event, oldest first."""
+        return tuple(self._failures)
 
     @property
     def records(self) -> tuple[EventRecord, ...]:

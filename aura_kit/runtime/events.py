@@ -8,13 +8,20 @@ Invariants:
   of every helper are ``EventRecord``s;
 - the per-round ``ingress.received`` may reuse the fields ``ingress_received_fields`` gave
   for the same owner and edge (``OwnedVmSession`` does) and append them with
-  ``EventLog.append``: the record equals the one ``log_session_ingress_received`` emits.
+  ``EventLog.append``: the record equals the one ``log_session_ingress_received`` emits;
+- an event about a refusal names the owner the RECORD names (``owner_label`` /
+  ``capability_generation``, or ``from_*`` for a transfer; ``None`` when there is no record)
+  and the presented handle separately (``presented_owner_label``, ``presented_generation``):
+  a log never blames a label the record does not name. An accepted ingress is logged after
+  its check passed, so its handle is the record's.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
+
+from aura_kit.ownership import OwnerRecord
 
 from .event_log import EventLog, EventRecord, json_safe
 
@@ -26,6 +33,7 @@ __all__ = [
     "ingress_received_fields",
     "log_session_ingress_dropped",
     "log_session_ingress_received",
+    "log_session_ingress_refused",
     "log_session_owner_assigned",
     "log_session_owner_rejected",
     "log_session_owner_transfer_rejected",
@@ -109,6 +117,10 @@ def log_session_owner_transferred(
     )
 
 
+def _holder(record: OwnerRecord | None) -> tuple[str | None, int | None]:
+    return (None, None) if record is None else (record.owner_label, record.generation)
+
+
 def log_session_owner_transfer_rejected(
     log: EventLog,
     previous: Any,
@@ -116,15 +128,23 @@ def log_session_owner_transfer_rejected(
     protocol_id: str | None,
     error: Any,
     context: str,
+    *,
+    record: OwnerRecord | None,
 ) -> EventRecord:
-    """``owner.transfer_rejected`` (warning); ``error`` is a ``SessionIngressError``."""
+    """``owner.transfer_rejected`` (warning); ``error`` is a ``SessionIngressError``.
+
+    ``from_*`` name the owner ``record`` names; ``presented_*`` the handle ``previous``.
+    """
+    label, generation = _holder(record)
     return log.emit(
         _E.OWNER_TRANSFER_REJECTED,
         "warning",
         "Rejected runtime session owner transfer",
         session_id=previous.session_id,
-        from_owner_label=previous.owner_label,
-        from_generation=previous.capability.generation,
+        from_owner_label=label,
+        from_generation=generation,
+        presented_owner_label=previous.owner_label,
+        presented_generation=previous.capability.generation,
         to_owner_label=next_owner_label,
         protocol_id=protocol_id,
         context=context,
@@ -170,17 +190,63 @@ def ingress_received_fields(
     )
 
 
+def log_session_ingress_refused(
+    log: EventLog,
+    owner: Any,
+    ingress_kind: str,
+    error: Any,
+    active_role: str | None,
+    *,
+    record: OwnerRecord | None,
+    from_role: str | None = None,
+    to_role: str | None = None,
+    payload_bytes: int = 0,
+) -> None:
+    """A refused ingress: ``ingress.received`` then ``ingress.dropped``, both naming the owner
+    ``record`` names, with the presented handle as ``presented_*``."""
+    label, generation = _holder(record)
+    log.emit(
+        _E.INGRESS_RECEIVED,
+        "debug",
+        INGRESS_RECEIVED_MESSAGE,
+        session_id=owner.session_id,
+        owner_label=label,
+        capability_generation=generation,
+        ingress_kind=ingress_kind,
+        active_role=active_role,
+        from_role=from_role,
+        to_role=to_role,
+        payload_bytes=payload_bytes,
+        presented_owner_label=owner.owner_label,
+        presented_generation=owner.capability.generation,
+    )
+    log_session_ingress_dropped(log, owner, ingress_kind, error, active_role, record=record)
+
+
 def log_session_ingress_dropped(
-    log: EventLog, owner: Any, ingress_kind: str, error: Any, active_role: str | None = None
+    log: EventLog,
+    owner: Any,
+    ingress_kind: str,
+    error: Any,
+    active_role: str | None = None,
+    *,
+    record: OwnerRecord | None,
 ) -> EventRecord:
-    """``ingress.dropped`` (warning); ``error`` is a ``SessionIngressError``."""
+    """``ingress.dropped`` (warning); ``error`` is a ``SessionIngressError``.
+
+    ``owner_label`` / ``capability_generation`` name the owner ``record`` names;
+    ``presented_*`` the handle ``owner``.
+    """
+    label, generation = _holder(record)
     return log.emit(
         _E.INGRESS_DROPPED,
         "warning",
         "Dropped owned session ingress",
         session_id=owner.session_id,
-        owner_label=owner.owner_label,
-        capability_generation=owner.capability.generation,
+        owner_label=label,
+        capability_generation=generation,
+        presented_owner_label=owner.owner_label,
+        presented_generation=owner.capability.generation,
         ingress_kind=ingress_kind,
         active_role=active_role,
         error_kind=error.error_kind,

@@ -14,7 +14,11 @@ Invariants:
   and ``SessionStartError(VM_SESSION_OPEN_FAILED, ...)``;
 - a failed open ends the owned session, releases only the fragments that open claimed,
   logs ``owner.rejected`` and raises ``SessionStartError(VM_SESSION_OPEN_FAILED, ...)``;
-  its clean-up touches no attribute of unvalidated input;
+  its clean-up touches no attribute of unvalidated input; it runs for a ``BaseException``
+  too (``KeyboardInterrupt`` at any point after the start), which is re-raised after it, so
+  no started or bound session and no claimed fragment is left; under the seed's
+  ``failure_paths`` only an ``Exception`` is cleaned up (the seed's ``Err`` path), and an
+  interrupted open keeps what it had, as a dropped future of the seed does;
 - a round whose receive was ``DEFERRED`` is ``CONTINUE`` (``COMPLETE`` when all is done):
   the caller moves on and comes back; only a non-deferred ``STUCK`` round is an error; under
   ``machine="seed"`` the seed's rule holds: a ``STUCK`` round is an error even when deferred
@@ -41,6 +45,7 @@ from aura_kit.ownership import (
     LinkBoundary,
     RuntimeSessionOwner,
     SessionId,
+    faults,
 )
 from aura_kit.protocol.types import GlobalType, LocalType
 
@@ -90,38 +95,75 @@ def open_owned_manifest_vm_session_admitted(
     opaque = policy is not None and policy.payloads == "opaque"
     _refuse_wrong_types(effects, session_uuid, label, manifest, local_types, scheduler_signals)
     owner = effects.start_owned_choreography_session(label, session_uuid, roles)
-    claimed: frozenset[str] = frozenset()
+    claimed: list[frozenset[str]] = []
     try:
+        faults.reached("open.started")
         CodeImage.check_role_count(len(local_types))  # before any per-role work
         problem = admission_problem(manifest, active_role, global_type, local_types, strict=strict)
         if problem is not None:
             raise _OpenRefused(problem)
-        claimed = effects.claim_vm_fragments_for_manifest(owner.owner_label, manifest)
-        handler = QueuedBridgeHandler(codec, scheduler_signals, opaque=opaque)
-        semantics: MachineSemantics = "seed" if seed_machine else "kit"
-        machine = ProtocolMachine(semantics=semantics, opaque_payloads=opaque)
-        scoped = role_scoped_local_types(active_role, global_type, local_types)
-        if seed_machine:  # the seed's machine jumps to the nearest loop
-            scoped = {role: nearest_loop(t) for role, t in scoped.items()}
-        image = CodeImage(global_type, scoped)
-        vm_sid = machine.load(image, local_roles=(active_role,), handler=handler)
-        network = getattr(effects, "network", None)
-        if network is not None:
-            network.attach(effects)  # idempotent; its hook drops the inbox on every end
-        session = OwnedVmSession(
-            effects=effects,
-            owner=owner,
-            routing_boundary=LinkBoundary.for_manifest(manifest),
-            machine=machine,
-            handler=handler,
-            vm_session_id=vm_sid,
-            codec=codec,
-            protocol_id=manifest.protocol_id,
+        faults.reached("open.admitted")
+        claimed.append(effects.claim_vm_fragments_for_manifest(owner, manifest))
+        faults.reached("open.claimed")
+        session = _load(
+            effects,
+            owner,
+            manifest,
+            active_role,
+            global_type,
+            local_types,
+            codec,
+            scheduler_signals,
+            seed_machine=seed_machine,
+            opaque=opaque,
         )
+        faults.reached("open.loaded")
+        effects.on_session_end(owner.session_id, session.owned_session_ended)
+        faults.reached("open.ready")
     except Exception as error:
         raise _fail_open(effects, owner, manifest.protocol_id, claimed, error) from error
-    effects.on_session_end(owner.session_id, session.owned_session_ended)
+    except BaseException as interrupt:  # KeyboardInterrupt, SystemExit: clean up, re-raise
+        if policy is None or policy.failure_paths == "leak_free":
+            _fail_open(effects, owner, manifest.protocol_id, claimed, interrupt)
+        raise
     return session
+
+
+def _load(
+    effects: Any,
+    owner: RuntimeSessionOwner,
+    manifest: CompositionManifest,
+    active_role: str,
+    global_type: GlobalType,
+    local_types: Mapping[str, LocalType],
+    codec: Codec,
+    scheduler_signals: SchedulerSignals | None,
+    *,
+    seed_machine: bool,
+    opaque: bool,
+) -> OwnedVmSession:
+    """Load the active role on a fresh machine and wrap it in the session handle."""
+    handler = QueuedBridgeHandler(codec, scheduler_signals, opaque=opaque)
+    semantics: MachineSemantics = "seed" if seed_machine else "kit"
+    machine = ProtocolMachine(semantics=semantics, opaque_payloads=opaque)
+    scoped = role_scoped_local_types(active_role, global_type, local_types)
+    if seed_machine:  # the seed's machine jumps to the nearest loop
+        scoped = {role: nearest_loop(t) for role, t in scoped.items()}
+    image = CodeImage(global_type, scoped)
+    vm_sid = machine.load(image, local_roles=(active_role,), handler=handler)
+    network = getattr(effects, "network", None)
+    if network is not None:
+        network.attach(effects)  # idempotent; its hook drops the inbox on every end
+    return OwnedVmSession(
+        effects=effects,
+        owner=owner,
+        routing_boundary=LinkBoundary.for_manifest(manifest),
+        machine=machine,
+        handler=handler,
+        vm_session_id=vm_sid,
+        codec=codec,
+        protocol_id=manifest.protocol_id,
+    )
 
 
 class _OpenRefused(AuraKitError):
@@ -163,28 +205,44 @@ def _fail_open(
     effects: Any,
     owner: RuntimeSessionOwner,
     protocol_id: str,
-    claimed: frozenset[str],
-    error: Exception,
+    claimed: list[frozenset[str]],
+    error: BaseException,
 ) -> SessionStartError:
-    """End the half-open session; touches only values this module made or validated."""
-    message = str(error)
-    ev.log_session_owner_rejected(
-        effects.event_log,
-        owner.session_id,
-        owner.owner_label,
-        protocol_id,
-        "vm_session_open_failed",
-        message,
-    )
-    if claimed:
+    """End the half-open session; touches only values this module made or validated.
+
+    Under the seed's ``failure_paths`` this is the seed's ``Err`` path: the end is tried once
+    (``let _ = effects.end_owned_choreography_session(&owner)``) and a failing end leaves the
+    session; otherwise a failing end is followed by an operator cancel.
+    """
+    message = _message(error)
+    with contextlib.suppress(Exception):  # an event must not hide the open's failure
+        ev.log_session_owner_rejected(
+            effects.event_log,
+            owner.session_id,
+            owner.owner_label,
+            protocol_id,
+            "vm_session_open_failed",
+            message,
+        )
+    seed = getattr(getattr(effects, "policy", None), "failure_paths", None) == "seed"
+    if claimed and claimed[0] and not seed:
         with contextlib.suppress(Exception):  # the end below drops them anyway
-            effects.release_vm_fragments(claimed)
+            effects.release_vm_fragments(owner, claimed[0])
     try:
         effects.end_owned_choreography_session(owner)
     except Exception:  # keep the seed's `let _ =`: the open error is the one to report
-        effects.cancel_session(owner.session_id)
+        if not seed:
+            effects.cancel_session(owner.session_id)
     reason = SessionStartFailureReason.VM_SESSION_OPEN_FAILED
     return SessionStartError(owner.session_id, owner.owner_label, reason, message)
+
+
+def _message(error: BaseException) -> str:
+    """The error's text, or its type name when it has none (``KeyboardInterrupt()``)."""
+    try:
+        return str(error) or type(error).__name__
+    except Exception:
+        return type(error).__name__
 
 
 def handle_owned_vm_round(

@@ -1,16 +1,20 @@
 """``OwnedVmSession``: one authority's owned VM session and its per-round ingress path.
 
 Invariants:
-- every ingress (round, receive injection) logs ``ingress.received`` and asserts the routing
-  boundary *before* touching the machine; a refusal logs ``ingress.dropped``, raises, and
-  changes nothing;
+- every ingress (round, receive injection) asserts the routing boundary *before* touching
+  the machine, then logs ``ingress.received``; a refusal logs ``ingress.received`` and
+  ``ingress.dropped`` naming the owner the record names (the presented handle as
+  ``presented_*``), raises, and changes nothing;
 - only the active role runs on the session's own machine; every other role is external;
 - the per-owner constants of the hot path (the ``ingress.received`` fields per ingress kind
   and role) are rebuilt whenever the owner handle changes, so they always describe the
   current owner;
 - however the owned session ends (close, end, operator cancel), its VM session is closed
   on its machine, once, and never under a running round or injection (then right after);
-- a failed close or transfer leaves the handle and the session as they were;
+- a failed close or transfer leaves the handle and the session as they were; under the
+  seed's ``failure_paths`` a failed ``close`` or ``transfer_owner`` consumes the handle, as
+  the seed's ``close(mut self)`` / ``transfer_owner(mut self, ..)`` do: every later call on
+  it is a ``RoundError`` naming that, and the session stays owned until an operator cancel.
 - the queues refuse a payload that is not bytes or is over 1 MiB and a choice label that is
   not a non-empty string, queueing nothing; under ``queue_input="seed"`` they cannot fail.
 """
@@ -21,7 +25,7 @@ from types import TracebackType
 from typing import Any
 
 from aura_kit.machine.machine import ProtocolMachine
-from aura_kit.ownership import LinkBoundary, RuntimeSessionOwner, Scope
+from aura_kit.ownership import LinkBoundary, RuntimeSessionOwner, Scope, faults
 
 from . import drivers
 from . import events as ev
@@ -63,6 +67,7 @@ class OwnedVmSession:
         self.protocol_id = protocol_id
         self._busy = 0  # rounds and injections running on the machine right now
         self._ended = False
+        self._consumed: str | None = None  # seed failure paths: the call that moved the handle
         own = tuple(r for r in effects.roles_for_session(owner.session_id) if _is_own(r, effects))
         self._ctx = drivers.BridgeContext(
             effects=effects,
@@ -141,25 +146,61 @@ class OwnedVmSession:
     def _refuse_queue(self, message: str) -> None:
         raise RoundError(self._owner.session_id, self._owner.owner_label, message)
 
+    def _check_not_consumed(self) -> None:
+        if self._consumed is not None:
+            o = self._owner
+            message = (
+                f"this handle was consumed by a failed {self._consumed} (the seed's "
+                "`self` is moved); the session stays owned until an operator cancel"
+            )
+            raise RoundError(o.session_id, o.owner_label, message)
+
+    def _consume_on_failure(self, call: str) -> None:
+        """Under the seed's failure paths a failed by-value call moves the handle away."""
+        policy = getattr(self.effects, "policy", None)
+        if policy is not None and policy.failure_paths == "seed":
+            self._consumed = call
+
+    def _refused(self, ingress_kind: str, error: Any, active_role: str | None, **edge: Any) -> None:
+        """Log a refused ingress: received and dropped, naming the record's owner."""
+        owner = self._owner
+        record = self.effects.owner_record(owner.session_id)
+        ev.log_session_ingress_refused(
+            self._log, owner, ingress_kind, error, active_role, record=record, **edge
+        )
+
     # -- rounds ----------------------------------------------------------------------------
     def _admit_round(self, ingress_kind: str, active_role: str) -> None:
-        """A round's ingress: ``ingress.received``, then the boundary check (or a drop)."""
+        """A round's ingress: the boundary check, then ``ingress.received`` (or a drop)."""
+        if self._consumed is not None:
+            self._check_not_consumed()
         owner = self._owner
+        try:
+            self._check_boundary(owner, self._routing_boundary)
+        except SessionIngressError as error:
+            self._refused(ingress_kind, error, active_role)
+            raise
         fields = self._received.get((ingress_kind, active_role))
         if fields is None:
             fields = ev.ingress_received_fields(owner, ingress_kind, active_role)
             if type(active_role) is str:  # only plain names are remembered (hashable, stable)
                 self._received[(ingress_kind, active_role)] = fields
         self._log.append(_RECEIVED, "debug", ev.INGRESS_RECEIVED_MESSAGE, fields)
+
+    def _admit_receive(self, receive: BlockedVmReceive) -> None:
+        """An injection's ingress: the check, then ``ingress.received`` with the edge."""
+        self._check_not_consumed()
+        owner = self._owner
+        edge = {
+            "from_role": receive.from_role,
+            "to_role": receive.to_role,
+            "payload_bytes": len(receive.payload),
+        }
         try:
             self._check_boundary(owner, self._routing_boundary)
         except SessionIngressError as error:
-            ev.log_session_ingress_dropped(self._log, owner, ingress_kind, error, active_role)
+            self._refused("blocked_receive", error, receive.to_role, **edge)
             raise
-
-    def _admit_receive(self, receive: BlockedVmReceive) -> None:
-        """An injection's ingress: ``ingress.received`` with the edge, then the check."""
-        owner = self._owner
         ev.log_session_ingress_received(
             self._log,
             owner,
@@ -169,15 +210,13 @@ class OwnedVmSession:
             receive.to_role,
             len(receive.payload),
         )
-        try:
-            self._check_boundary(owner, self._routing_boundary)
-        except SessionIngressError as error:
-            ev.log_session_ingress_dropped(self._log, owner, "blocked_receive", error, None)
-            raise
 
     def _round_error(self, ingress_kind: str, active_role: str | None, message: str) -> RoundError:
         error = RoundError(self._owner.session_id, self._owner.owner_label, message)
-        ev.log_session_ingress_dropped(self._log, self._owner, ingress_kind, error, active_role)
+        record = self.effects.owner_record(self._owner.session_id)
+        ev.log_session_ingress_dropped(
+            self._log, self._owner, ingress_kind, error, active_role, record=record
+        )
         return error
 
     def advance_round(self, active_role: str, peer_roles: PeerRoles) -> VmBridgeRound:
@@ -198,7 +237,8 @@ class OwnedVmSession:
         try:
             self._busy += 1  # the machine is in use until ``_release_machine``
             try:
-                return drivers.advance_round_sync(
+                faults.reached("round.admitted")
+                outcome = drivers.advance_round_sync(
                     self._ctx,
                     self.machine,
                     self._vm_session_id,
@@ -206,6 +246,8 @@ class OwnedVmSession:
                     peer_roles,
                     stop_on_receive_error,
                 )
+                faults.reached("round.stepped")
+                return outcome
             finally:
                 self._release_machine()
         except drivers.BridgeFailure as failure:
@@ -291,14 +333,19 @@ class OwnedVmSession:
 
     def close(self) -> None:
         """Assert the full session, close the VM session, end the owned session."""
-        self.effects.assert_owned_choreography_session(self._owner)
+        self._check_not_consumed()
         try:
-            self._close_vm_session()
-        except Exception as error:
-            o = self._owner
-            message = f"failed to close VM session: {error}"
-            raise SessionCloseError(o.session_id, o.owner_label, message) from error
-        self.effects.end_owned_choreography_session(self._owner)
+            self.effects.assert_owned_choreography_session(self._owner)
+            try:
+                self._close_vm_session()
+            except Exception as error:
+                o = self._owner
+                message = f"failed to close VM session: {error}"
+                raise SessionCloseError(o.session_id, o.owner_label, message) from error
+            self.effects.end_owned_choreography_session(self._owner)
+        except Exception:
+            self._consume_on_failure("close")
+            raise
 
     def __enter__(self) -> OwnedVmSession:
         return self
@@ -311,7 +358,7 @@ class OwnedVmSession:
     ) -> None:
         """Close the session if it is still active; a close failure never hides the body's error
         (it is added to that error as a note instead)."""
-        if not self.effects.is_active(self._owner.session_id):
+        if self._consumed is not None or not self.effects.is_active(self._owner.session_id):
             return
         if exc is None:
             self.close()
@@ -323,6 +370,7 @@ class OwnedVmSession:
 
     def transfer_owner_in_place(self, next_owner_label: str, next_boundary: LinkBoundary) -> None:
         """Transfer to ``next_owner_label`` at the boundary's scope; adopt both on success."""
+        self._check_not_consumed()
         scope = next_boundary.capability_scope
         next_owner = self.effects.transfer_owned_choreography_session_owner(
             self._owner, next_owner_label, scope
@@ -330,8 +378,18 @@ class OwnedVmSession:
         self._adopt(next_owner, next_boundary)
 
     def transfer_owner(self, next_owner_label: str, next_scope: Scope) -> OwnedVmSession:
-        """``transfer_owner_in_place`` with ``LinkBoundary.for_scope(next_scope)``; returns self."""
-        self.transfer_owner_in_place(next_owner_label, LinkBoundary.for_scope(next_scope))
+        """``transfer_owner_in_place`` with ``LinkBoundary.for_scope(next_scope)``; returns self.
+
+        Under the seed's ``failure_paths`` a refused transfer consumes this handle (the seed's
+        ``transfer_owner(mut self, ..)``); ``transfer_owner_in_place`` never does.
+        """
+        self._check_not_consumed()
+        try:
+            boundary = LinkBoundary.for_scope(next_scope)
+            self.transfer_owner_in_place(next_owner_label, boundary)
+        except Exception:
+            self._consume_on_failure("transfer_owner")
+            raise
         return self
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from aura_kit.errors import AuraKitError
 from aura_kit.lab import error_name
 from aura_kit.ownership import LinkBoundary, OwnerRecord, RuntimeSessionOwner, Scope
 from aura_kit.runtime import EffectSystem, HostTask, SessionIngressError
@@ -136,7 +137,7 @@ def _rows(
         ),
         ("session", rejected, lambda: _same("session", cap.session_id, owner.session_id)),
         ("generation and scope", rejected, on_record(lambda r: _generation(cap, r))),
-        ("tag", rejected, on_record(lambda r: _tag(effects, cap, r))),
+        ("tag", rejected, on_record(lambda r: _tag(effects, owner))),
         _scope_check(boundary, record, seed),
     ]
     return _run(checks, skip_tag=effects.policy.capability_check != "tag")
@@ -197,8 +198,12 @@ def _generation(cap: Any, record: OwnerRecord) -> tuple[bool, str]:
     return True, presented
 
 
-def _tag(effects: EffectSystem, cap: Any, record: OwnerRecord) -> tuple[bool, str]:
-    if cap.tag != record.capability.tag:
+def _tag(effects: EffectSystem, owner: RuntimeSessionOwner) -> tuple[bool, str]:
+    # Reached only when label, session, generation and scope matched, so the owner check can
+    # fail here on the tag alone; the record never hands out the tag to compare with.
+    try:
+        effects.ensure_owner(owner)
+    except AuraKitError:
         return False, "the tag is not the one this effect system issued for these fields"
     return True, "the tag is the one this effect system issued"
 

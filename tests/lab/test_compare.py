@@ -23,6 +23,7 @@ PREDICTED = {
     "compare_admission": 1,
     "compare_machine": 1,
     "compare_payloads": 2,
+    "compare_failure_paths": 1,
 }
 # scenario -> the step at which the seed breaks its expectations (written for the kit)
 SEED_FAILS = {name: step for name, step in PREDICTED.items() if name != "compare_owner_label"}

@@ -84,7 +84,7 @@ def test_owner_history_counts_moved_fragments() -> None:
     """A transfer records how many fragments went to the new owner."""
     fx = EffectSystem("alice")
     owner = fx.start_owned_choreography_session("a", sid(4), roles_for(fx))
-    fx.claim_vm_fragments_for_manifest("a", linked_manifest("proto", "bundle"))
+    fx.claim_vm_fragments_for_manifest(owner, linked_manifest("proto", "bundle"))
     fx.transfer_owned_choreography_session_owner(owner, "b", Scope.SESSION)
     assert fx.owner_history(sid(4))[-1].fragments_moved == len(fx.vm_fragment_snapshot())
     assert fx.owner_history(sid(4))[-1].fragments_moved > 0

@@ -62,11 +62,10 @@ def test_effects_start_of_active_id_is_already_exists() -> None:
     [
         ("owner-a", [ChoreographicRole("bob", 0)]),
         ("owner-a", []),
-        ("", [ChoreographicRole("alice", 0)]),
     ],
 )
 def test_effects_start_with_bad_input_is_other(label: str, roles: list[ChoreographicRole]) -> None:
-    """No role for this authority, or an empty label, is reason OTHER and leaves nothing."""
+    """No role for this authority is reason OTHER and leaves nothing."""
     fx = EffectSystem("alice")
     with pytest.raises(SessionStartError) as info:
         fx.start_owned_choreography_session(label, sid(1), roles)
@@ -81,7 +80,7 @@ def test_effects_end_removes_owner_record_binding_and_fragments() -> None:
     """End drops record, bindings and fragments but keeps the generation counter."""
     fx = EffectSystem("alice")
     owner = fx.start_owned_choreography_session("owner-a", sid(3), roles_for(fx))
-    fx.claim_vm_fragments_for_manifest("owner-a", linked_manifest("p", "b1", "b2"))
+    fx.claim_vm_fragments_for_manifest(owner, linked_manifest("p", "b1", "b2"))
     fx.end_owned_choreography_session(owner)
     assert fx.owner_record(sid(3)) is None and not fx.is_active(sid(3))
     assert fx.current_session_id() is None and fx.roles_for_session(sid(3)) == ()
@@ -123,8 +122,9 @@ def test_effects_other_context_gets_missing_task_binding() -> None:
     with pytest.raises(InvalidIngressRouting) as info:
         fx.assert_owned_choreography_session(owner)
     assert isinstance(info.value.details, MissingTaskBinding)
-    with pytest.raises(MissingTaskBinding):
-        fx.claim_vm_fragments_for_manifest("owner-a", linked_manifest("p"))
+    with pytest.raises(InvalidIngressRouting) as claim:
+        fx.claim_vm_fragments_for_manifest(owner, linked_manifest("p"))
+    assert isinstance(claim.value.details, MissingTaskBinding)
 
 
 def test_effects_context_bound_elsewhere_gets_binding_mismatch() -> None:

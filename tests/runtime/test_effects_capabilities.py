@@ -128,10 +128,11 @@ def test_effects_policy_rejects_unknown_mode() -> None:
 
 
 def test_effects_transfer_with_foreign_fragment_changes_nothing() -> None:
-    """A fragment held by another label blocks the transfer atomically."""
-    fx = EffectSystem("alice")
+    """A fragment held by another label blocks the transfer atomically (a foreign label can
+    claim only under the seed's ``fragment_claims="label"``)."""
+    fx = EffectSystem("alice", policy=OwnershipPolicy(fragment_claims="label"))
     owner = fx.start_owned_choreography_session("a", sid(6), roles_for(fx))
-    fx.claim_vm_fragments_for_manifest("a", linked_manifest("p", "mine"))
+    fx.claim_vm_fragments_for_manifest(owner, linked_manifest("p", "mine"))
     fx.claim_vm_fragments_for_manifest("squatter", linked_manifest("p", "theirs"))
     before = state(fx)
     with pytest.raises(OwnerTransferError) as info:
@@ -169,7 +170,7 @@ def test_effects_transfer_rejects_bad_label_and_scope_type() -> None:
     before = state(fx)
     with pytest.raises(OwnerTransferError, match="non-empty string"):
         fx.transfer_owned_choreography_session_owner(owner, "", Scope.SESSION)
-    with pytest.raises(OwnerTransferError, match="must be a Scope"):
+    with pytest.raises(OwnerTransferError, match="expected exactly Scope"):
         fx.transfer_owned_choreography_session_owner(owner, "b", "session")  # type: ignore[arg-type]
     assert state(fx) == before
 

@@ -8,6 +8,7 @@ from aura_kit.ownership import (
     CompositionManifest,
     FragmentError,
     FragmentErrorKind,
+    OwnershipPolicy,
     Scope,
 )
 from aura_kit.runtime import EffectSystem, InvalidIngressRouting, MissingTaskBinding
@@ -18,17 +19,20 @@ from tests.ownership.support import assert_clean, linked_manifest, roles_for, si
 def test_effects_manifest_without_links_claims_one_protocol_fragment() -> None:
     """No link specs: one fragment ``protocol:<id>`` with no bundle."""
     fx = EffectSystem("alice")
-    fx.start_owned_choreography_session("a", sid(1), roles_for(fx))
+    owner = fx.start_owned_choreography_session("a", sid(1), roles_for(fx))
     manifest = CompositionManifest.load(BUNDLED / "manifests" / "ping_pong.json")
-    assert fx.claim_vm_fragments_for_manifest("a", manifest) == {"protocol:aura.example.ping_pong"}
+    assert fx.claim_vm_fragments_for_manifest(owner, manifest) == {
+        "protocol:aura.example.ping_pong"
+    }
     ((fid, record),) = fx.vm_fragment_snapshot()
     assert fid.key == "protocol:aura.example.ping_pong" and record.bundle_id is None
     assert (record.owner_label, record.protocol_id) == ("a", "aura.example.ping_pong")
 
 
 def test_effects_claims_are_exclusive_and_all_or_nothing() -> None:
-    """Another label cannot take a held fragment, and gets none of the manifest's others."""
-    fx = EffectSystem("alice")
+    """Another label cannot take a held fragment, and gets none of the manifest's others
+    (another label can claim only under the seed's ``fragment_claims="label"``)."""
+    fx = EffectSystem("alice", policy=OwnershipPolicy(fragment_claims="label"))
     fx.start_owned_choreography_session("a", sid(2), roles_for(fx))
     fx.claim_vm_fragments_for_manifest("a", linked_manifest("p", "shared"))
     before = state(fx)
@@ -42,11 +46,11 @@ def test_effects_claims_are_exclusive_and_all_or_nothing() -> None:
 def test_effects_repeat_claim_by_same_label_is_idempotent() -> None:
     """Claiming again with the same label claims nothing new and changes nothing."""
     fx = EffectSystem("alice")
-    fx.start_owned_choreography_session("a", sid(3), roles_for(fx))
+    owner = fx.start_owned_choreography_session("a", sid(3), roles_for(fx))
     manifest = linked_manifest("p", "b1", "b2")
-    assert fx.claim_vm_fragments_for_manifest("a", manifest) == {"bundle:b1", "bundle:b2"}
+    assert fx.claim_vm_fragments_for_manifest(owner, manifest) == {"bundle:b1", "bundle:b2"}
     before = state(fx)
-    assert fx.claim_vm_fragments_for_manifest("a", manifest) == frozenset()
+    assert fx.claim_vm_fragments_for_manifest(owner, manifest) == frozenset()
     assert state(fx) == before
 
 
@@ -54,11 +58,11 @@ def test_effects_claims_are_per_session() -> None:
     """The same key in two sessions belongs to each session's claimant."""
     fx = EffectSystem("alice")
     with fx.task("one"):
-        fx.start_owned_choreography_session("a", sid(4), roles_for(fx))
-        fx.claim_vm_fragments_for_manifest("a", linked_manifest("p", "b"))
+        one = fx.start_owned_choreography_session("a", sid(4), roles_for(fx))
+        fx.claim_vm_fragments_for_manifest(one, linked_manifest("p", "b"))
     with fx.task("two"):
-        fx.start_owned_choreography_session("b", sid(5), roles_for(fx))
-        fx.claim_vm_fragments_for_manifest("b", linked_manifest("p", "b"))
+        two = fx.start_owned_choreography_session("b", sid(5), roles_for(fx))
+        fx.claim_vm_fragments_for_manifest(two, linked_manifest("p", "b"))
     owners = [record.owner_label for _, record in fx.vm_fragment_snapshot()]
     assert sorted(owners) == ["a", "b"]
 
@@ -66,20 +70,20 @@ def test_effects_claims_are_per_session() -> None:
 def test_effects_releasing_some_fragments_keeps_the_rest() -> None:
     """Releasing a chosen set frees exactly those keys."""
     fx = EffectSystem("alice")
-    fx.start_owned_choreography_session("a", sid(6), roles_for(fx))
-    fx.claim_vm_fragments_for_manifest("a", linked_manifest("p", "b1", "b2", "b3"))
-    assert fx.release_vm_fragments({"bundle:b1", "bundle:b3"}) == {"bundle:b1", "bundle:b3"}
+    owner = fx.start_owned_choreography_session("a", sid(6), roles_for(fx))
+    fx.claim_vm_fragments_for_manifest(owner, linked_manifest("p", "b1", "b2", "b3"))
+    assert fx.release_vm_fragments(owner, {"bundle:b1", "bundle:b3"}) == {"bundle:b1", "bundle:b3"}
     assert [fid.key for fid, _ in fx.vm_fragment_snapshot()] == ["bundle:b2"]
 
 
 def test_effects_releasing_an_unclaimed_key_frees_nothing() -> None:
     """A release naming an unclaimed key is refused as a whole."""
     fx = EffectSystem("alice")
-    fx.start_owned_choreography_session("a", sid(7), roles_for(fx))
-    fx.claim_vm_fragments_for_manifest("a", linked_manifest("p", "b1"))
+    owner = fx.start_owned_choreography_session("a", sid(7), roles_for(fx))
+    fx.claim_vm_fragments_for_manifest(owner, linked_manifest("p", "b1"))
     before = state(fx)
     with pytest.raises(FragmentError) as info:
-        fx.release_vm_fragments(["bundle:b1", "bundle:nope"])
+        fx.release_vm_fragments(owner, ["bundle:b1", "bundle:nope"])
     assert info.value.kind is FragmentErrorKind.NOT_CLAIMED and info.value.key == "bundle:nope"
     assert state(fx) == before
 
@@ -88,7 +92,7 @@ def test_effects_transfer_after_release_fails_clearly() -> None:
     """After the session is released (ended), transferring the old owner names the reason."""
     fx = EffectSystem("alice")
     owner = fx.start_owned_choreography_session("a", sid(8), roles_for(fx))
-    fx.claim_vm_fragments_for_manifest("a", linked_manifest("p", "b1"))
+    fx.claim_vm_fragments_for_manifest(owner, linked_manifest("p", "b1"))
     fx.end_owned_choreography_session(owner)
     with pytest.raises(InvalidIngressRouting) as info:
         fx.transfer_owned_choreography_session_owner(owner, "b", Scope.SESSION)
@@ -101,14 +105,21 @@ def test_effects_transfer_after_fragment_release_moves_only_what_is_left() -> No
     """Released fragments stay released through a later transfer."""
     fx = EffectSystem("alice")
     owner = fx.start_owned_choreography_session("a", sid(9), roles_for(fx))
-    fx.claim_vm_fragments_for_manifest("a", linked_manifest("p", "b1", "b2"))
-    fx.release_vm_fragments({"bundle:b1"})
+    fx.claim_vm_fragments_for_manifest(owner, linked_manifest("p", "b1", "b2"))
+    fx.release_vm_fragments(owner, {"bundle:b1"})
     fx.transfer_owned_choreography_session_owner(owner, "b", Scope.SESSION)
     assert [(f.key, r.owner_label) for f, r in fx.vm_fragment_snapshot()] == [("bundle:b2", "b")]
 
 
 def test_effects_release_needs_a_bound_context() -> None:
-    """Release from an unbound context raises MissingTaskBinding."""
+    """Release from an unbound context is refused: MissingTaskBinding."""
     fx = EffectSystem("alice")
+    with fx.task("owner"):
+        owner = fx.start_owned_choreography_session("a", sid(10), roles_for(fx))
+        fx.claim_vm_fragments_for_manifest(owner, linked_manifest("p", "b1"))
+    with pytest.raises(InvalidIngressRouting) as info:
+        fx.release_vm_fragments(owner, {"bundle:b1"})
+    assert isinstance(info.value.details, MissingTaskBinding)
+    label_only = EffectSystem("alice", policy=OwnershipPolicy(fragment_claims="label"))
     with pytest.raises(MissingTaskBinding):
-        fx.release_vm_fragments({"bundle:b1"})
+        label_only.release_vm_fragments("a", {"bundle:b1"})

@@ -51,7 +51,9 @@ def test_effects_transfer_moves_fragment_ownership_together(policy: OwnershipPol
     """Fragments claimed by the old owner belong to the new owner after a transfer."""
     fx = EffectSystem("a33", policy=policy)
     original = fx.start_owned_choreography_session("owner-a", sid(0x44), roles_for(fx))
-    fx.claim_vm_fragments_for_manifest("owner-a", linked_manifest("aura.test.protocol", "bundle-a"))
+    manifest = linked_manifest("aura.test.protocol", "bundle-a")
+    # the seed passes the bare label; the kit needs the owner handle (fragment_claims)
+    fx.claim_vm_fragments_for_manifest(original if policy.name == "kit" else "owner-a", manifest)
     transferred = fx.transfer_owned_choreography_session_owner(original, "owner-b", Scope.SESSION)
     snapshot = fx.vm_fragment_snapshot()
     assert len(snapshot) == 1

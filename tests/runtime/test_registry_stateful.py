@@ -20,6 +20,7 @@ from aura_kit.ownership import (
     ChoreographicRole,
     FragmentError,
     LinkBoundary,
+    OwnershipPolicy,
     RuntimeSessionOwner,
     Scope,
     SessionId,
@@ -102,7 +103,9 @@ class OwnershipMachine(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.fx = EffectSystem("auth")
+        # bare-label fragment claims (the seed's form), so the model can pit labels against
+        # each other; tests/ownership/test_fragment_authority.py covers the kit's default
+        self.fx = EffectSystem("auth", policy=OwnershipPolicy(fragment_claims="label"))
         self.model = Model()
 
     def run(self, task: str, call: Callable[[], Any]) -> tuple[Outcome, Any]:
@@ -208,7 +211,7 @@ class OwnershipMachine(RuleBasedStateMachine):
     @rule(task=st.sampled_from(TASKS), bundles=st.sampled_from(BUNDLES[1:]))
     def release(self, task: str, bundles: tuple[str, ...]) -> None:
         keys = {f"bundle:{b}" for b in bundles}
-        got, _ = self.run(task, lambda: self.fx.release_vm_fragments(keys))
+        got, _ = self.run(task, lambda: self.fx.release_vm_fragments("any", keys))
         m = self.model
         s = m.bindings.get(task)
         if s is None:

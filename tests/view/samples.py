@@ -83,7 +83,7 @@ def ownership_world() -> tuple[EffectSystem, EffectSystem, dict[str, object]]:
             "cell:3:1", SESSION_1, [ChoreographicRole("alice", 0)]
         )
         manifest = CompositionManifest.for_protocol(protocol, "two-buyer", link_specs=links)
-        alice.claim_vm_fragments_for_manifest("cell:3:1", manifest)
+        alice.claim_vm_fragments_for_manifest(first, manifest)
         second = alice.transfer_owned_choreography_session_owner(first, "delegate", Scope.SESSION)
         alice.transfer_owned_choreography_session_owner(
             second, "delegate", Scope.fragments(["bundle:b1"])
@@ -94,8 +94,10 @@ def ownership_world() -> tuple[EffectSystem, EffectSystem, dict[str, object]]:
         )
         alice.end_owned_choreography_session(ended)
     with bob.task("main"):
-        bob.start_owned_choreography_session("bob:1:1", SESSION_1, [ChoreographicRole("bob", 1)])
+        bobs = bob.start_owned_choreography_session(
+            "bob:1:1", SESSION_1, [ChoreographicRole("bob", 1)]
+        )
         bob.claim_vm_fragments_for_manifest(
-            "bob:1:1", CompositionManifest.for_protocol(protocol, "two-buyer")
+            bobs, CompositionManifest.for_protocol(protocol, "two-buyer")
         )
     return alice, bob, {"first": first, "second": second, "ended": ended}

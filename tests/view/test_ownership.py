@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import uuid
 
-from aura_kit.ownership import ChoreographicRole, OwnerChangeKind, Scope
+from aura_kit.ownership import ChoreographicRole, OwnerChangeKind, Scope, SessionOwnerCapability
 from aura_kit.runtime import EffectSystem
 from aura_kit.view import SessionState, ownership_view
 from tests.view.samples import SESSION_1, SESSION_2, ownership_world
@@ -79,7 +78,13 @@ def test_ownership_stale_reason_for_a_scope_alone() -> None:
     with alice.task("t-scope"):
         current = alice.owner_record(SESSION_1)
     assert current is not None
-    wider = dataclasses.replace(current.capability, scope=Scope.SESSION)
+    # the record view carries no capability: build one from its fields with another scope
+    wider = SessionOwnerCapability(
+        session_id=current.session_id,
+        owner_label=current.owner_label,
+        generation=current.generation,
+        scope=Scope.SESSION,
+    )
     (handle,) = ownership_view(alice, stale={"wider": wider}).stale
     assert handle.reason == "scope session is not the current fragments(bundle:b1)"
 
