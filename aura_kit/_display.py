@@ -10,12 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 
+def figure_for(obj: object) -> Any:
+    """The ``aura_kit.render`` picture of ``obj`` (a ``Figure``), imported only when asked."""
+    from aura_kit.render import figure_for as render_figure_for
+
+    return render_figure_for(obj)
+
+
 class Displayable:
     """Mixin: ``_repr_mimebundle_`` delegates to ``aura_kit.render.figure_for``."""
 
     __slots__ = ()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from aura_kit.render import figure_for
-
         return figure_for(self)._repr_mimebundle_(include=include, exclude=exclude)

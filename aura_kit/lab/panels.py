@@ -10,18 +10,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .explorer_moves import inbox_labels, situation
+
 if TYPE_CHECKING:
     from aura_kit.lab.world import World
 
 
 def role_status(world: World, role: str) -> str:
-    """``Role[status] label#generation``."""
+    """``Buyer2 waits for Seller's Quote · owner buyer2-owner, generation 1``."""
     session = world.sessions.get(role)
     if session is None:
-        return f"{role}[closed]"
-    status = session.machine.coroutine_status(session.vm_session_id(), role)
+        return f"{role}: closed"
     owner = session.owner()
-    return f"{role}[{status}] {owner.owner_label}#{owner.capability.generation}"
+    where = f"owner {owner.owner_label}, generation {owner.capability.generation}"
+    return f"{situation(world, role)} · {where}"
 
 
 def buffer_lines(world: World, role: str) -> list[str]:
@@ -31,10 +33,7 @@ def buffer_lines(world: World, role: str) -> list[str]:
         return [f"{role}: closed"]
     handler = session.handler
     payloads = [_text(p) for p in handler.queued_payloads]
-    inbox = [
-        f"{e.from_role}->{e.to_role} {e.label}({bytes(e.payload).decode('utf-8', 'replace')})"
-        for e in world.network.inbox(world.authority_of[role], session.owner().session_id)
-    ]
+    inbox = [f"{label} from {sender}" for sender, label in inbox_labels(world, role)]
     return [
         role_status(world, role),
         f"  queued payloads: {payloads or '-'}",

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aura_kit.lab.timeline import RunTimeline
+from aura_kit.lab.world import World
 from aura_kit.machine.explore_result import ExploreResult
 from aura_kit.machine.machine import ProtocolMachine
 from aura_kit.machine.values import SessionView
@@ -41,7 +43,12 @@ from aura_kit.view.automaton import (
     protocol_automata_view,
 )
 from aura_kit.view.ownership import Handles, OwnershipView, ownership_view
-from aura_kit.view.sequence import SequenceView, protocol_sequence_view, run_sequence_view
+from aura_kit.view.sequence import (
+    SequenceView,
+    protocol_sequence_view,
+    run_sequence_view,
+    timeline_sequence_view,
+)
 from aura_kit.view.states import StateGraphView, state_graph_view
 
 View = SequenceView | AutomatonView | AutomataView | OwnershipView | SessionView | StateGraphView
@@ -110,13 +117,23 @@ def sequence_figure(protocol: Protocol) -> Figure:
 
 
 def run_figure(
-    events: Iterable[MachineEvent | EventRecord],
+    events: Iterable[MachineEvent | EventRecord] | World | RunTimeline,
     *,
     roles: Iterable[str] = (),
     title: str = "run",
 ) -> Figure:
-    """Sequence diagram of recorded events (machine events or event-log records)."""
+    """Sequence diagram of recorded events (machine events or event-log records), or of a
+    ``World``'s whole run over all its authorities (one lifeline per authority)."""
+    if isinstance(events, World):
+        events = events.run_timeline()
+    if isinstance(events, RunTimeline):
+        return timeline_figure(events)
     return figure_of_view(run_sequence_view(events, roles=roles, title=title))
+
+
+def timeline_figure(timeline: RunTimeline) -> Figure:
+    """One sequence diagram of a world's run over all its authorities."""
+    return figure_of_view(timeline_sequence_view(timeline))
 
 
 def automata_figure(protocol: Protocol) -> Figure:
@@ -163,6 +180,7 @@ FIGURES: Mapping[type, Callable[[Any], Figure]] = {
     Var: local_type_figure,
     EffectSystem: ownership_figure,
     ExploreResult: state_graph_figure,
+    RunTimeline: timeline_figure,
     ProtocolMachine: machine_figure,
     list: run_figure,
     tuple: run_figure,
