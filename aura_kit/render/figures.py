@@ -70,9 +70,12 @@ def _automata(view: AutomatonView | AutomataView) -> Figure:
     return Figure(kind="automata", title=title, dot=automaton_dot(view), text=automaton_text(view))
 
 
-def _ownership(view: OwnershipView) -> Figure:
+def _ownership(view: OwnershipView, recent: int | None = None) -> Figure:
     return Figure(
-        kind="ownership", title=view.title, dot=ownership_dot(view), text=ownership_text(view)
+        kind="ownership",
+        title=view.title,
+        dot=ownership_dot(view, recent=recent),
+        text=ownership_text(view),
     )
 
 
@@ -147,10 +150,15 @@ def local_type_figure(local_type: LocalType) -> Figure:
 
 
 def ownership_figure(
-    *effect_systems: object, stale: Handles = (), title: str = "ownership"
+    *effect_systems: object,
+    stale: Handles = (),
+    title: str = "ownership",
+    recent: int | None = None,
 ) -> Figure:
-    """Ownership and fragment graph of one or several authorities."""
-    return figure_of_view(ownership_view(*effect_systems, stale=stale, title=title))
+    """Ownership and fragment graph of one or several authorities; ``recent=n`` draws only
+    the last ``n`` earlier owners of each session and groups its stale handles."""
+    view = ownership_view(*effect_systems, stale=stale, title=title)
+    return _ownership(view, recent) if recent is not None else figure_of_view(view)
 
 
 def machine_figure(machine: ProtocolMachine, sid: int | None = None) -> Figure:

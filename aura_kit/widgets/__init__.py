@@ -15,15 +15,24 @@ if TYPE_CHECKING:
         automata_figure,
         event_table,
         ownership_figure,
+        run_figure,
     )
 
-__all__ = ["Explorer", "automata_figure", "event_table", "explorer", "ownership_figure"]
+__all__ = [
+    "Explorer",
+    "automata_figure",
+    "event_table",
+    "explorer",
+    "ownership_figure",
+    "run_figure",
+]
 
 _LAZY = {
     "Explorer": "aura_kit.widgets.explorer_widget",
     "automata_figure": "aura_kit.widgets.explorer_widget",
     "event_table": "aura_kit.widgets.explorer_widget",
     "ownership_figure": "aura_kit.widgets.explorer_widget",
+    "run_figure": "aura_kit.widgets.explorer_widget",
 }
 
 

@@ -30,18 +30,27 @@ if TYPE_CHECKING:
     from aura_kit.render.figure import Figure
 
 EVENT_ROWS = 14
+RECENT_OWNERS = 2  # earlier owners drawn per session in the ownership panel
 _STYLE = (
     "<style>.aura-explorer svg, .aura-explorer img {max-width: 100%; height: auto;}"
-    " .aura-explorer .aura-events table {font-size: 12px;}</style>"
+    " .aura-explorer .aura-events table {font-size: 12px;}"
+    " .aura-explorer .widget-button {overflow: visible;}"
+    " .aura-explorer .aura-moves .widget-button {background: #eef4ff;}</style>"
 )
+POLICIES = (("kit (the kit's checks)", "kit"), ("seed (the Rust seed's)", "seed"))
 
 _BUTTONS = (
     ("open", "Open sessions", "open one owned session per authority (restarts)", "play"),
-    ("step", "Step round", "every authority advances one round", "step-forward"),
-    ("play", "Play", "step rounds until the protocol completes or gets stuck", "forward"),
-    ("back", "Step back", "undo the last action (replays the history)", "step-backward"),
-    ("queue-payload", "Queue payload", "queue a payload (JSON text) for the role's next send", ""),
-    ("queue-choice", "Queue choice", "queue a label for the role's next select", ""),
+    (
+        "step",
+        "Step round (round-robin)",
+        "scheduler: round-robin — every unfinished role advances once, in protocol order",
+        "step-forward",
+    ),
+    ("play", "Play", "rounds until the protocol completes, gets stuck or loops", "forward"),
+    ("back", "Step back", "undo the last action (Play counts as one)", "step-backward"),
+    ("queue-payload", "Queue payload", "queue a payload for the role's next send", ""),
+    ("queue-choice", "Queue choice", "queue a label for the role's next choice", ""),
     ("transfer", "Transfer owner", "move the role's session to a new owner label", "exchange"),
     ("attenuate", "Attenuate", "narrow the role's capability to its fragments", "compress"),
     ("attack", "Attack", "try the selected attack against the role's session", "bolt"),
@@ -55,8 +64,13 @@ def ownership_figure(model: ExplorerModel) -> Figure:
     world = model.world
     title = f"ownership of {world.protocol.name}"
     return figures.ownership_figure(
-        *world.systems.values(), stale=world.stale_handles(), title=title
+        *world.systems.values(), stale=world.stale_handles(), title=title, recent=RECENT_OWNERS
     )
+
+
+def run_figure(model: ExplorerModel) -> Figure:
+    """The run so far: one sequence diagram over every authority."""
+    return model.run_figure()  # type: ignore[no-any-return]
 
 
 def automata_figure(model: ExplorerModel) -> Figure:
@@ -127,18 +141,15 @@ def dot_download_link(figure: Figure) -> str:
     return f'<a class="aura-download-dot" download="{name}.dot" href="{href}">Download DOT</a>'
 
 
-def _styled(text: str, ok: bool) -> str:
-    colour = "#1a7f37" if ok else "#cf222e"
-    return f'<span style="color:{colour}">{_escape(text)}</span>'
-
-
-def _error_html(result: ActionResult | None) -> str:
-    """The last result's error in red (class name first), or nothing."""
-    if result is None or result.error is None:
+def result_html(result: ActionResult | None) -> str:
+    """The last action's outcome, once, in words: green when it did what was asked (or an
+    attack was refused), red otherwise."""
+    if result is None:
         return ""
-    verdict = "refused (as it should be)" if result.ok else "failed"
-    text = f"{result.error_name} — {result.action} {verdict}: {result.error}"
-    return f'<div style="color:#cf222e"><b>error:</b> {_escape(text)}</div>'
+    colour = "#1a7f37" if result.ok else "#cf222e"
+    return (
+        f'<span style="color:{colour}">{_escape(result.action)}: {_escape(result.message)}</span>'
+    )
 
 
 def _escape(text: str) -> str:
@@ -146,17 +157,20 @@ def _escape(text: str) -> str:
 
 
 class Explorer:
-    """The explorer: controls on top, the ownership graph, automata, buffers and events below."""
+    """The explorer: controls on top; ownership, the run so far, buffers, automata, events."""
 
     def __init__(self, model: ExplorerModel) -> None:
         self.model = model
         self.buttons = {key: _button(key, *rest) for key, *rest in _BUTTONS}
         self._make_inputs()
-        self.panels = {key: _output(key) for key in ("graph", "automata", "buffers", "events")}
+        keys = ("graph", "run", "automata", "buffers", "events")
+        self.panels = {key: _output(key) for key in keys}
+        self.moves = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.moves.add_class("aura-moves")
         self.status = w.HTML()
         self.status.add_class("aura-status")
-        self.error = w.HTML()
-        self.error.add_class("aura-error")
+        self.result = w.HTML()
+        self.result.add_class("aura-result")
         self._wire()
         self.widget = self._layout()
         self.refresh()
@@ -170,10 +184,20 @@ class Explorer:
 
     def _make_inputs(self) -> None:
         names = tuple(bundled_protocols())
-        self.protocol = w.Dropdown(options=names, value=self.model.protocol.name)
-        self.protocol.description = "Protocol"
+        value = self.model.protocol.name
+        self.protocol = w.Dropdown(
+            options=names if value in names else (*names, value),
+            value=value,
+            description="Protocol",
+            layout=w.Layout(width="230px"),
+        )
         self.protocol.add_class("aura-protocol")
-        self.role = w.Dropdown(description="Role")
+        policy = self.model.policy if self.model.policy in ("kit", "seed") else "kit"
+        self.policy = w.Dropdown(
+            options=POLICIES, value=policy, description="Policy", layout=w.Layout(width="260px")
+        )
+        self.policy.add_class("aura-policy")
+        self.role = w.Dropdown(description="Role", layout=w.Layout(width="200px"))
         self.role.add_class("aura-role")
         self.payload = w.Text(description="Payload", placeholder='42 or "text"')
         self.payload.add_class("aura-payload")
@@ -198,6 +222,8 @@ class Explorer:
         }
         for key, action in actions.items():
             self.buttons[key].on_click(self._handler(action))
+        self.protocol.observe(lambda _change: self.run(self._open), names="value")
+        self.policy.observe(lambda _change: self.run(self._switch_policy), names="value")
 
     def _handler(self, action: Callable[[], ActionResult]) -> Callable[[w.Button], None]:
         def on_click(_button: w.Button) -> None:
@@ -206,13 +232,22 @@ class Explorer:
         return on_click
 
     def _open(self) -> ActionResult:
+        """Open sessions of the protocol the dropdown names (a new model when it changed)."""
         if self.protocol.value != self.model.protocol.name:
             self.model = ExplorerModel.for_name(self.protocol.value, policy=self.model.policy)
         return self.model.open()
 
+    def _switch_policy(self) -> ActionResult:
+        """The same actions replayed under the policy the switch names."""
+        self.model = self.model.with_policy(self.policy.value)
+        done = len(self.model.history)
+        message = f"now under the {self.policy.value} policy; your {done} action(s) replayed"
+        return ActionResult(action="policy", ok=True, message=message)
+
     def run(self, action: Callable[[], ActionResult]) -> ActionResult:
         """Run one model action, then redraw every panel."""
         result = action()
+        self.model.last_result = result
         self.refresh()
         return result
 
@@ -221,36 +256,61 @@ class Explorer:
         self.buttons[key].click()
 
     def refresh(self) -> None:
-        """Redraw the status line, the error line and all panels from the model."""
+        """Redraw the status line, the result line, the move buttons and all panels."""
         model = self.model
         roles = model.protocol.roles
         if tuple(self.role.options) != roles:
             self.role.options = roles
         if self.role.value not in roles:
             self.role.value = roles[0]
-        last = model.last_result
-        action = "" if last is None else f"<br>{_styled(f'{last.action}: {last.message}', last.ok)}"
-        self.status.value = f"<b>{_escape(model.status_line())}</b>{action}"
-        self.error.value = _error_html(last)
+        self.status.value = f"<b>{_escape(model.status_line())}</b>"
+        self.result.value = result_html(model.last_result)
+        self._refresh_moves()
         _show_figure(self.panels["graph"], ownership_figure(model))
+        _show_figure(self.panels["run"], run_figure(model))
         _show_figure(self.panels["automata"], automata_figure(model))
         _show(self.panels["buffers"], model.buffers_text())
         _show(self.panels["events"], event_table(model, last=EVENT_ROWS))
 
+    def _refresh_moves(self) -> None:
+        """One button per enabled move (the student as scheduler)."""
+        buttons = []
+        for move in self.model.enabled_moves():
+            button = w.Button(description=move.describe(), layout=w.Layout(width="auto"))
+            button.tooltip = "do exactly this one move"
+            button.add_class("aura-move")
+            button.on_click(self._handler(lambda move=move: self.model.take(move)))
+            buttons.append(button)
+        label = w.HTML("<b>Moves:</b>" if buttons else "<b>Moves:</b> none now")
+        self.moves.children = (label, *buttons)
+
+    def click_move(self, index: int) -> None:
+        """Press the ``index``-th move button, as a user would."""
+        buttons = [c for c in self.moves.children if isinstance(c, w.Button)]
+        buttons[index].click()
+
     def _layout(self) -> w.VBox:
         b = self.buttons
         rows = [
-            w.HBox([self.protocol, b["open"], b["step"], b["play"], b["back"]]),
+            w.HTML(
+                "<b>Protocol explorer</b> — each role is played by its own authority through"
+                " its own owned session. Step the rounds, or pick the moves yourself."
+            ),
+            w.HBox([self.protocol, self.policy, b["open"], b["step"], b["play"], b["back"]]),
+            self.moves,
             w.HBox([self.role, self.payload, b["queue-payload"], self.choice, b["queue-choice"]]),
             w.HBox([b["transfer"], b["attenuate"], self.attack_kind, b["attack"]]),
             self.status,
-            self.error,
+            self.result,
             w.HBox(
                 [
-                    self._titled("Ownership", "graph", "3 1 0"),
+                    self._titled(
+                        "Ownership (current owner large, earlier ones grouped)", "graph", "3 1 0"
+                    ),
                     self._titled("Buffers", "buffers", "2 1 0"),
                 ]
             ),
+            self._titled("Run so far (every authority; dashed = in flight)", "run"),
             self._titled("Automata (current state shaded)", "automata"),
             self._titled(f"Events (last {EVENT_ROWS})", "events"),
             w.HTML(_STYLE),

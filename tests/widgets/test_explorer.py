@@ -33,12 +33,16 @@ def test_explorer_step_redraws_panels() -> None:
 
 
 def test_explorer_attack_shows_the_error() -> None:
-    """After a transfer, the stale-copy attack shows StaleOwner in the error line."""
+    """After a transfer, the stale-copy attack is shown once, green, in plain words."""
     ui = explorer("TwoBuyer")
     ui.click("transfer")
     ui.attack_kind.value = AttackKind.STALE_HANDLE
     ui.click("attack")
-    assert "StaleOwner" in ui.error.value
+    shown = ui.result.value + ui.status.value
+    assert shown.count("Refused") == 1 and "#1a7f37" in ui.result.value
+    assert "StaleOwner" in ui.result.value
+    for python_repr in ("LinkBoundary(", "frozenset(", "SessionId(", "error:"):
+        assert python_repr not in shown
 
 
 def test_explorer_open_switches_protocol() -> None:
@@ -58,7 +62,7 @@ def test_explorer_offers_dot_download_without_the_dot_binary(
 
     monkeypatch.setattr(dot_command, "DOT_BINARY", Path("/nonexistent/dot"))
     ui = explorer("PingPong")
-    for key in ("graph", "automata"):
+    for key in ("graph", "run", "automata"):
         shown, link = ui.panels[key].outputs
         assert set(shown["data"]) == {"text/plain", "text/vnd.graphviz"}
         href = re.search(
@@ -74,6 +78,6 @@ def test_explorer_offers_dot_download_without_the_dot_binary(
 def test_explorer_shows_svg_and_no_download_link_with_dot() -> None:
     """With dot, each figure panel holds one SVG output and no Download DOT link."""
     ui = explorer("PingPong")
-    for key in ("graph", "automata"):
+    for key in ("graph", "run", "automata"):
         (shown,) = ui.panels[key].outputs
         assert "image/svg+xml" in shown["data"]
