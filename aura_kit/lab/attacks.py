@@ -157,6 +157,8 @@ _REFUSED = {
     "and may not cross that boundary",
     "InvalidIngressRouting(MissingTaskBinding)": "the owner was shown from a task that is not "
     "bound to {role}'s session",
+    "InvalidIngressRouting(FullSessionCapabilityRequired)": "{role}'s owner holds only its "
+    "fragments and may not act for the whole session",
     "MissingOwner": "{role}'s authority has no owner for the session any more",
 }
 
@@ -168,8 +170,6 @@ def attack_words(attack: AttackResult, current: RuntimeSessionOwner) -> str:
         return f"Let in: {why_passed(attack.kind)}."
     name = error_name(attack.error)
     template = _REFUSED.get(name, "the runtime's owner check failed")
-    if attack.kind is AttackKind.FULL_SESSION and "BoundaryScope" in name:
-        template = "{role}'s owner holds only its fragments and may not act for the whole session"
     reason = template.format(
         role=role, old=attack.owner.capability.generation, now=current.capability.generation
     )

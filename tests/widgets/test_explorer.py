@@ -81,3 +81,70 @@ def test_explorer_shows_svg_and_no_download_link_with_dot() -> None:
     for key in ("graph", "run", "automata"):
         (shown,) = ui.panels[key].outputs
         assert "image/svg+xml" in shown["data"]
+
+
+def test_explorer_cell_runs_twice_in_one_kernel() -> None:
+    """Importing the widget module does not replace ``explorer``: a second run works."""
+    import importlib
+
+    import aura_kit.widgets as widgets
+
+    first = explorer("PingPong")
+    importlib.import_module("aura_kit.widgets.explorer_widget")
+    from aura_kit.widgets import explorer as again
+
+    assert callable(widgets.explorer) and again("PingPong").model is not first.model
+
+
+def test_explorer_dropdown_opens_the_chosen_protocol() -> None:
+    """Choosing a protocol in the dropdown opens its sessions without pressing Open."""
+    ui = explorer("PingPong")
+    ui.protocol.value = "Ring"
+    assert ui.model.protocol.name == "Ring" and ui.model.is_open
+    assert "Ring" in ui.status.value and tuple(ui.role.options) == ("A", "B", "C")
+
+
+def test_explorer_move_buttons_take_that_move() -> None:
+    """The student picks a move: its button does exactly that move and the buttons change."""
+    ui = explorer("TwoBuyer")
+    labels = [c.description for c in ui.moves.children if hasattr(c, "on_click")]
+    assert labels == ["Buyer1 sends Title to Seller"]
+    ui.click_move(0)
+    assert [m[2] for m in ui.model.world.messages()] == ["Title"]
+    labels = [c.description for c in ui.moves.children if hasattr(c, "on_click")]
+    assert labels == ["Seller receives Title from Buyer1"]
+
+
+def test_explorer_step_round_names_its_scheduler() -> None:
+    """The round button says it is round-robin, next to the move buttons."""
+    ui = explorer("TwoBuyer")
+    assert "round-robin" in ui.buttons["step"].description
+
+
+def test_explorer_policy_switch_replays_under_the_seed() -> None:
+    """Switching the policy to seed keeps the actions and builds the world with the seed's."""
+    from aura_kit.ownership import OwnershipPolicy
+
+    ui = explorer("TwoBuyer")
+    ui.click("step")
+    ui.policy.value = "seed"
+    assert ui.model.policy == "seed" and len(ui.model.history) == 1
+    assert {fx.policy for fx in ui.model.world.systems.values()} == {OwnershipPolicy.seed()}
+    assert "seed policy" in ui.result.value
+
+
+def test_explorer_back_after_play_in_the_widget() -> None:
+    """Step back after Play returns the status to round 0."""
+    ui = explorer("TwoBuyer")
+    ui.click("play")
+    assert "complete" in ui.status.value
+    ui.click("back")
+    assert "round 0" in ui.status.value
+
+
+def test_explorer_wrong_payload_is_refused_in_the_widget() -> None:
+    """An int typed for Title(str) is refused in red with the message's sort."""
+    ui = explorer("TwoBuyer")
+    ui.payload.value = "42"
+    ui.click("queue-payload")
+    assert "#cf222e" in ui.result.value and "Title(str)" in ui.result.value
