@@ -17,13 +17,8 @@ if TYPE_CHECKING:
 
 
 def role_status(world: World, role: str) -> str:
-    """``Buyer2 waits for Seller's Quote · owner buyer2-owner, generation 1``."""
-    session = world.sessions.get(role)
-    if session is None:
-        return f"{role}: closed"
-    owner = session.owner()
-    where = f"owner {owner.owner_label}, generation {owner.capability.generation}"
-    return f"{situation(world, role)} · {where}"
+    """``Buyer2 waits for Seller's Quote`` (or ``Role: closed``)."""
+    return situation(world, role) if role in world.sessions else f"{role}: closed"
 
 
 def buffer_lines(world: World, role: str) -> list[str]:
@@ -34,8 +29,10 @@ def buffer_lines(world: World, role: str) -> list[str]:
     handler = session.handler
     payloads = [_text(p) for p in handler.queued_payloads]
     inbox = [f"{label} from {sender}" for sender, label in inbox_labels(world, role)]
+    owner = session.owner()
     return [
         role_status(world, role),
+        f"  owner: {owner.owner_label}, generation {owner.capability.generation}",
         f"  queued payloads: {payloads or '-'}",
         f"  queued choices: {list(handler.queued_choices) or '-'}",
         f"  inbox: {'; '.join(inbox) or '-'}",

@@ -102,8 +102,9 @@ def _row(out: DotWriter, row: SequenceRow, cols: dict[str, int]) -> None:
 def _gutter_label(text: str, boxed: bool) -> Html:
     border = ' BORDER="1" STYLE="ROUNDED"' if boxed else ""
     cell = html_escape(shorten(text, 44)) or " "
+    width = 170 if text else 1  # an empty gutter (a run with no block rows) takes no room
     return Html(
-        f'<TABLE BORDER="0" CELLPADDING="1"><TR><TD ALIGN="LEFT" WIDTH="170"{border}>'
+        f'<TABLE BORDER="0" CELLPADDING="1"><TR><TD ALIGN="LEFT" WIDTH="{width}"{border}>'
         f'<FONT POINT-SIZE="10">{cell}</FONT></TD></TR></TABLE>'
     )
 

@@ -102,6 +102,18 @@ def event_table(
     return frame.set_index("#")
 
 
+INTRO = (
+    "<b>Protocol explorer</b> — each role is played by its own authority through its own"
+    " owned session. Step the rounds (round-robin) or pick the moves yourself; transfer,"
+    " attenuate and attack an owner, and compare the kit's checks with the seed's."
+)
+
+
+def _row(children: list[w.Widget]) -> w.HBox:
+    """Controls side by side, wrapping onto a new line when the notebook is narrow."""
+    return w.HBox(children, layout=w.Layout(flex_flow="row wrap", align_items="center"))
+
+
 def _button(key: str, text: str, tip: str, icon: str) -> w.Button:
     button = w.Button(description=text, tooltip=tip, icon=icon, layout=w.Layout(width="auto"))
     button.add_class(f"aura-{key}")
@@ -292,25 +304,22 @@ class Explorer:
     def _layout(self) -> w.VBox:
         b = self.buttons
         rows = [
-            w.HTML(
-                "<b>Protocol explorer</b> — each role is played by its own authority through"
-                " its own owned session. Step the rounds, or pick the moves yourself."
-            ),
-            w.HBox([self.protocol, self.policy, b["open"], b["step"], b["play"], b["back"]]),
+            w.HTML(INTRO),
+            _row([self.protocol, self.policy, b["open"], b["step"], b["play"], b["back"]]),
             self.moves,
-            w.HBox([self.role, self.payload, b["queue-payload"], self.choice, b["queue-choice"]]),
-            w.HBox([b["transfer"], b["attenuate"], self.attack_kind, b["attack"]]),
+            _row([self.role, self.payload, b["queue-payload"], self.choice, b["queue-choice"]]),
+            _row([b["transfer"], b["attenuate"], self.attack_kind, b["attack"]]),
             self.status,
             self.result,
+            self._titled("Ownership (current owners large, earlier ones grouped)", "graph"),
             w.HBox(
                 [
                     self._titled(
-                        "Ownership (current owner large, earlier ones grouped)", "graph", "3 1 0"
+                        "Run so far (every authority; dashed = in flight)", "run", "3 1 0"
                     ),
                     self._titled("Buffers", "buffers", "2 1 0"),
                 ]
             ),
-            self._titled("Run so far (every authority; dashed = in flight)", "run"),
             self._titled("Automata (current state shaded)", "automata"),
             self._titled(f"Events (last {EVENT_ROWS})", "events"),
             w.HTML(_STYLE),
