@@ -145,7 +145,9 @@ def why_passed(kind: AttackKind) -> str:
         return "a full-session owner may cross any boundary; attenuate the owner first"
     if kind is AttackKind.FULL_SESSION:
         return "a full-session owner may act for the whole session; attenuate the owner first"
-    return "the runtime accepted it"
+    if kind is AttackKind.FORGED_CAPABILITY:
+        return "this policy does not check the capability's integrity tag (the seed's does not)"
+    return "the runtime's checks under this policy let it through"
 
 
 _REFUSED = {

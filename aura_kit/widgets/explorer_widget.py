@@ -15,6 +15,7 @@ Invariants:
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -23,6 +24,8 @@ import ipywidgets as w
 from aura_kit.lab import ActionResult, AttackKind, ExplorerModel, bundled_protocols
 from aura_kit.lab.journal import COLUMNS
 from aura_kit.lab.panels import current_states
+from aura_kit.render.errors import RenderError
+from aura_kit.render.figure import pipe_dot
 
 if TYPE_CHECKING:
     import pandas
@@ -136,14 +139,50 @@ def _show(out: w.Output, *objects: Any) -> None:
             out.append_display_data(obj)
 
 
-def _show_figure(out: w.Output, figure: Figure) -> None:
+class SvgCache:
+    """SVG of recently drawn DOT texts: a panel whose picture did not change is not redrawn
+    by ``dot`` again, and the pictures that did change are drawn side by side (one ``dot``
+    process each). The one performance seam of the explorer widget."""
+
+    def __init__(self, size: int = 24) -> None:
+        self.size = size
+        self._svg: dict[str, str | None] = {}
+
+    def bundles(self, figures: list[Figure]) -> list[dict[str, str]]:
+        """The display bundle of each figure (SVG when ``dot`` worked, else text and DOT)."""
+        missing = list(dict.fromkeys(f.dot for f in figures if f.dot not in self._svg))
+        if missing:
+            with ThreadPoolExecutor(max_workers=len(missing)) as pool:
+                for dot, svg in zip(missing, pool.map(_svg_or_none, missing), strict=True):
+                    self._svg[dot] = svg
+            while len(self._svg) > self.size:
+                self._svg.pop(next(iter(self._svg)))
+        out = []
+        for figure in figures:
+            svg = self._svg.get(figure.dot)
+            if svg is None:
+                out.append(figure._repr_mimebundle_())  # the text, the DOT and why
+            else:
+                out.append({"text/plain": figure.text, "image/svg+xml": svg})
+        return out
+
+
+def _svg_or_none(dot: str) -> str | None:
+    try:
+        return pipe_dot(dot, "svg").decode("utf-8")
+    except RenderError:
+        return None
+
+
+def _show_figure(out: w.Output, figure: Figure, bundle: dict[str, str] | None = None) -> None:
     """Show a figure; where no SVG could be made (no ``dot``), add a "Download DOT" link."""
-    bundle = figure._repr_mimebundle_()
+    bundle = figure._repr_mimebundle_() if bundle is None else bundle
     outputs = [{"output_type": "display_data", "data": bundle, "metadata": {}}]
     if "image/svg+xml" not in bundle:
         link = {"text/html": dot_download_link(figure), "text/plain": "Download DOT"}
         outputs.append({"output_type": "display_data", "data": link, "metadata": {}})
-    out.outputs = tuple(outputs)
+    if out.outputs != tuple(outputs):
+        out.outputs = tuple(outputs)
 
 
 def dot_download_link(figure: Figure) -> str:
@@ -173,6 +212,7 @@ class Explorer:
 
     def __init__(self, model: ExplorerModel) -> None:
         self.model = model
+        self.svgs = SvgCache()
         self.buttons = {key: _button(key, *rest) for key, *rest in _BUTTONS}
         self._make_inputs()
         keys = ("graph", "run", "automata", "buffers", "events")
@@ -278,9 +318,15 @@ class Explorer:
         self.status.value = f"<b>{_escape(model.status_line())}</b>"
         self.result.value = result_html(model.last_result)
         self._refresh_moves()
-        _show_figure(self.panels["graph"], ownership_figure(model))
-        _show_figure(self.panels["run"], run_figure(model))
-        _show_figure(self.panels["automata"], automata_figure(model))
+        figures = {
+            "graph": ownership_figure(model),
+            "run": run_figure(model),
+            "automata": automata_figure(model),
+        }
+        for (key, figure), bundle in zip(
+            figures.items(), self.svgs.bundles(list(figures.values())), strict=True
+        ):
+            _show_figure(self.panels[key], figure, bundle)
         _show(self.panels["buffers"], model.buffers_text())
         _show(self.panels["events"], event_table(model, last=EVENT_ROWS))
 
