@@ -22,6 +22,7 @@ from urllib.parse import quote
 import ipywidgets as w
 
 from aura_kit.lab import ActionResult, AttackKind, ExplorerModel, bundled_protocols
+from aura_kit.lab.explorer_moves import Move
 from aura_kit.lab.journal import COLUMNS
 from aura_kit.lab.panels import current_states
 from aura_kit.render.errors import RenderError
@@ -73,7 +74,8 @@ def ownership_figure(model: ExplorerModel) -> Figure:
 
 def run_figure(model: ExplorerModel) -> Figure:
     """The run so far: one sequence diagram over every authority."""
-    return model.run_figure()  # type: ignore[no-any-return]
+    figure: Figure = model.run_figure()
+    return figure
 
 
 def automata_figure(model: ExplorerModel) -> Figure:
@@ -106,9 +108,15 @@ def event_table(
 
 
 INTRO = (
-    "<b>Protocol explorer</b> — each role is played by its own authority through its own"
-    " owned session. Step the rounds (round-robin) or pick the moves yourself; transfer,"
-    " attenuate and attack an owner, and compare the kit's checks with the seed's."
+    '<div class="aura-intro"><h3 style="margin:4px 0">aura_kit · protocol explorer</h3>'
+    '<p style="margin:2px 0">Each role of the protocol is played by its own authority through'
+    " its own owned session. Step the rounds (round-robin) or pick each move yourself; hand a"
+    " session to a new owner, narrow it, attack it with an old or forged handle, and compare"
+    " what the kit's checks refuse with what the Rust seed's would.</p>"
+    '<p class="aura-legend" style="margin:2px 0;font-size:12px">Legend — ownership: bold card'
+    " = the current owner; dashed grey = earlier owners and stale handles (dotted arrow: refused)."
+    " Run: solid arrow = sent and received, dashed = in flight, ✗ = refused ingress. Automata:"
+    " the shaded state is where each role is now.</p></div>"
 )
 
 
@@ -337,10 +345,13 @@ class Explorer:
             button = w.Button(description=move.describe(), layout=w.Layout(width="auto"))
             button.tooltip = "do exactly this one move"
             button.add_class("aura-move")
-            button.on_click(self._handler(lambda move=move: self.model.take(move)))
+            button.on_click(self._handler(self._taker(move)))
             buttons.append(button)
         label = w.HTML("<b>Moves:</b>" if buttons else "<b>Moves:</b> none now")
         self.moves.children = (label, *buttons)
+
+    def _taker(self, move: Move) -> Callable[[], ActionResult]:
+        return lambda: self.model.take(move)
 
     def click_move(self, index: int) -> None:
         """Press the ``index``-th move button, as a user would."""
