@@ -210,9 +210,9 @@ def test_explorer_policy_switch_and_payload_check(
         _select(page, "attack-kind", "forged capability")
         _click(page, "attack", watch="result")
         assert "Let in" in _text(page, "result")  # the seed checks no integrity tag
-        page.locator(".aura-explorer .aura-payload input").first.fill("42")
-        _click(page, "queue-payload", watch="result")
-        assert "Title(str)" in _text(page, "result")
+        page.locator(".aura-explorer .aura-payload input").first.fill("Dune")
+        _click(page, "queue-payload", watch="result")  # after its Title, Buyer1 sends Share(int)
+        assert "Share(int)" in _text(page, "result") and "refused" in _text(page, "result")
         page.locator(".aura-explorer").first.screenshot(path=str(artifacts / "explorer-policy.png"))
     finally:
         page.close()
