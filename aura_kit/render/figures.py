@@ -70,11 +70,13 @@ def _automata(view: AutomatonView | AutomataView) -> Figure:
     return Figure(kind="automata", title=title, dot=automaton_dot(view), text=automaton_text(view))
 
 
-def _ownership(view: OwnershipView, recent: int | None = None) -> Figure:
+def _ownership(
+    view: OwnershipView, recent: int | None = None, highlight: str | None = None
+) -> Figure:
     return Figure(
         kind="ownership",
         title=view.title,
-        dot=ownership_dot(view, recent=recent),
+        dot=ownership_dot(view, recent=recent, highlight=highlight),
         text=ownership_text(view),
     )
 
@@ -134,9 +136,14 @@ def run_figure(
     return figure_of_view(run_sequence_view(events, roles=roles, title=title))
 
 
-def timeline_figure(timeline: RunTimeline) -> Figure:
-    """One sequence diagram of a world's run over all its authorities."""
-    return figure_of_view(timeline_sequence_view(timeline))
+def timeline_figure(timeline: RunTimeline, *, highlight: str | None = None) -> Figure:
+    """One sequence diagram of a world's run over all its authorities (``highlight``: the
+    role whose lifeline is marked)."""
+    view = timeline_sequence_view(timeline)
+    if highlight is None:
+        return figure_of_view(view)
+    dot = sequence_dot(view, highlight=highlight)
+    return Figure(kind="sequence", title=view.title, dot=dot, text=sequence_text(view))
 
 
 def automata_figure(protocol: Protocol) -> Figure:
@@ -154,11 +161,15 @@ def ownership_figure(
     stale: Handles = (),
     title: str = "ownership",
     recent: int | None = None,
+    highlight: str | None = None,
 ) -> Figure:
     """Ownership and fragment graph of one or several authorities; ``recent=n`` draws only
-    the last ``n`` earlier owners of each session and groups its stale handles."""
+    the last ``n`` earlier owners of each session and groups its stale handles, and marks
+    the authority ``highlight``."""
     view = ownership_view(*effect_systems, stale=stale, title=title)
-    return _ownership(view, recent) if recent is not None else figure_of_view(view)
+    if recent is None:
+        return figure_of_view(view)
+    return _ownership(view, recent, highlight)
 
 
 def machine_figure(machine: ProtocolMachine, sid: int | None = None) -> Figure:

@@ -29,10 +29,13 @@ WRAP = 10
 GREY = "#777777"
 
 
-def ownership_dot(view: OwnershipView, *, recent: int | None = None) -> str:
-    """Deterministic DOT text of an ownership view (``recent``: the compact form)."""
+def ownership_dot(
+    view: OwnershipView, *, recent: int | None = None, highlight: str | None = None
+) -> str:
+    """Deterministic DOT text of an ownership view (``recent``: the compact form, in which
+    ``highlight`` names an authority whose cluster is marked)."""
     if recent is not None:
-        return _compact_dot(view, recent)
+        return _compact_dot(view, recent, highlight)
     out = DotWriter(name=view.title)
     out.graph_attrs(
         rankdir="LR", fontname="Helvetica", label=view.title, labelloc="t", nodesep=0.25
@@ -177,7 +180,7 @@ def _session_lines(s: SessionNodeView) -> list[str]:
     return lines
 
 
-def _compact_dot(view: OwnershipView, recent: int) -> str:
+def _compact_dot(view: OwnershipView, recent: int, highlight: str | None = None) -> str:
     out = DotWriter(name=view.title)
     out.graph_attrs(rankdir="LR", fontname="Helvetica", label=view.title, labelloc="t")
     out.graph_attrs(nodesep=0.15, ranksep=0.3)
@@ -186,6 +189,8 @@ def _compact_dot(view: OwnershipView, recent: int) -> str:
     for i, authority in reversed(list(enumerate(view.authorities))):
         sub = out.subgraph(f"cluster_a{i}")
         sub.graph_attrs(label=f"authority {authority.name}", style="rounded", fontsize=12)
+        if authority.name == highlight:  # the selected role's authority: filled, bold
+            sub.graph_attrs(style="rounded,filled,bold", fillcolor="#fff3bf", penwidth=2)
         if not authority.sessions:
             sub.node(f"a{i}_empty", label="(no sessions)", fontcolor=GREY)
         for k, session in enumerate(authority.sessions):

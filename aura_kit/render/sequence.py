@@ -45,8 +45,11 @@ _MARK = {
 }
 
 
-def sequence_dot(view: SequenceView) -> str:
-    """Deterministic DOT text of a sequence view."""
+HIGHLIGHT = "#fff3bf"  # the selected role's lifeline heads (greyscale: also double-bordered)
+
+
+def sequence_dot(view: SequenceView, *, highlight: str | None = None) -> str:
+    """Deterministic DOT text of a sequence view (``highlight``: a role to mark)."""
     out = DotWriter(name=view.title)
     out.graph_attrs(
         rankdir="TB",
@@ -61,22 +64,32 @@ def sequence_dot(view: SequenceView) -> str:
     out.defaults("node", fontname="Helvetica", fontsize=11)
     out.defaults("edge", fontname="Helvetica", fontsize=10)
     cols = {role: i for i, role in enumerate(view.roles)}
-    _ends(out, view, "h")
+    _ends(out, view, "h", highlight)
     for row in view.rows:
         _row(out, row, cols)
-    _ends(out, view, "f")
+    _ends(out, view, "f", highlight)
     _lifelines(out, view)
     for arrow in view.arrows:
         _arrow(out, arrow, cols, len(view.rows))
     return out.source()
 
 
-def _ends(out: DotWriter, view: SequenceView, tag: str) -> None:
+def _ends(out: DotWriter, view: SequenceView, tag: str, highlight: str | None = None) -> None:
     out.node(f"g{tag}", shape="plaintext", label="")
     ids = [f"g{tag}"]
     names = view.lifelines or view.roles
     for i, name in enumerate(names):
-        out.node(f"{tag}{i}", shape="box", style="filled,bold", fillcolor="#e8e8e8", label=name)
+        if view.roles[i] == highlight:
+            out.node(
+                f"{tag}{i}",
+                shape="box",
+                style="filled,bold",
+                fillcolor=HIGHLIGHT,
+                peripheries=2,
+                label=name,
+            )
+        else:
+            out.node(f"{tag}{i}", shape="box", style="filled,bold", fillcolor="#e8e8e8", label=name)
         ids.append(f"{tag}{i}")
     out.same_rank(ids)
     for left, right in itertools.pairwise(ids):

@@ -61,21 +61,27 @@ _BUTTONS = (
 )
 
 
-def ownership_figure(model: ExplorerModel) -> Figure:
-    """Authorities, sessions, owners, fragments, transfer history and stale handles."""
+def ownership_figure(model: ExplorerModel, role: str | None = None) -> Figure:
+    """Authorities, sessions, owners, fragments, transfer history and stale handles (the
+    authority of ``role`` marked)."""
     from aura_kit.render import figures
 
     world = model.world
     title = f"ownership of {world.protocol.name}"
     return figures.ownership_figure(
-        *world.systems.values(), stale=world.stale_handles(), title=title, recent=RECENT_OWNERS
+        *world.systems.values(),
+        stale=world.stale_handles(),
+        title=title,
+        recent=RECENT_OWNERS,
+        highlight=world.authority_of.get(role) if role else None,
     )
 
 
-def run_figure(model: ExplorerModel) -> Figure:
-    """The run so far: one sequence diagram over every authority."""
-    figure: Figure = model.run_figure()
-    return figure
+def run_figure(model: ExplorerModel, role: str | None = None) -> Figure:
+    """The run so far: one sequence diagram over every authority (``role``'s marked)."""
+    from aura_kit.render.figures import timeline_figure
+
+    return timeline_figure(model.world.run_timeline(), highlight=role)
 
 
 def automata_figure(model: ExplorerModel) -> Figure:
@@ -220,6 +226,7 @@ class Explorer:
 
     def __init__(self, model: ExplorerModel) -> None:
         self.model = model
+        self._refreshing = False
         self.svgs = SvgCache()
         self.buttons = {key: _button(key, *rest) for key, *rest in _BUTTONS}
         self._make_inputs()
@@ -283,7 +290,13 @@ class Explorer:
         for key, action in actions.items():
             self.buttons[key].on_click(self._handler(action))
         self.protocol.observe(lambda _change: self.run(self._open), names="value")
+        self.role.observe(self._role_changed, names="value")
         self.policy.observe(lambda _change: self.run(self._switch_policy), names="value")
+
+    def _role_changed(self, _change: object) -> None:
+        """The selected role is marked in the pictures: redraw them (not while redrawing)."""
+        if not self._refreshing:
+            self.refresh()
 
     def _handler(self, action: Callable[[], ActionResult]) -> Callable[[w.Button], None]:
         def on_click(_button: w.Button) -> None:
@@ -319,16 +332,20 @@ class Explorer:
         """Redraw the status line, the result line, the move buttons and all panels."""
         model = self.model
         roles = model.protocol.roles
-        if tuple(self.role.options) != roles:
-            self.role.options = roles
-        if self.role.value not in roles:
-            self.role.value = roles[0]
+        self._refreshing = True
+        try:
+            if tuple(self.role.options) != roles:
+                self.role.options = roles
+            if self.role.value not in roles:
+                self.role.value = roles[0]
+        finally:
+            self._refreshing = False
         self.status.value = f"<b>{_escape(model.status_line())}</b>"
         self.result.value = result_html(model.last_result)
         self._refresh_moves()
         figures = {
-            "graph": ownership_figure(model),
-            "run": run_figure(model),
+            "graph": ownership_figure(model, self.role.value),
+            "run": run_figure(model, self.role.value),
             "automata": automata_figure(model),
         }
         for (key, figure), bundle in zip(

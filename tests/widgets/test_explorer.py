@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import pytest
 
 from aura_kit.lab import AttackKind
-from aura_kit.widgets import explorer
+from aura_kit.widgets import explorer, ownership_figure, run_figure
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not on PATH")
 
@@ -148,3 +148,13 @@ def test_explorer_wrong_payload_is_refused_in_the_widget() -> None:
     ui.payload.value = "42"
     ui.click("queue-payload")
     assert "#cf222e" in ui.result.value and "Title(str)" in ui.result.value
+
+
+def test_explorer_selected_role_is_marked_in_the_pictures() -> None:
+    """Selecting a role marks its authority in the ownership graph and its run lifeline."""
+    ui = explorer("TwoBuyer")
+    ui.role.value = "Seller"
+    graph = ownership_figure(ui.model, "Seller").dot
+    run = run_figure(ui.model, "Seller").dot
+    assert 'fillcolor="#fff3bf"' in graph and 'fillcolor="#fff3bf"' in run
+    assert 'fillcolor="#fff3bf"' not in ownership_figure(ui.model).dot
