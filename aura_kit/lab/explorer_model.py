@@ -27,7 +27,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -339,6 +339,16 @@ class ExplorerModel:
         )
 
     def _do_play(self, limit: int) -> ActionResult:
+        rounds = self._play_rounds(limit)
+        while True:
+            try:
+                next(rounds)
+            except StopIteration as done:
+                result: ActionResult = done.value
+                return result
+
+    def _play_rounds(self, limit: int) -> Generator[None, None, ActionResult]:
+        """Play's rounds, one per ``next``; the final result is the generator's value."""
         if not self.is_open:
             raise NotOpen("play")
         seen = {self._state(): self.rounds}
@@ -357,12 +367,39 @@ class ExplorerModel:
                     action="play", ok=False, message=self._loop_text(seen[state], start)
                 )
             seen[state] = self.rounds
+            yield None
         if not self.complete:
             message = f"{self.rounds - start} rounds and not finished: {self._waits()}"
             return ActionResult(action="play", ok=False, message=message)
         sent = sum(1 for e in self.world.run_timeline().entries[mark:] if _is_send(e.event))
         message = f"complete after {self.rounds - start} round(s), {sent} message(s) sent"
         return ActionResult(action="play", ok=True, message=message)
+
+    def play_rounds(self, limit: int = PLAY_LIMIT) -> Generator[ActionResult, None, None]:
+        """Play one round per ``next`` (for an animation), then its final result; however
+        far it got (closing it early is a pause), it is one action in the history."""
+        before, start = self._fingerprint(), self.rounds
+        rounds = self._play_rounds(limit)
+        try:
+            while True:
+                try:
+                    next(rounds)
+                except StopIteration as done:
+                    yield self._record(done.value)
+                    return
+                except Exception as error:  # shown, not raised, like every action
+                    message = f"play failed: {error_name(error)}: {short(str(error))}"
+                    yield self._record(
+                        ActionResult(action="play", ok=False, message=message, error=error)
+                    )
+                    return
+                self.journal.collect_world(self.rounds, self.world)
+                message = f"playing: round {self.rounds}"
+                yield self._record(ActionResult(action="play", ok=True, message=message))
+        finally:
+            if self._fingerprint() != before:
+                self.history.append(("play", (self.rounds - start,)))
+            self.journal.collect_world(self.rounds, self.world)
 
     def _loop_text(self, since: int, start: int) -> str:
         exits = [

@@ -14,6 +14,7 @@ Invariants:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -227,6 +228,8 @@ class Explorer:
     def __init__(self, model: ExplorerModel) -> None:
         self.model = model
         self._refreshing = False
+        self._playing: asyncio.Task[None] | None = None
+        self._pause = False
         self.svgs = SvgCache()
         self.buttons = {key: _button(key, *rest) for key, *rest in _BUTTONS}
         self._make_inputs()
@@ -274,12 +277,22 @@ class Explorer:
             description="Attack", options=[(k.value, k) for k in AttackKind]
         )
         self.attack_kind.add_class("aura-attack-kind")
+        self.speed = w.FloatSlider(
+            value=0.4,
+            min=0.0,
+            max=2.0,
+            step=0.1,
+            description="s/round",
+            tooltip="seconds between Play's rounds",
+            layout=w.Layout(width="230px"),
+        )
+        self.speed.add_class("aura-speed")
 
     def _wire(self) -> None:
         actions: dict[str, Callable[[], ActionResult]] = {
             "open": self._open,
             "step": lambda: self.model.step(),
-            "play": lambda: self.model.play(),
+            "play": self._play,
             "back": lambda: self.model.back(),
             "queue-payload": lambda: self.model.queue_payload(self.role.value, self.payload.value),
             "queue-choice": lambda: self.model.queue_choice(self.role.value, self.choice.value),
@@ -292,6 +305,40 @@ class Explorer:
         self.protocol.observe(lambda _change: self.run(self._open), names="value")
         self.role.observe(self._role_changed, names="value")
         self.policy.observe(lambda _change: self.run(self._switch_policy), names="value")
+
+    def _play(self) -> ActionResult:
+        """Play: animated round by round in a running kernel (the same button pauses), all at
+        once where no event loop runs (tests, scripts)."""
+        if self._playing is not None:
+            self._pause = True
+            return ActionResult(action="play", ok=True, message="pausing…")
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return self.model.play()
+        self._pause = False
+        self.buttons["play"].description = "Pause"
+        self.buttons["play"].icon = "pause"
+        self._playing = loop.create_task(self._animate())
+        return ActionResult(action="play", ok=True, message="playing…")
+
+    async def _animate(self) -> None:
+        rounds = self.model.play_rounds()
+        try:
+            for result in rounds:
+                self.refresh()
+                if self._pause:
+                    self.model.last_result = ActionResult(
+                        action="play", ok=True, message=f"paused: {result.message}"
+                    )
+                    break
+                await asyncio.sleep(float(self.speed.value))
+        finally:
+            rounds.close()  # one action in the history, however far it got
+            self._playing = None
+            self.buttons["play"].description = "Play"
+            self.buttons["play"].icon = "forward"
+            self.refresh()
 
     def _role_changed(self, _change: object) -> None:
         """The selected role is marked in the pictures: redraw them (not while redrawing)."""
@@ -379,7 +426,9 @@ class Explorer:
         b = self.buttons
         rows = [
             w.HTML(INTRO),
-            _row([self.protocol, self.policy, b["open"], b["step"], b["play"], b["back"]]),
+            _row(
+                [self.protocol, self.policy, b["open"], b["step"], b["play"], self.speed, b["back"]]
+            ),
             self.moves,
             _row([self.role, self.payload, b["queue-payload"], self.choice, b["queue-choice"]]),
             _row([b["transfer"], b["attenuate"], self.attack_kind, b["attack"]]),

@@ -186,8 +186,14 @@ def test_explorer_dropdown_opens_and_student_picks_moves(
         moves.filter(has_text="Add").first.click()
         _redrawn(page, before, "run")
         assert "Client chooses Add to Server" in _text(page, "result")
-        _click(page, "play", watch="result")
+        _click(page, "play", watch="result")  # Play animates: wait for where it stops
+        page.wait_for_function(
+            "() => document.querySelector('.aura-explorer .aura-result').innerText"
+            ".includes('stopped')",
+            timeout=TIMEOUT_MS,
+        )
         assert "loop" in _text(page, "result") and "Quit for Client" in _text(page, "result")
+        assert "Play" in page.locator(".aura-explorer button.aura-play").first.inner_text()
         page.locator(".aura-explorer").first.screenshot(path=str(artifacts / "explorer-loop.png"))
         _click(page, "back", watch="result")
         assert "undid play" in _text(page, "result")

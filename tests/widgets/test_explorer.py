@@ -158,3 +158,29 @@ def test_explorer_selected_role_is_marked_in_the_pictures() -> None:
     run = run_figure(ui.model, "Seller").dot
     assert 'fillcolor="#fff3bf"' in graph and 'fillcolor="#fff3bf"' in run
     assert 'fillcolor="#fff3bf"' not in ownership_figure(ui.model).dot
+
+
+def test_explorer_play_animates_and_pauses_in_a_running_loop() -> None:
+    """With an event loop, Play runs round by round; the same button pauses; one history entry."""
+    import asyncio
+
+    async def scenario() -> tuple[bool, list[str], str, bool]:
+        ui = explorer("TwoBuyer")
+        ui.speed.value = 0.05
+        ui.click("play")
+        assert ui.buttons["play"].description == "Pause"
+        while ui.model.rounds < 2:
+            await asyncio.sleep(0.01)
+        ui.click("play")  # pause
+        task = ui._playing
+        assert task is not None
+        await task
+        paused = "paused" in ui.result.value and not ui.model.complete
+        names = [name for name, _ in ui.model.history]
+        ui.click("play")
+        while ui._playing is not None:
+            await asyncio.sleep(0.01)
+        return paused, names, ui.buttons["play"].description, ui.model.complete
+
+    paused, names, label, complete = asyncio.run(scenario())
+    assert paused and names == ["play"] and label == "Play" and complete
