@@ -36,8 +36,9 @@ _LAZY = {
 }
 
 
-def explorer(protocol: str | None = None, **options: Any) -> Explorer:
-    """An explorer widget for ``protocol`` (a bundled protocol name; default the first)."""
+def explorer(protocol: Any = None, **options: Any) -> Explorer:
+    """An explorer widget for ``protocol``: a bundled protocol name (default TwoBuyer), a
+    ``Protocol``, a protocol file or ``.choreo`` text; ``policy="seed"`` for the seed's."""
     from aura_kit.widgets.explorer_widget import Explorer
 
     return Explorer.for_protocol(protocol, **options)

@@ -246,15 +246,21 @@ class Explorer:
         self.refresh()
 
     @classmethod
-    def for_protocol(cls, protocol: str | None = None, **options: Any) -> Explorer:
-        """An explorer on a bundled protocol (by name; default the first one)."""
-        model = ExplorerModel.for_name(protocol, **options)
+    def for_protocol(cls, protocol: Any = None, **options: Any) -> Explorer:
+        """An explorer on a bundled protocol name (default TwoBuyer), a ``Protocol``, a
+        protocol file or ``.choreo`` text."""
+        if protocol is None:
+            model = ExplorerModel.for_name(None, **options)
+        else:
+            model = ExplorerModel.for_protocol(protocol, **options)
         model.open()
         return cls(model)
 
     def _make_inputs(self) -> None:
         names = tuple(bundled_protocols())
         value = self.model.protocol.name
+        # a protocol that is not bundled (text, a file) stays on offer under its name
+        self._own = {} if value in names else {value: self.model.protocol}
         self.protocol = w.Dropdown(
             options=names if value in names else (*names, value),
             value=value,
@@ -354,7 +360,13 @@ class Explorer:
     def _open(self) -> ActionResult:
         """Open sessions of the protocol the dropdown names (a new model when it changed)."""
         if self.protocol.value != self.model.protocol.name:
-            self.model = ExplorerModel.for_name(self.protocol.value, policy=self.model.policy)
+            chosen = self._own.get(self.protocol.value)
+            policy = self.model.policy
+            self.model = (
+                ExplorerModel(chosen, policy=policy)
+                if chosen is not None
+                else ExplorerModel.for_name(self.protocol.value, policy=policy)
+            )
         return self.model.open()
 
     def _switch_policy(self) -> ActionResult:

@@ -184,3 +184,20 @@ def test_explorer_play_animates_and_pauses_in_a_running_loop() -> None:
 
     paused, names, label, complete = asyncio.run(scenario())
     assert paused and names == ["play"] and label == "Play" and complete
+
+
+def test_explorer_opens_choreo_text() -> None:
+    """``explorer()`` takes .choreo text too: the dropdown shows its name, the moves its roles."""
+    ui = explorer("protocol Hi(A, B) {\n  A -> B: Hello(int)\n}")
+    assert ui.protocol.value == "Hi"
+    assert [c.description for c in ui.moves.children if hasattr(c, "on_click")] == [
+        "A sends Hello to B"
+    ]
+
+
+def test_explorer_own_protocol_stays_in_the_dropdown() -> None:
+    """After switching away, choosing the text protocol again reopens it."""
+    ui = explorer("protocol Hi(A, B) {\n  A -> B: Hello(int)\n}")
+    ui.protocol.value = "PingPong"
+    ui.protocol.value = "Hi"
+    assert ui.model.protocol.name == "Hi" and ui.model.is_open
