@@ -525,7 +525,7 @@ class ExplorerModel:
         if not self.is_open:
             return f"{self.protocol.name}: sessions not open (press Open sessions)"
         if self.complete:
-            return f"{self.protocol.name} · round {self.rounds} · complete: every role is done"
+            return f"{self.protocol.name} · round {self.rounds} · every role is done · complete"
         return f"{self.protocol.name} · round {self.rounds} · {self._waits()}"
 
     def buffers_text(self) -> str:
