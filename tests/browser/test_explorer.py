@@ -181,6 +181,11 @@ def test_explorer_dropdown_opens_and_student_picks_moves(
         _redrawn(page, before, "status")
         assert "Client chooses Add or Quit" in _text(page, "status")
         moves = page.locator(".aura-explorer .aura-moves button.aura-move")
+        page.wait_for_function(  # the move buttons are redrawn after the status line
+            "() => document.querySelectorAll('.aura-explorer .aura-moves button.aura-move')"
+            ".length === 2",
+            timeout=TIMEOUT_MS,
+        )
         assert moves.count() == 2  # Client chooses Add or Quit
         before = _html(page, "run")
         moves.filter(has_text="Add").first.click()
@@ -193,7 +198,11 @@ def test_explorer_dropdown_opens_and_student_picks_moves(
             timeout=TIMEOUT_MS,
         )
         assert "loop" in _text(page, "result") and "Quit for Client" in _text(page, "result")
-        assert "Play" in page.locator(".aura-explorer button.aura-play").first.inner_text()
+        page.wait_for_function(  # the Pause button turns back into Play when it stops
+            "() => document.querySelector('.aura-explorer button.aura-play').innerText"
+            ".includes('Play')",
+            timeout=TIMEOUT_MS,
+        )
         page.locator(".aura-explorer").first.screenshot(path=str(artifacts / "explorer-loop.png"))
         _click(page, "back", watch="result")
         assert "undid play" in _text(page, "result")
