@@ -239,6 +239,7 @@ class ExplorerModel:
         self.history = []
         if self.opened:
             self._do_open()
+            self.journal.collect_world(self.rounds, self.world)
         for name, args in actions:
             self._run(name, args)
         self.journal.collect_world(self.rounds, self.world)

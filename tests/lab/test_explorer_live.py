@@ -284,3 +284,14 @@ def test_explorer_attack_says_what_the_seed_would_have_done() -> None:
     message = model.attack(AttackKind.FORGED_CAPABILITY, "Buyer1").message
     assert "The seed" in message
     assert model.with_policy("seed").seed_verdict(AttackKind.FORGED_CAPABILITY, "Buyer1") is None
+
+
+def test_explorer_replay_keeps_the_journal_rounds() -> None:
+    """After a step back, the journal rows carry the rounds they had before."""
+    model = opened()
+    model.step()
+    model.step()
+    before = [row[1] for row in model.event_rows()]
+    model.transfer("Seller")
+    model.back()
+    assert [row[1] for row in model.event_rows()] == before
