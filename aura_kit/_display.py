@@ -23,4 +23,12 @@ class Displayable:
     __slots__ = ()
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return figure_for(self)._repr_mimebundle_(include=include, exclude=exclude)
+        return picture_bundle(self, include, exclude)
+
+
+def picture_bundle(obj: object, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+    """The mime bundle of ``obj``'s picture (``aura_kit.render.figure_for``), imported lazily;
+    never raises (an object without a picture gets a text bundle saying why)."""
+    from aura_kit.render import figure_for
+
+    return figure_for(obj)._repr_mimebundle_(include=include, exclude=exclude)

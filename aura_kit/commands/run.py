@@ -2,8 +2,9 @@
 
 The table fits the terminal from 80 columns up (outcomes, then owners, are cut with an
 ellipsis unless ``--wide``); an attack row names its attack. ``--policy kit|seed`` picks the
-``OwnershipPolicy`` preset; ``--compare`` prints both runs side by side instead (exit 0 unless
-the file is refused). Exit codes: 0 every expectation held; 1 the file was refused
+``OwnershipPolicy`` preset; ``--compare`` prints both runs side by side instead, fitted to the
+terminal the same way (100 columns when standard output is no terminal; exit 0 unless the file
+is refused). Exit codes: 0 every expectation held; 1 the file was refused
 (``FILE: error: scenario field PATH: reason``) or an expectation failed
 (``FILE: error: scenario failed at step N (action): why``).
 """
@@ -72,7 +73,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load, run, print; non-zero when the file is bad or an expectation fails."""
     if getattr(args, "compare", False):
-        return compare(args.scenario)
+        return compare(args.scenario, None if args.wide else compare_width())
     policy = getattr(args, "policy", None)
     if policy is None:
         report = load_and_run(args.scenario)
@@ -92,12 +93,21 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def compare(path: str) -> int:
-    """Print the scenario run under the kit's and the seed's policy, side by side."""
+COMPARE_FALLBACK_COLUMNS = 100  # the width of ``--compare`` when standard output is no tty
+
+
+def compare(path: str, width: int | None = None) -> int:
+    """Print the scenario run under the kit's and the seed's policy, side by side, fitted
+    into ``width`` columns (``None``: whole)."""
     from aura_kit.lab.compare import compare_policies
 
-    print(compare_policies(read_scenario(path)).text())
+    print(compare_policies(read_scenario(path)).text(width))
     return 0
+
+
+def compare_width() -> int:
+    """The terminal's width (``COLUMNS`` first), else ``COMPARE_FALLBACK_COLUMNS``."""
+    return shutil.get_terminal_size((COMPARE_FALLBACK_COLUMNS, 24)).columns
 
 
 def load_and_run(path: str) -> ScenarioReport:

@@ -28,12 +28,12 @@ from .scenario import Scenario, ScenarioError, load_scenario, parse_scenario
 from .scenario_report import ReportRow, ScenarioReport
 from .scenario_run import build_world, run_scenario
 from .world import World
-from .world_records import OwnerChange, RoundOutcome
+from .world_records import HistoryEntry, RoundOutcome
 
 __all__ = [
     # the world and its records
     "World",
-    "OwnerChange",
+    "HistoryEntry",
     "RoundOutcome",
     # attacks
     "AttackKind",

@@ -7,18 +7,24 @@ Invariants:
   policy), so the two tables cover the same steps;
 - the divergence is the first step whose outcome or owner differs between the tables, or the
   first step one table has and the other does not; ``None`` when they agree everywhere;
-- the text form only reads the two tables; render is never imported here.
+- ``at_divergence`` holds fresh worlds run again up to and with the divergent step (for a
+  callable: stopped right after it), so the graphs show the state where the runs part;
+- the text form only reads the two tables; the HTML form adds both runs' ownership graphs
+  through the display hook (``aura_kit._display``), so render is never imported here.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import textwrap
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from aura_kit._display import picture_bundle
+from aura_kit.errors import AuraKitError
 from aura_kit.ownership import OwnershipPolicy
 
 from .attacks import error_name
@@ -67,6 +73,8 @@ class PolicyComparison:
     kit_failure: str | None = None
     seed_failure: str | None = None
     worlds: tuple[World, World] | None = None  # (kit, seed) as the runs left them
+    # (kit, seed) as they were right after the divergent step (runs again up to that step)
+    at_divergence: tuple[World, World] | None = None
 
     def rows(self) -> list[tuple[str, ...]]:
         """One text row per step of either run: step, action, role, then each side."""
@@ -90,20 +98,27 @@ class PolicyComparison:
             )
         return out
 
-    def text(self) -> str:
-        """The side-by-side table (the divergent step marked ``>``) and the divergence line."""
+    def text(self, width: int | None = None) -> str:
+        """The side-by-side table (the divergent step marked ``>``) and the divergence line.
+
+        With ``width`` every line fits in ``width`` columns (from 80 up): outcomes, then
+        owners, are cut with an ellipsis and the divergence line is wrapped.
+        """
         marked = self.divergence.step if self.divergence else None
         body = [(("> " if r[0] == str(marked) else "  ") + r[0], *r[1:]) for r in self.rows()]
         head = ("  " + _HEAD[0], *_HEAD[1:])
+        if width is not None:
+            body = _fit(head, body, width)
         widths = [max(len(row[i]) for row in [head, *body]) for i in range(len(head))]
         lines = [f"compare {self.name}: kit vs seed"]
         for row in [head, *body]:
             lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         lines.insert(2, "  ".join("-" * w for w in widths))
         if self.divergence is None:
-            lines.append("no divergence: both policies give the same outcome at every step")
+            summary = "no divergence: both policies give the same outcome at every step"
         else:
-            lines.append(self.divergence.describe())
+            summary = self.divergence.describe()
+        lines.append(summary if width is None else textwrap.fill(summary, max(width - 1, 20)))
         return "\n".join(lines)
 
     def __str__(self) -> str:
@@ -119,10 +134,53 @@ class PolicyComparison:
                 f"<tr{style}>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
             )
         summary = html.escape(self.divergence.describe() if self.divergence else "no divergence")
-        return f"<table>{''.join(rows)}</table><p>{summary}</p>"
+        return f"<table>{''.join(rows)}</table><p>{summary}</p>{self._graphs_html()}"
+
+    def _graphs_html(self) -> str:
+        """Both runs' ownership graphs right after the divergent step, side by side."""
+        if self.divergence is None or self.at_divergence is None:
+            return ""
+        cells = []
+        for preset, world in zip(PRESETS, self.at_divergence, strict=True):
+            caption = html.escape(f"{preset} after step {self.divergence.step}")
+            cells.append(
+                f'<div style="display:inline-block;vertical-align:top;margin-right:2em">'
+                f"<p><b>{caption}</b></p>{_picture_html(world)}</div>"
+            )
+        return f"<div>{''.join(cells)}</div>"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {"text/plain": self.text(), "text/html": self._repr_html_()}
+
+
+MIN_OUTCOME_WIDTH = 14
+MIN_OWNER_WIDTH = 10
+_GAPS = 2 * (len(_HEAD) - 1)  # two spaces between neighbouring columns
+
+
+def _fit(head: tuple[str, ...], body: list[tuple[str, ...]], width: int) -> list[tuple[str, ...]]:
+    """``body`` with outcomes (then owners) cut so that each line fits in ``width`` columns.
+
+    The three leading columns stay whole; each side (kit, seed) gets half of what is left.
+    An owner column keeps its width while its outcome column still gets ``MIN_OUTCOME_WIDTH``;
+    past that they share the side 2 to 3, the owner keeping at least ``MIN_OWNER_WIDTH``.
+    """
+    fixed = sum(max(len(row[i]) for row in [head, *body]) for i in range(3))
+    side = (width - 1 - fixed - _GAPS) // 2
+    cells = [list(row) for row in body]
+    for outcome_at, owner_at in ((3, 4), (5, 6)):
+        owner = max(len(head[owner_at]), *(len(c[owner_at]) for c in cells)) if cells else 0
+        if side - owner < MIN_OUTCOME_WIDTH:
+            owner = max(MIN_OWNER_WIDTH, side - max(MIN_OUTCOME_WIDTH, side * 3 // 5))
+        outcome = max(MIN_OUTCOME_WIDTH, side - owner)
+        for c in cells:
+            c[owner_at], c[outcome_at] = _cut(c[owner_at], owner), _cut(c[outcome_at], outcome)
+    return [tuple(c) for c in cells]
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters (an ellipsis marks a cut)."""
+    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
 
 
 def compare_policies(
@@ -141,16 +199,22 @@ def compare_policies(
     if callable(scenario) and not isinstance(scenario, (str, Path, dict, Scenario)):
         return _compare_callable(scenario, protocol, authorities)
     loaded = _as_scenario(scenario)
-    reports = [run_scenario(loaded, OwnershipPolicy.named(p), keep_going=True) for p in PRESETS]
-    kit, seed = reports
+    kit, seed = (run_scenario(loaded, OwnershipPolicy.named(p), keep_going=True) for p in PRESETS)
+    divergence = first_divergence(kit.rows, seed.rows)
+    at = None
+    if divergence is not None:  # the same steps again, up to and with the divergent one
+        upto = replace(loaded, steps=loaded.steps[: divergence.step + 1])
+        again = [run_scenario(upto, OwnershipPolicy.named(p), keep_going=True) for p in PRESETS]
+        at = (again[0].world, again[1].world)
     return PolicyComparison(
         name=loaded.name,
         kit_rows=tuple(kit.rows),
         seed_rows=tuple(seed.rows),
-        divergence=first_divergence(kit.rows, seed.rows),
+        divergence=divergence,
         kit_failure=kit.failure,
         seed_failure=seed.failure,
         worlds=(kit.world, seed.world),
+        at_divergence=at,
     )
 
 
@@ -181,26 +245,51 @@ def _compare_callable(
 ) -> PolicyComparison:
     loaded = load_bundled(protocol)
     cast = authorities or {role.lower(): role for role in loaded.roles}
-    tables: list[list[ReportRow]] = []
-    worlds: list[World] = []
-    for preset in PRESETS:
-        world = World(loaded, cast, policy=OwnershipPolicy.named(preset), demo_payloads=True)
-        recorder = _RecordingWorld(world)
-        try:
-            fn(recorder)
-        except Exception as error:  # a failure ends the table; a step's is already its row
-            if error is not recorder.last_error:
-                recorder.rows.append(_row(len(recorder.rows), "(callable)", (), _error_text(error)))
-        tables.append(recorder.rows)
-        worlds.append(world)
-    name = getattr(fn, "__name__", "callable")
+    runs = [
+        _run_callable(fn, World(loaded, cast, policy=_named(p), demo_payloads=True))
+        for p in PRESETS
+    ]
+    divergence = first_divergence(runs[0].rows, runs[1].rows)
+    at = None
+    if divergence is not None:  # the callable again, stopped right after the divergent step
+        again = [
+            _run_callable(
+                fn, World(loaded, cast, policy=_named(p), demo_payloads=True), divergence.step
+            )
+            for p in PRESETS
+        ]
+        at = (again[0].target, again[1].target)
     return PolicyComparison(
-        name=name,
-        kit_rows=tuple(tables[0]),
-        seed_rows=tuple(tables[1]),
-        divergence=first_divergence(tables[0], tables[1]),
-        worlds=(worlds[0], worlds[1]),
+        name=getattr(fn, "__name__", "callable"),
+        kit_rows=tuple(runs[0].rows),
+        seed_rows=tuple(runs[1].rows),
+        divergence=divergence,
+        worlds=(runs[0].target, runs[1].target),
+        at_divergence=at,
     )
+
+
+def _named(preset: str) -> OwnershipPolicy:
+    return OwnershipPolicy.named(preset)
+
+
+def _run_callable(
+    fn: Callable[[Any], object], world: World, stop_after: int | None = None
+) -> _RecordingWorld:
+    """Run ``fn`` on a recording ``world``; with ``stop_after`` stop once that step is a row."""
+    recorder = _RecordingWorld(world, stop_after)
+    try:
+        fn(recorder)
+    except _StopHere:
+        pass
+    except Exception as error:  # a failure ends the table; a step's is already its row
+        if error is not recorder.last_error:
+            recorder.rows.append(_row(len(recorder.rows), "(callable)", (), _error_text(error)))
+    return recorder
+
+
+class _StopHere(AuraKitError):
+    """Raised by a recording world after its last wanted step (internal, always caught)."""
 
 
 # the World calls a callable's steps are recorded for (reads pass straight through)
@@ -213,10 +302,20 @@ _STEPS = frozenset(
 class _RecordingWorld:
     """A ``World`` whose step calls each add a row (the outcome, or the error raised)."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, stop_after: int | None = None) -> None:
         self._world = world
         self.rows: list[ReportRow] = []
         self.last_error: Exception | None = None
+        self._stop_after = stop_after
+
+    @property
+    def target(self) -> World:
+        """The recorded ``World`` itself."""
+        return self._world
+
+    def _recorded(self) -> None:
+        if self._stop_after is not None and len(self.rows) > self._stop_after:
+            raise _StopHere
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._world, name)
@@ -224,16 +323,28 @@ class _RecordingWorld:
             return value
 
         def step(*args: Any, **kwargs: Any) -> Any:
+            self._recorded()  # a callable that swallowed the stop changes nothing more
             try:
                 result = value(*args, **kwargs)
             except Exception as error:
                 self.rows.append(_row(len(self.rows), name, args, _error_text(error)))
                 self.last_error = error
+                self._recorded()
                 raise
             self.rows.append(_row(len(self.rows), name, args, _summary(result)))
+            self._recorded()
             return result
 
         return step
+
+
+def _picture_html(world: World) -> str:
+    """The world's ownership graph as inline SVG, or its text form when ``dot`` is missing."""
+    bundle = picture_bundle(world)
+    svg = bundle.get("image/svg+xml")
+    if svg is not None:
+        return svg[svg.find("<svg") :] if "<svg" in svg else svg
+    return f"<pre>{html.escape(bundle['text/plain'])}</pre>"
 
 
 def _row(index: int, action: str, args: tuple[Any, ...], outcome: str) -> ReportRow:

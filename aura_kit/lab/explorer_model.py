@@ -362,6 +362,7 @@ class ExplorerModel:
                 message = f"stopped after {played} round(s): no role can move: {self._waits()}"
                 return ActionResult(action="play", ok=False, message=message)
             self.world.step_all()
+            self.journal.collect_world(self.rounds, self.world)  # rows keep their round
             state = self._state()
             if state in seen and not self.complete:
                 return ActionResult(

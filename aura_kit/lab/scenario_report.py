@@ -73,7 +73,7 @@ class ScenarioReport:
     def history_lines(self) -> list[str]:
         """Who owned what: one line per owner change, in order."""
         return [
-            f"  round {c.step:>3}  {c.authority:<6} {c.role:<7} {c.action:<9} -> "
+            f"  round {c.round:>3}  {c.authority:<6} {c.role:<7} {c.action:<9} -> "
             f"{c.owner_label} (generation {c.generation}, {c.scope})"
             for c in self.world.history
         ]

@@ -50,6 +50,7 @@ from aura_kit.runtime import (
     open_owned_manifest_vm_session_admitted,
 )
 from aura_kit.runtime.codec import DEFAULT_CODEC, Codec
+from aura_kit.runtime.errors import PayloadCodecError
 
 from .attacks import (
     INTRUDER_TASK,
@@ -63,7 +64,7 @@ from .attacks import (
 from .demo_payloads import queue_demo_payload
 from .timeline import RunTimeline, Timeline
 from .world_records import (
-    OwnerChange,
+    HistoryEntry,
     RoundOutcome,
     needs_handling,
     payload_bytes,
@@ -107,7 +108,7 @@ class World:
         self.local_types = project_all(protocol.global_type)
         self.sessions: dict[str, OwnedVmSession] = {}
         self.complete: set[str] = set()
-        self.history: list[OwnerChange] = []
+        self.history: list[HistoryEntry] = []
         self.stale: dict[str, list[RuntimeSessionOwner]] = {}
         self.rounds: list[RoundOutcome] = []
         self.clock = 0
@@ -219,9 +220,15 @@ class World:
         self._record(role, action)
 
     def _record(self, role: str, action: str) -> None:
-        owner = self.sessions[role].owner()
-        change = OwnerChange.of(self.clock, self.authority_of[role], role, action, owner)
-        self.history.append(change)
+        change = self.effects(role).owner_history(self.session_id)[-1]
+        entry = HistoryEntry(
+            round=self.clock,
+            authority=self.authority_of[role],
+            role=role,
+            action=action,
+            change=change,
+        )
+        self.history.append(entry)
         self.timeline.collect(self)
 
     def owners(self) -> dict[str, tuple[str, int, str]]:
@@ -305,7 +312,7 @@ class World:
         received = result.blocked_receive.label if result.blocked_receive else None
         progressed = received is not None or result.step.value == "continue"
         outcome = RoundOutcome(
-            step=self.clock,
+            round=self.clock,
             authority=self.authority_of[role],
             role=role,
             step_result=result.step.value,
@@ -369,11 +376,15 @@ class World:
 
     # -- what happened --------------------------------------------------------------------
     def messages(self) -> list[tuple[str, str, str, object]]:
-        """``(from, to, label, payload value)`` for every envelope sent, in order."""
-        return [
-            (e.from_role, e.to_role, e.label, self.codec.decode(e.sort, e.payload))
-            for e in self.network.history
-        ]
+        """``(from, to, label, payload value)`` for every envelope sent, in order (the raw
+        bytes for a payload that is not its sort, which only the seed's opaque payloads send)."""
+        return [(e.from_role, e.to_role, e.label, self._value(e)) for e in self.network.history]
+
+    def _value(self, envelope: Any) -> object:
+        try:
+            return self.codec.decode(envelope.sort, envelope.payload)
+        except PayloadCodecError:
+            return envelope.payload
 
     def run_timeline(self) -> RunTimeline:
         """Every event of every authority so far, in order (a notebook draws it as one

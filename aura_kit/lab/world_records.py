@@ -1,4 +1,4 @@
-"""What a ``World`` records and reports: owner changes, round outcomes, registry snapshots.
+"""What a ``World`` records and reports: history entries, round outcomes, registry snapshots.
 
 Invariants:
 - records are frozen values made after the fact; nothing here changes a world or a registry;
@@ -17,44 +17,46 @@ from dataclasses import dataclass
 from typing import Any
 
 from aura_kit.machine.values import StepResult
-from aura_kit.ownership import RuntimeSessionOwner, SessionId
+from aura_kit.ownership import OwnerChange, SessionId
 from aura_kit.runtime import EffectSystem, VmBridgeRound, VmHostWaitStatus, VmRoundDisposition
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class OwnerChange:
-    """One entry of the ownership history."""
+class HistoryEntry:
+    """One ownership change in a world's history: when, where, by which ``World`` call.
 
-    step: int
+    ``change`` is the authority's own record of the change (``EffectSystem.owner_history``);
+    the entry adds only what the authority cannot know: the world's round number, the role and
+    the call.
+    """
+
+    round: int
     authority: str
     role: str
     action: str
-    owner_label: str
-    generation: int
-    scope: str
+    change: OwnerChange
 
-    @classmethod
-    def of(
-        cls, step: int, authority: str, role: str, action: str, owner: RuntimeSessionOwner
-    ) -> OwnerChange:
-        """The entry for ``owner`` right after ``action``."""
-        cap = owner.capability
-        return cls(
-            step=step,
-            authority=authority,
-            role=role,
-            action=action,
-            owner_label=owner.owner_label,
-            generation=cap.generation,
-            scope=cap.scope.canonical(),
-        )
+    @property
+    def owner_label(self) -> str:
+        """The owner after the change (the one that ended, for a close or cancel)."""
+        return self.change.owner_label
+
+    @property
+    def generation(self) -> int:
+        """The generation after the change (the last one, for a close or cancel)."""
+        return self.change.generation
+
+    @property
+    def scope(self) -> str:
+        """The canonical scope after the change (the last one, for a close or cancel)."""
+        return self.change.scope
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RoundOutcome:
     """What one role's round did."""
 
-    step: int
+    round: int
     authority: str
     role: str
     step_result: str

@@ -26,6 +26,14 @@ class ImageError(MachineError, ValueError):
         self.reason = reason
 
 
+class UnknownSemantics(MachineError, ValueError):
+    """``ProtocolMachine(semantics=...)`` is neither ``"kit"`` nor ``"seed"``."""
+
+    def __init__(self, value: object) -> None:
+        super().__init__(f"machine semantics must be 'kit' or 'seed', got {value!r}")
+        self.value = value
+
+
 class TooManyRoles(MachineError, ValueError):
     """A protocol with more roles than ``CodeImage.max_roles`` (checked before projecting)."""
 

@@ -22,6 +22,15 @@ Invariants:
 - ``_live`` counts coroutines that are not DONE in RUNNING sessions;
 - VM session ids are positive and never reused; ``close`` removes a session for good;
 - ``inject`` and ``ack_pending_send`` either succeed or raise and change nothing;
+- ``semantics="seed"`` (the seed's machine, as far as it can be modelled): an idle step that
+  finds a blocked receive not yet tried is that receive's attempt (every such receive of the
+  stepped sessions is tried at once) and returns CONTINUE, with no tick and no event; only a
+  later idle step with nothing ready is STUCK; a receive woken and blocked again is tried
+  again; and a receive that offers one label takes a message whatever its label (the seed's
+  messages carry none);
+  ``semantics="kit"`` (the default) reports STUCK at once and checks every label;
+- with ``opaque_payloads=True`` a non-unit send or receive also takes ``bytes`` whatever its
+  sort (the seed carries one opaque payload per send); by default a payload must be its sort;
 - ``snapshot`` copies flat state only (ints, tuples, deques of messages); ``restore`` puts it
   back, including each handler's queues when the handler offers ``snapshot_state``; stepping
   after a restore gives the same events as stepping before it.
@@ -31,7 +40,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn
 
 from aura_kit._display import Displayable
 from aura_kit.machine.automaton import PAYLOAD_TYPES, ActionKind, LocalState
@@ -40,6 +49,7 @@ from aura_kit.machine.errors import (
     NoPendingSend,
     NotReady,
     ProtocolViolation,
+    UnknownSemantics,
     UnknownSession,
 )
 from aura_kit.machine.handler import DEFAULT_HANDLER, EffectHandler
@@ -75,7 +85,16 @@ from aura_kit.machine.values import (
 )
 from aura_kit.numbers import check_count
 
-__all__ = ["MachineSnapshot", "NoPendingSend", "ProtocolMachine"]
+__all__ = [
+    "MACHINE_SEMANTICS",
+    "MachineSemantics",
+    "MachineSnapshot",
+    "NoPendingSend",
+    "ProtocolMachine",
+]
+
+MachineSemantics = Literal["kit", "seed"]
+MACHINE_SEMANTICS: tuple[MachineSemantics, ...] = ("kit", "seed")
 
 READY = CoroutineStatus.READY
 BLOCKED_RECV = CoroutineStatus.BLOCKED_RECV
@@ -94,25 +113,39 @@ NONE_TYPE = type(None)
 class ProtocolMachine(Displayable):
     """Sans-IO machine running many VM sessions one tick at a time.
 
-    ``ProtocolMachine(scheduler=None, buffer_capacity=64)``; the default scheduler is
-    ``RoundRobin()``. See ``load``, ``step``, ``step_session``, ``inject``.
+    ``ProtocolMachine(scheduler=None, buffer_capacity=64, semantics="kit")``; the default
+    scheduler is ``RoundRobin()``; ``semantics="seed"`` steps the way the seed's machine
+    does (see the module invariants). See ``load``, ``step``, ``step_session``, ``inject``.
     """
 
     __slots__ = (
         "_capacity",
         "_live",
         "_next_sid",
+        "_opaque",
         "_push",
         "_raw",
         "_sched",
+        "_seed",
         "_sessions",
         "_stale",
         "_tick",
         "_views",
     )
 
-    def __init__(self, scheduler: Scheduler | None = None, buffer_capacity: int = 64) -> None:
+    def __init__(
+        self,
+        scheduler: Scheduler | None = None,
+        buffer_capacity: int = 64,
+        semantics: MachineSemantics = "kit",
+        *,
+        opaque_payloads: bool = False,
+    ) -> None:
         check_count("buffer_capacity", buffer_capacity, minimum=1)
+        if semantics not in MACHINE_SEMANTICS:
+            raise UnknownSemantics(semantics)
+        self._seed = semantics == "seed"
+        self._opaque = opaque_payloads is True
         self._sched: Scheduler = scheduler if scheduler is not None else RoundRobin()
         self._push = self._sched.push
         self._capacity = buffer_capacity
@@ -237,9 +270,16 @@ class ProtocolMachine(Displayable):
                 return result
         return CONTINUE
 
+    @property
+    def semantics(self) -> MachineSemantics:
+        """``"kit"`` or ``"seed"``: how an idle step and a single-label receive behave."""
+        return "seed" if self._seed else "kit"
+
     def _idle(self, sessions: Any, live: int) -> StepResult:
         if not live:
             return ALL_DONE
+        if self._seed and _attempt_blocked_receives(sessions):
+            return CONTINUE
         for sess in sessions:
             if sess.status is RUNNING and sess.live and not sess.stuck_reported:
                 sess.stuck_reported = True
@@ -286,7 +326,7 @@ class ProtocolMachine(Displayable):
                 self._fault(
                     co, f"handler failure on send {label}", f"a {sort} payload", repr(exc), exc
                 )
-            if type(payload) is not ptype:
+            if type(payload) is not ptype and not (self._opaque and type(payload) is bytes):
                 self._fault(
                     co,
                     f"payload of the wrong sort for {label}",
@@ -320,9 +360,12 @@ class ProtocolMachine(Displayable):
         q, sc, _ = co.links[co.state]  # type: ignore[misc,assignment]
         label, payload = q[0]
         entry = st.table.get(label)
+        if entry is None and self._seed and len(st.labels) == 1:  # the seed drops labels
+            label = st.labels[0]
+            entry = st.table[label]
         if entry is None:
             self._fault(co, "label not offered", "|".join(st.labels), label)
-        if type(payload) is not entry[2]:
+        if type(payload) is not entry[2] and not (self._opaque and type(payload) is bytes):
             self._fault(
                 co, f"payload of the wrong sort for {label}", entry[0].value, describe(payload)
             )
@@ -380,6 +423,7 @@ class ProtocolMachine(Displayable):
 
     def _wake(self, co: Coroutine) -> None:
         co.status = READY
+        co.tried = False
         co.wait = None
         co.edge = None
         co.since = self._tick
@@ -480,6 +524,8 @@ class ProtocolMachine(Displayable):
         st = co.states[co.state]
         if not queue and st.kind is ActionKind.RECV and st.partner == src:
             entry = st.table.get(label)
+            if entry is None and self._seed and len(st.labels) == 1:  # the seed drops labels
+                entry = st.table[st.labels[0]]
             if entry is None:
                 return ("injected label not offered", "|".join(st.labels), label)
             sorts = frozenset({entry[0]})
@@ -487,6 +533,8 @@ class ProtocolMachine(Displayable):
             sorts = co.sess.image.automata[dst].receivable(src, label)
             if not sorts:
                 return ("injected label never received on this edge", f"a label from {src}", label)
+        if self._opaque and type(payload) is bytes:  # one opaque payload, whatever the sort
+            return None
         if not any(type(payload) is PAYLOAD_TYPES[s] for s in sorts):
             expected = "|".join(sorted(s.value for s in sorts))
             return (f"injected payload of the wrong sort for {label}", expected, describe(payload))
@@ -573,6 +621,23 @@ class ProtocolMachine(Displayable):
         if co is None:
             raise UnknownSession(sid, role)
         return co
+
+
+def _attempt_blocked_receives(sessions: Any) -> bool:
+    """The seed's semantics: mark every blocked receive not yet tried as tried; any found?
+
+    A coroutine leaves BLOCKED_RECV only through ``_wake``, which clears ``tried``; so each
+    blocked receive is tried once, and again only after it was woken and blocked anew.
+    """
+    found = False
+    for sess in sessions:
+        if sess.status is not RUNNING:
+            continue
+        for co in sess.order:
+            if co.status is BLOCKED_RECV and not co.tried:
+                co.tried = True
+                found = True
+    return found
 
 
 def _blocked_text(co: Coroutine) -> str:

@@ -64,6 +64,7 @@ class Coroutine:
         "state",
         "states",
         "status",
+        "tried",
         "wait",
     )
 
@@ -79,6 +80,7 @@ class Coroutine:
         self.wait: Queue | None = None
         self.edge: tuple[str, str] | None = None
         self.since = 0
+        self.tried = False  # the seed's semantics: this blocked receive was already tried
         self.sess = sess
         self.fault: str | None = None
 

@@ -31,7 +31,9 @@ class MachineSnapshot:
 
 def save_session(s: VmSession) -> tuple[Any, ...]:
     """Flat copy of one session's mutable state."""
-    cos = tuple((c.state, c.status, c.wait, c.edge, c.stale, c.since, c.fault) for c in s.order)
+    cos = tuple(
+        (c.state, c.status, c.wait, c.edge, c.stale, c.since, c.tried, c.fault) for c in s.order
+    )
     bufs = {edge: tuple(q) for edge, q in s.buffers.items()}
     snap_handler = getattr(s.handler, "snapshot_state", None)
     handler_state = snap_handler() if callable(snap_handler) else None
@@ -43,7 +45,7 @@ def load_session(s: VmSession, saved: tuple[Any, ...]) -> None:
     """Put back what ``save_session`` returned (in place)."""
     s.status, s.live, s.stuck_reported, cos, bufs, pending, counts, handler_state = saved
     for c, fields in zip(s.order, cos, strict=True):
-        c.state, c.status, c.wait, c.edge, c.stale, c.since, c.fault = fields
+        c.state, c.status, c.wait, c.edge, c.stale, c.since, c.tried, c.fault = fields
     for edge, q in s.buffers.items():  # the same deques: links hold them
         q.clear()
         q.extend(bufs.get(edge, ()))

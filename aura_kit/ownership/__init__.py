@@ -10,6 +10,7 @@ from .errors import (
     SessionOwnershipErrorKind,
 )
 from .fragments import FragmentId, FragmentRecord, FragmentRegistry
+from .history import OwnerChange, OwnerChangeKind, OwnerHistory
 from .manifest import (
     CompositionManifest,
     ManifestFragment,
@@ -57,6 +58,9 @@ __all__ = [
     "FragmentId",
     "FragmentRecord",
     "FragmentRegistry",
+    "OwnerChange",
+    "OwnerChangeKind",
+    "OwnerHistory",
     # errors
     "OwnershipError",
     "ManifestError",

@@ -165,6 +165,11 @@ LiveErrors = Literal["typed", "seed"]
 OwnerLabelMode = Literal["caller", "seed"]
 AdmissionMode = Literal["strict", "seed"]
 PolicyName = Literal["kit", "seed"]
+MachineMode = Literal["kit", "seed"]
+QueueInput = Literal["checked", "seed"]
+EmptyLabel = Literal["refused", "seed"]
+EndedEvent = Literal["logged", "seed"]
+PayloadMode = Literal["by_sort", "opaque"]
 
 #: the fixed label the seed's ``open_owned_manifest_vm_session_admitted`` gives every session:
 #: its ``caller_session_owner_label()`` is called from inside the runtime, so the location it
@@ -178,6 +183,11 @@ _SWITCHES: dict[str, tuple[str, str]] = {
     "live_errors": ("typed", "seed"),
     "owner_label": ("caller", "seed"),
     "admission": ("strict", "seed"),
+    "machine": ("kit", "seed"),
+    "queue_input": ("checked", "seed"),
+    "empty_label": ("refused", "seed"),
+    "ended_event": ("logged", "seed"),
+    "payloads": ("by_sort", "opaque"),
 }
 
 
@@ -195,7 +205,19 @@ class OwnershipPolicy:
     - ``owner_label``: ``"caller"`` labels an opened session with the caller's location;
       ``"seed"`` with the seed's fixed runtime line ``SEED_OWNER_LABEL``;
     - ``admission``: ``"strict"`` refuses an active role the manifest does not name and a
-      local type that is not the projection; ``"seed"`` admits both.
+      local type that is not the projection; ``"seed"`` admits both;
+    - ``machine``: ``"kit"`` runs the kit's protocol machine; ``"seed"`` steps the way the
+      seed's does (a receive that finds nothing is a ``CONTINUE`` round, only a later idle
+      round is ``STUCK``, and then a ``DEFERRED`` round is an error), drops the label of a
+      single-label receive and sends every ``continue`` to its nearest loop;
+    - ``queue_input``: ``"checked"`` refuses a queued payload that is not bytes or is over
+      1 MiB and an empty or non-string choice label; ``"seed"`` queues whatever it is given;
+    - ``empty_label``: ``"refused"`` refuses an empty owner label at start; ``"seed"`` takes it;
+    - ``ended_event``: ``"logged"`` logs ``runtime.session.ended``; ``"seed"`` does not (the
+      seed has no such event);
+    - ``payloads``: ``"by_sort"`` decodes each queued or received payload by the sort the
+      protocol declares (one that does not decode faults the send); ``"opaque"`` carries the
+      bytes as they are, as the seed's one opaque payload per send.
     """
 
     capability_check: CapabilityCheck = "tag"
@@ -203,6 +225,11 @@ class OwnershipPolicy:
     live_errors: LiveErrors = "typed"
     owner_label: OwnerLabelMode = "caller"
     admission: AdmissionMode = "strict"
+    machine: MachineMode = "kit"
+    queue_input: QueueInput = "checked"
+    empty_label: EmptyLabel = "refused"
+    ended_event: EndedEvent = "logged"
+    payloads: PayloadMode = "by_sort"
 
     def __post_init__(self) -> None:
         for name, allowed in _SWITCHES.items():
@@ -225,6 +252,11 @@ class OwnershipPolicy:
             live_errors="seed",
             owner_label="seed",
             admission="seed",
+            machine="seed",
+            queue_input="seed",
+            empty_label="seed",
+            ended_event="seed",
+            payloads="opaque",
         )
 
     @classmethod
@@ -244,6 +276,14 @@ class OwnershipPolicy:
         if self == OwnershipPolicy.seed():
             return "seed"
         return "custom"
+
+    def owner_label_problem(self, label: object) -> str | None:
+        """Why ``label`` cannot label a new session, or None (the seed takes an empty one)."""
+        seed = self.empty_label == "seed"
+        if isinstance(label, str) and (label or seed):
+            return None
+        wanted = "a string" if seed else "a non-empty string"
+        return f"owner label must be {wanted}, got {label!r}"
 
     def allows_transfer(self, current: Scope, next_scope: Scope) -> bool:
         """Whether a transfer from ``current`` to ``next_scope`` is allowed."""

@@ -85,14 +85,14 @@ _WHOLE_NAME = re.compile(_NAME + r"\Z")
 
 # Words from other languages that mean one of ours: a statement that starts with one of them
 # (and is not a message) gets a suggestion.
-_SYNONYMS = {
-    "loop": "rec", "while": "rec", "repeat": "rec", "for": "rec", "mu": "rec",
-    "choose": "choice", "select": "choice", "if": "choice", "switch": "choice",
-    "case": "choice", "branch": "choice",
-    "goto": "continue", "jump": "continue", "again": "continue",
-    "exit": "end", "stop": "end", "return": "end", "done": "end",
-    "else": "or", "elif": "or", "orelse": "or",
-}  # fmt: skip
+_SYNONYM_WORDS = {
+    "rec": "loop while repeat for mu",
+    "choice": "choose select if switch case branch",
+    "continue": "goto jump again",
+    "end": "exit stop return done",
+    "or": "else elif orelse",
+}
+_SYNONYMS = {word: ours for ours, words in _SYNONYM_WORDS.items() for word in words.split()}
 
 
 def near_keyword(word: str, options: tuple[str, ...]) -> str | None:

@@ -179,6 +179,11 @@ def machine_figure(machine: ProtocolMachine, sid: int | None = None) -> Figure:
     return figure_of_view(machine.view(sid))
 
 
+def world_figure(world: World) -> Figure:
+    """Ownership and fragment graph of every authority of a lab ``World``, stale handles too."""
+    return ownership_figure(*world.systems.values(), stale=world.stale_handles())
+
+
 def state_graph_figure(result: ExploreResult) -> Figure:
     """The explored state graph with deadlocks and their traces."""
     return figure_of_view(state_graph_view(result))
@@ -198,6 +203,7 @@ FIGURES: Mapping[type, Callable[[Any], Figure]] = {
     Mu: local_type_figure,
     Var: local_type_figure,
     EffectSystem: ownership_figure,
+    World: world_figure,
     ExploreResult: state_graph_figure,
     RunTimeline: timeline_figure,
     ProtocolMachine: machine_figure,

@@ -13,15 +13,14 @@ picture stops growing with the number of moves and the current card keeps its si
 
 from __future__ import annotations
 
+from aura_kit.ownership import OwnerChange, OwnerChangeKind
 from aura_kit.render.dot import DotWriter, Html, html_escape, shorten
 from aura_kit.view.ownership import (
     AuthorityView,
     OwnershipView,
-    OwnerStep,
     SessionNodeView,
     SessionState,
     StaleHandleView,
-    StepKind,
     short_id,
 )
 
@@ -126,11 +125,11 @@ def _history(out: DotWriter, session: SessionNodeView, node: str) -> None:
         out.edge(previous[0], node, label="ended", style="dashed", color=GREY)
 
 
-def _transfer(out: DotWriter, tail: str, head: str, old: OwnerStep, new: OwnerStep) -> None:
-    verb = {StepKind.RECLAIMED: "re-claim", StepKind.ATTENUATED: "attenuate"}.get(
+def _transfer(out: DotWriter, tail: str, head: str, old: OwnerChange, new: OwnerChange) -> None:
+    verb = {OwnerChangeKind.RECLAIMED: "re-claim", OwnerChangeKind.ATTENUATED: "attenuate"}.get(
         new.kind, "transfer"
     )
-    style = "dashed" if new.kind is StepKind.RECLAIMED else "solid"
+    style = "dashed" if new.kind is OwnerChangeKind.RECLAIMED else "solid"
     out.edge(tail, head, label=f"{verb}\ngen {old.generation}→{new.generation}", style=style)
 
 
@@ -216,7 +215,7 @@ def _compact_history(out: DotWriter, session: SessionNodeView, node: str, recent
     shown = history[-recent:] if recent > 0 else ()
     hidden = len(history) - len(shown)
     lines = ["earlier owners"] + ([f"… {hidden} earlier"] if hidden else [])
-    verbs = {StepKind.ATTENUATED: "attenuated", StepKind.RECLAIMED: "re-claimed"}
+    verbs = {OwnerChangeKind.ATTENUATED: "attenuated", OwnerChangeKind.RECLAIMED: "re-claimed"}
     for step in shown:
         how = verbs.get(step.kind, "")
         lines.append(f"gen {step.generation} {shorten(step.owner_label, 20)} {how}".strip())

@@ -110,19 +110,27 @@ def never_defer(error: TransportReceiveError) -> bool:
 
 
 class QueuedBridgeHandler(QueuedHandler):
-    """The seed's queued bridge handler: payloads are queued as bytes and decoded per sort.
+    """The seed's queued bridge handler: payloads are queued as bytes and decoded per sort
+    (with ``opaque=True``, as the seed does, sent as the bytes they are).
 
     A queued payload is decoded by the codec for the sort of the send that takes it
     (``bytes`` as is); a payload that does not decode is a handler failure, so the machine
     faults the coroutine and the round fails with the codec's message.
     """
 
-    __slots__ = ("_codec", "scheduler_signals")
+    __slots__ = ("_codec", "opaque", "scheduler_signals")
 
-    def __init__(self, codec: Codec, scheduler_signals: SchedulerSignals | None = None) -> None:
+    def __init__(
+        self,
+        codec: Codec,
+        scheduler_signals: SchedulerSignals | None = None,
+        *,
+        opaque: bool = False,
+    ) -> None:
         super().__init__()
         self._codec = codec
         self.scheduler_signals = scheduler_signals or SchedulerSignals()
+        self.opaque = opaque  # the seed's payloads: queued bytes are sent as they are
 
     def push_send_bytes(self, payload: bytes) -> None:
         """Queue the bytes of the next non-unit send."""
@@ -135,6 +143,6 @@ class QueuedBridgeHandler(QueuedHandler):
     def send_payload(self, session: int, role: str, to_role: str, label: str, sort: Sort) -> Any:
         """Next queued bytes, decoded for ``sort``."""
         raw = super().send_payload(session, role, to_role, label, sort)
-        if not isinstance(raw, bytes):
+        if not isinstance(raw, bytes) or self.opaque:
             return raw
         return self._codec.decode(sort, raw)

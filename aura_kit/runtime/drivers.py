@@ -61,6 +61,8 @@ class BridgeContext:
     no_message: dict[tuple[str, str], TransportReceiveError] = field(default_factory=dict)
     # The external roles of the VM session (fixed for its life), read once by ``check_round``.
     external_roles: tuple[str, ...] | None = None
+    # The seed's payloads (``payloads="opaque"``): bytes are sent and injected undecoded.
+    opaque: bool = False
 
     @property
     def network(self) -> Any:
@@ -160,7 +162,9 @@ def _send_one(ctx: BridgeContext, pending: Any, sender: Any, peer: Any) -> None:
     network = ctx.network
     if network is None:
         raise ConnectionError(f"authority {ctx.effects.authority} has no network")
-    payload = ctx.codec.encode(pending.sort, pending.payload)
+    payload = pending.payload
+    if not (ctx.opaque and type(payload) is bytes):  # the seed's opaque bytes go as they are
+        payload = ctx.codec.encode(pending.sort, payload)
     network.send(
         session_id=ctx.session_id,
         sender=sender,

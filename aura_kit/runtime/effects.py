@@ -53,6 +53,8 @@ from aura_kit.ownership import (
     FragmentRecord,
     FragmentRegistry,
     LinkBoundary,
+    OwnerChange,
+    OwnerHistory,
     OwnerRecord,
     OwnershipPolicy,
     RuntimeSessionOwner,
@@ -81,7 +83,6 @@ from .errors import (
 from .tasks import (
     ENTERED_TASKS,
     HostTask,
-    ThreadMemo,
     current_context,
     describe_context,
     running_loop,
@@ -89,6 +90,12 @@ from .tasks import (
 
 SessionEndCallback = Callable[[SessionId], object]
 Reason = SessionStartFailureReason
+
+
+class ThreadMemo(threading.local):
+    """Per-thread slot for an effect system's private memo: ``(epoch, owner, boundary)``."""
+
+    memo: tuple[int, object, object] = (-1, None, None)
 
 
 class EffectSystem(Displayable):
@@ -108,6 +115,7 @@ class EffectSystem(Displayable):
         self._lock = threading.RLock()
         self._sessions = SessionRegistry(CapabilitySigner(secrets.token_bytes(32)))
         self._fragments = FragmentRegistry()
+        self._history = OwnerHistory()
         self._bindings: dict[Hashable, SessionId] = {}
         self._roles: dict[SessionId, tuple[ChoreographicRole, ...]] = {}
         self._end_callbacks: dict[SessionId, list[SessionEndCallback]] = {}
@@ -205,6 +213,10 @@ class EffectSystem(Displayable):
                 record = self._sessions.claim(sid, owner_label)
                 self._bindings[context] = sid
                 self._roles[sid] = role_tuple
+                owner = RuntimeSessionOwner(
+                    session_id=sid, owner_label=owner_label, capability=record.capability
+                )
+                self._history.started(owner)
         if problem is not None:
             reason, message = problem
             error = SessionStartError(sid, str(owner_label), reason, message)
@@ -217,9 +229,6 @@ class EffectSystem(Displayable):
                 str(error),
             )
             raise error
-        owner = RuntimeSessionOwner(
-            session_id=sid, owner_label=owner_label, capability=record.capability
-        )
         ev.log_session_owner_assigned(
             self.event_log, owner, None, "start_owned_choreography_session"
         )
@@ -229,6 +238,7 @@ class EffectSystem(Displayable):
         """Assert the full session, then drop its record, bindings and fragments."""
         with self._lock:
             self._assert_session_locked(owner)
+            self._note_end(owner.session_id, cancelled=False)
             callbacks = self._teardown(owner.session_id)
         self._finish_end(owner.session_id, owner.owner_label, callbacks)
 
@@ -239,6 +249,7 @@ class EffectSystem(Displayable):
             record = self._sessions.record(sid)
             if record is None:
                 return False
+            self._note_end(sid, cancelled=True)
             callbacks = self._teardown(sid)
         self._finish_end(sid, record.owner_label, callbacks, context="cancel_session")
         return True
@@ -252,6 +263,20 @@ class EffectSystem(Displayable):
         """Run ``callback(session_id)`` whenever any session here ends or is cancelled."""
         with self._lock:
             self._end_listeners.append(callback)
+
+    def _note_end(self, sid: SessionId, cancelled: bool) -> None:
+        record = self._sessions.record(sid)
+        if record is not None:
+            scope = record.scope.canonical()
+            self._history.ended(sid, record.owner_label, record.generation, scope, cancelled)
+
+    def owner_history(
+        self, session_id: SessionId | uuid.UUID | str | None = None
+    ) -> tuple[OwnerChange, ...]:
+        """Every ownership change of ``session_id`` here (of every session when None), in order."""
+        sid = None if session_id is None else SessionId.coerce(session_id)
+        with self._lock:
+            return self._history.of(sid)
 
     def _teardown(self, sid: SessionId) -> list[SessionEndCallback]:
         self._forget_passed()
@@ -281,6 +306,8 @@ class EffectSystem(Displayable):
                 callback(sid)
             except Exception as exc:  # every callback runs; failures are reported below
                 failures.append(f"{type(exc).__name__}: {exc}")
+        if self.policy.ended_event == "seed":  # the seed has no session.ended event
+            return
         extra: dict[str, Any] = {"cleanup_failed": "; ".join(failures)} if failures else {}
         self.event_log.emit(
             ev.RuntimeSessionEvent.SESSION_ENDED,
@@ -341,7 +368,13 @@ class EffectSystem(Displayable):
         """Move ownership (and every fragment) to ``next_owner_label`` at ``next_scope``."""
         try:
             with self._lock:
-                record = self._transfer_locked(owner, next_owner_label, next_scope)
+                record, moved = self._transfer_locked(owner, next_owner_label, next_scope)
+                next_owner = RuntimeSessionOwner(
+                    session_id=owner.session_id,
+                    owner_label=next_owner_label,
+                    capability=record.capability,
+                )
+                self._history.moved(owner, next_owner, moved)
         except OwnerTransferError as error:  # binding and owner failures return early, unlogged
             ev.log_session_owner_transfer_rejected(
                 self.event_log,
@@ -352,15 +385,14 @@ class EffectSystem(Displayable):
                 "transfer_owned_choreography_session_owner",
             )
             raise
-        next_owner = RuntimeSessionOwner(
-            session_id=owner.session_id, owner_label=next_owner_label, capability=record.capability
-        )
         ev.log_session_owner_transferred(
             self.event_log, owner, next_owner, None, "transfer_owned_choreography_session_owner"
         )
         return next_owner
 
-    def _transfer_locked(self, owner: RuntimeSessionOwner, label: str, scope: Scope) -> OwnerRecord:
+    def _transfer_locked(
+        self, owner: RuntimeSessionOwner, label: str, scope: Scope
+    ) -> tuple[OwnerRecord, int]:
         self._forget_passed()
         self._check_binding(current_context(self), owner)
         current = self._ensure(owner)
@@ -377,13 +409,14 @@ class EffectSystem(Displayable):
                 f"attenuation may only narrow the scope: {scope} is not within {current.scope}"
             )
         try:
-            self._fragments.move(owner.session_id, current.owner_label, label)
+            moved = self._fragments.move(owner.session_id, current.owner_label, label)
         except FragmentError as exc:
             raise refuse(str(exc)) from None
         verify_tag = self.policy.capability_check == "tag"
-        return self._sessions.transfer(
+        record = self._sessions.transfer(
             owner.session_id, owner.capability, label, scope, verify_tag=verify_tag
         )
+        return record, moved
 
     # -- fragments ------------------------------------------------------------------------
     def claim_vm_fragments_for_manifest(
@@ -434,9 +467,8 @@ class EffectSystem(Displayable):
             )
         if self._sessions.record(sid) is not None:
             return Reason.ALREADY_EXISTS, f"Session already exists: {sid}"
-        if not isinstance(label, str) or not label:
-            return Reason.OTHER, f"owner label must be a non-empty string, got {label!r}"
-        return None
+        label_problem = self.policy.owner_label_problem(label)  # the empty_label switch
+        return None if label_problem is None else (Reason.OTHER, label_problem)
 
     def _check_binding(self, context: Hashable, owner: RuntimeSessionOwner) -> None:
         _require_owner(owner)

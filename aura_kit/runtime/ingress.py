@@ -16,7 +16,9 @@ Invariants:
   logs ``owner.rejected`` and raises ``SessionStartError(VM_SESSION_OPEN_FAILED, ...)``;
   its clean-up touches no attribute of unvalidated input;
 - a round whose receive was ``DEFERRED`` is ``CONTINUE`` (``COMPLETE`` when all is done):
-  the caller moves on and comes back; only a non-deferred ``STUCK`` round is an error;
+  the caller moves on and comes back; only a non-deferred ``STUCK`` round is an error; under
+  ``machine="seed"`` the seed's rule holds: a ``STUCK`` round is an error even when deferred
+  (its machine reports the round whose receive found nothing as ``CONTINUE``);
 - a failed close or transfer leaves the handle and the session as they were;
 - however the owned session ends (close, end, operator cancel), its VM session is closed
   on its machine, once, and never under a running round or injection (then right after).
@@ -30,7 +32,8 @@ from typing import Any
 
 from aura_kit.errors import AuraKitError
 from aura_kit.machine.image import CodeImage
-from aura_kit.machine.machine import ProtocolMachine
+from aura_kit.machine.machine import MachineSemantics, ProtocolMachine
+from aura_kit.machine.unfold import nearest_loop
 from aura_kit.machine.values import StepResult
 from aura_kit.ownership import (
     SEED_OWNER_LABEL,
@@ -83,6 +86,8 @@ def open_owned_manifest_vm_session_admitted(
     if label is None:
         label = SEED_OWNER_LABEL if seed_label else caller_session_owner_label(2)
     strict = policy is None or policy.admission == "strict"
+    seed_machine = policy is not None and policy.machine == "seed"
+    opaque = policy is not None and policy.payloads == "opaque"
     _refuse_wrong_types(effects, session_uuid, label, manifest, local_types, scheduler_signals)
     owner = effects.start_owned_choreography_session(label, session_uuid, roles)
     claimed: frozenset[str] = frozenset()
@@ -92,11 +97,13 @@ def open_owned_manifest_vm_session_admitted(
         if problem is not None:
             raise _OpenRefused(problem)
         claimed = effects.claim_vm_fragments_for_manifest(owner.owner_label, manifest)
-        handler = QueuedBridgeHandler(codec, scheduler_signals)
-        machine = ProtocolMachine()
-        image = CodeImage(
-            global_type, role_scoped_local_types(active_role, global_type, local_types)
-        )
+        handler = QueuedBridgeHandler(codec, scheduler_signals, opaque=opaque)
+        semantics: MachineSemantics = "seed" if seed_machine else "kit"
+        machine = ProtocolMachine(semantics=semantics, opaque_payloads=opaque)
+        scoped = role_scoped_local_types(active_role, global_type, local_types)
+        if seed_machine:  # the seed's machine jumps to the nearest loop
+            scoped = {role: nearest_loop(t) for role, t in scoped.items()}
+        image = CodeImage(global_type, scoped)
         vm_sid = machine.load(image, local_roles=(active_role,), handler=handler)
         network = getattr(effects, "network", None)
         if network is not None:
@@ -113,7 +120,7 @@ def open_owned_manifest_vm_session_admitted(
         )
     except Exception as error:
         raise _fail_open(effects, owner, manifest.protocol_id, claimed, error) from error
-    effects.on_session_end(owner.session_id, session._owned_session_ended)
+    effects.on_session_end(owner.session_id, session.owned_session_ended)
     return session
 
 
@@ -197,7 +204,20 @@ def handle_owned_vm_round(
         raise RoundError(owner.session_id, owner.owner_label, message)
     if round.step is StepResult.ALL_DONE:
         return VmRoundDisposition.COMPLETE
-    if round.step is StepResult.CONTINUE or status is VmHostWaitStatus.DEFERRED:
+    if round.step is StepResult.CONTINUE:
+        return VmRoundDisposition.CONTINUE
+    if status is VmHostWaitStatus.DEFERRED and not _seed_rounds(session):
         return VmRoundDisposition.CONTINUE  # DEFERRED: the caller moves on and comes back
     message = f"{context_label} became stuck without a pending receive"
     raise RoundError(owner.session_id, owner.owner_label, message)
+
+
+def _seed_rounds(session: OwnedVmSession) -> bool:
+    """Whether the seed's round rule applies: a ``STUCK`` round is an error even if deferred.
+
+    The seed hands a deferred round to its standard round handler, which refuses ``STUCK``;
+    under its machine the round in which a receive finds nothing is ``CONTINUE``, so only a
+    round after that one, still with nothing ready, fails (``machine="seed"``).
+    """
+    policy = getattr(session.effects, "policy", None)
+    return policy is not None and policy.machine == "seed"

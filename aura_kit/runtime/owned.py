@@ -10,7 +10,9 @@ Invariants:
   current owner;
 - however the owned session ends (close, end, operator cancel), its VM session is closed
   on its machine, once, and never under a running round or injection (then right after);
-- a failed close or transfer leaves the handle and the session as they were.
+- a failed close or transfer leaves the handle and the session as they were;
+- the queues refuse a payload that is not bytes or is over 1 MiB and a choice label that is
+  not a non-empty string, queueing nothing; under ``queue_input="seed"`` they cannot fail.
 """
 
 from __future__ import annotations
@@ -63,7 +65,11 @@ class OwnedVmSession:
         self._ended = False
         own = tuple(r for r in effects.roles_for_session(owner.session_id) if _is_own(r, effects))
         self._ctx = drivers.BridgeContext(
-            effects=effects, session_id=owner.session_id, codec=codec, own_roles=own
+            effects=effects,
+            session_id=owner.session_id,
+            codec=codec,
+            own_roles=own,
+            opaque=handler.opaque,
         )
         # Per-session constants of the hot path (looked up once, not on every round).
         self._log = effects.event_log
@@ -102,8 +108,18 @@ class OwnedVmSession:
         """The (clamped) scheduler signals the session was opened with."""
         return self.handler.scheduler_signals
 
+    @property
+    def _seed_queues(self) -> bool:
+        """Whether the queues take anything, as the seed's (``queue_input="seed"``)."""
+        policy = getattr(self.effects, "policy", None)
+        return policy is not None and policy.queue_input == "seed"
+
     def queue_send_bytes(self, payload: bytes) -> None:
-        """Queue the bytes of the next non-unit send (at most 1 MiB)."""
+        """Queue the bytes of the next non-unit send (at most 1 MiB; any value under the seed's
+        ``queue_input``, where a payload of the wrong kind faults the send that takes it)."""
+        if self._seed_queues:
+            self.handler.push_send(payload)
+            return
         if not isinstance(payload, (bytes, bytearray)):
             self._refuse_queue(f"queued payload is a {type(payload).__name__}; expected bytes")
         if len(payload) > MAX_VM_BRIDGE_PAYLOAD_BYTES:
@@ -114,7 +130,10 @@ class OwnedVmSession:
         self.handler.push_send_bytes(payload)
 
     def queue_choice_label(self, label: str) -> None:
-        """Queue the label of the next select."""
+        """Queue the label of the next select (any value under the seed's ``queue_input``)."""
+        if self._seed_queues:
+            self.handler.push_choice(label)
+            return
         if not isinstance(label, str) or not label:
             self._refuse_queue(f"queued choice label is {label!r}; expected a non-empty str")
         self.handler.push_choice_label(label)
@@ -241,7 +260,9 @@ class OwnedVmSession:
                 edge = (receive.from_role, receive.to_role)
                 if self.machine.blocked_receive_edge(self._vm_session_id, receive.to_role) != edge:
                     raise ValueError(f"{receive.to_role} is not waiting on {'->'.join(edge)}")
-                value: Any = self._ctx.codec.decode(receive.sort, receive.payload)
+                value: Any = receive.payload
+                if not self._ctx.opaque:  # the kit decodes by sort; the seed's stays opaque
+                    value = self._ctx.codec.decode(receive.sort, receive.payload)
                 self.machine.inject(
                     self._vm_session_id, receive.from_role, receive.to_role, receive.label, value
                 )
@@ -258,7 +279,7 @@ class OwnedVmSession:
         if self._ended and not self._busy:
             self._close_vm_session()
 
-    def _owned_session_ended(self, _session_id: object) -> None:
+    def owned_session_ended(self, _session_id: object) -> None:
         """End hook (close, end or cancel): close the VM session now or after the round."""
         self._ended = True
         if not self._busy:

@@ -70,12 +70,6 @@ class HostTask:
         return f"HostTask({self.name!r})"
 
 
-class ThreadMemo(threading.local):
-    """Per-thread slot for an effect system's private memo: ``(epoch, owner, boundary)``."""
-
-    memo: tuple[int, object, object] = (-1, None, None)
-
-
 def current_context(owner: object) -> Hashable:
     """The execution context a call on ``owner`` (an effect system) runs in."""
     for task in reversed(ENTERED_TASKS.get()):

@@ -20,11 +20,9 @@ from aura_kit.view.ownership import (
     AuthorityView,
     FragmentView,
     OwnershipView,
-    OwnerStep,
     SessionNodeView,
     SessionState,
     StaleHandleView,
-    StepKind,
     ownership_view,
 )
 from aura_kit.view.sequence import (
@@ -67,8 +65,6 @@ __all__ = [
     "AuthorityView",
     "SessionNodeView",
     "SessionState",
-    "OwnerStep",
-    "StepKind",
     "FragmentView",
     "StaleHandleView",
     "ownership_view",

@@ -4,11 +4,13 @@ Invariants:
 - authorities keep the order they were given; sessions are sorted by session id; fragments
   by key; owner history by generation;
 - a session is ``ACTIVE`` while its authority has an owner record for it, else ``ENDED``;
-- the history of a session comes from its authority's event log (``owner.assigned``,
-  ``owner.transferred``, ``session.ended``); the last step of an active session is its
-  current owner;
+- the history of a session is its authority's ``owner_history`` (typed ``OwnerChange``
+  records, never log text); the change that made the current generation of an active
+  session is its current owner;
 - a handle passed as ``stale=`` is shown only if it no longer matches the current owner
-  record (label, generation, scope) of any authority that knows its session;
+  record (label, generation, scope) of any authority that knows its session; its reason
+  names the first field the owner check refuses, in the check's order (label, generation,
+  scope), or says the session ended;
 - building a view reads through public read-only methods and changes nothing.
 """
 
@@ -18,12 +20,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from aura_kit.runtime.events import RuntimeSessionEvent
+from aura_kit.ownership import OwnerChange, OwnerChangeKind, SessionId
 from aura_kit.view.text import text_of
-
-ASSIGNED = RuntimeSessionEvent.OWNER_ASSIGNED
-TRANSFERRED = RuntimeSessionEvent.OWNER_TRANSFERRED
-ENDED = RuntimeSessionEvent.SESSION_ENDED
 
 
 class SessionState(StrEnum):
@@ -31,25 +29,6 @@ class SessionState(StrEnum):
 
     ACTIVE = "active"
     ENDED = "ended"
-
-
-class StepKind(StrEnum):
-    """How an owner generation came to be."""
-
-    ASSIGNED = "assigned"
-    TRANSFERRED = "transferred"
-    ATTENUATED = "attenuated"
-    RECLAIMED = "reclaimed"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OwnerStep:
-    """One owner generation of a session: who, which generation, how it started."""
-
-    owner_label: str
-    generation: int
-    kind: StepKind
-    scope: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,8 +49,8 @@ class SessionNodeView:
     short_id: str
     protocol: str
     state: SessionState
-    owner: OwnerStep | None
-    history: tuple[OwnerStep, ...] = ()
+    owner: OwnerChange | None
+    history: tuple[OwnerChange, ...] = ()
     fragments: tuple[FragmentView, ...] = ()
 
 
@@ -140,7 +119,7 @@ def _field(record: object, name: str) -> object:
 
 def _authority(es: object) -> AuthorityView:
     records = _records(es)
-    histories = _histories(records)
+    histories = _histories(es)
     protocols = _protocols(records)
     fragments = _fragments(es)
     active = {str(s): s for s in getattr(es, "active_sessions", tuple)()}
@@ -156,7 +135,7 @@ def _session(
     es: object,
     sid: str,
     live_id: object,
-    history: list[OwnerStep],
+    history: list[OwnerChange],
     protocols: dict[str, str],
     fragments: dict[str, list[FragmentView]],
 ) -> SessionNodeView:
@@ -164,13 +143,8 @@ def _session(
     record = getattr(es, "owner_record", lambda _s: None)(live_id) if live_id else None
     owner = None
     if record is not None:
-        kind = history[-1].kind if history else StepKind.ASSIGNED
-        owner = OwnerStep(
-            owner_label=record.owner_label,
-            generation=record.generation,
-            kind=kind,
-            scope=text_of(record.scope),
-        )
+        current = [h for h in history if h.generation == record.generation]
+        owner = current[-1] if current else _assumed(record)
         history = [h for h in history if h.generation != record.generation]
     protocol = protocols.get(sid) or next((f.protocol_id for f in frags), "")
     return SessionNodeView(
@@ -184,27 +158,23 @@ def _session(
     )
 
 
-def _histories(records: list[object]) -> dict[str, list[OwnerStep]]:
-    out: dict[str, list[OwnerStep]] = {}
-    ended: set[str] = set()
-    for r in records:
-        name = text_of(getattr(r, "event", ""))
-        sid = text_of(_field(r, "session_id"))
-        steps = out.setdefault(sid, []) if name in (ASSIGNED, TRANSFERRED, ENDED) else None
-        if steps is None:
-            continue
-        if name == ENDED:
-            ended.add(sid)
-        elif name == ASSIGNED:
-            kind = StepKind.RECLAIMED if sid in ended else StepKind.ASSIGNED
-            label, gen = text_of(_field(r, "owner_label")), _field(r, "capability_generation")
-            steps.append(OwnerStep(owner_label=label, generation=_int(gen), kind=kind))
-        else:
-            label, gen = text_of(_field(r, "to_owner_label")), _field(r, "to_generation")
-            same = label == text_of(_field(r, "from_owner_label"))
-            kind = StepKind.ATTENUATED if same else StepKind.TRANSFERRED
-            steps.append(OwnerStep(owner_label=label, generation=_int(gen), kind=kind))
-    return {k: v for k, v in out.items() if k}
+def _histories(es: object) -> dict[str, list[OwnerChange]]:
+    out: dict[str, list[OwnerChange]] = {}
+    for change in getattr(es, "owner_history", tuple)():
+        if not change.kind.ends:
+            out.setdefault(str(change.session_id), []).append(change)
+    return out
+
+
+def _assumed(record: object) -> OwnerChange:
+    """The current owner of a record no change was recorded for (an authority without history)."""
+    return OwnerChange(
+        session_id=SessionId.coerce(getattr(record, "session_id", "")),
+        kind=OwnerChangeKind.ASSIGNED,
+        to_label=text_of(getattr(record, "owner_label", "")),
+        to_generation=_int(getattr(record, "generation", 0)),
+        to_scope=text_of(getattr(record, "scope", "")),
+    )
 
 
 def _int(value: object) -> int:
@@ -290,6 +260,17 @@ def _stale_reasons(
         cur = node.owner
         if cur is None:
             out.append((name, "session ended"))
-        elif (cur.generation, cur.owner_label, cur.scope) != (gen, label, scope):
-            out.append((name, f"current generation is {cur.generation}"))
+        elif (reason := _first_mismatch(cur, gen, label, scope)) is not None:
+            out.append((name, reason))
     return out
+
+
+def _first_mismatch(cur: OwnerChange, gen: int, label: str, scope: str) -> str | None:
+    """The first field the owner check refuses, in its order: label, then generation, scope."""
+    if label != cur.owner_label:
+        return f"label {label} is not the owner's ({cur.owner_label})"
+    if gen != cur.generation:
+        return f"generation {gen} is not the current {cur.generation}"
+    if scope != cur.scope:
+        return f"scope {scope} is not the current {cur.scope}"
+    return None

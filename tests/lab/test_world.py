@@ -7,7 +7,7 @@ import pytest
 from aura_kit.lab import World
 from aura_kit.lab.demo_payloads import DEMO_PAYLOADS, next_send_sort
 from aura_kit.lab.world_records import RoundOutcome
-from aura_kit.ownership import Scope
+from aura_kit.ownership import OwnerChangeKind, Scope
 from aura_kit.protocol import Sort, load_protocol, project_all
 from aura_kit.runtime import (
     InvalidIngressRouting,
@@ -155,3 +155,18 @@ def test_world_deferred_round_is_handled_as_continue() -> None:
     outcome = world.round("Server")
     assert outcome.wait_status.value == "deferred"
     assert outcome.disposition is VmRoundDisposition.CONTINUE and not outcome.progressed
+
+
+def test_world_history_entries_hold_the_authoritys_own_owner_changes() -> None:
+    """Each entry's change is the authority's OwnerChange record, in the same order."""
+    world = _world()
+    world.attenuate("Client")
+    world.close("Server")
+    for role in ("Client", "Server"):
+        facts = world.effects(role).owner_history(world.session_id)
+        entries = [e.change for e in world.history if e.role == role]
+        assert entries == list(facts)
+    assert [e.change.kind for e in world.history if e.role == "Client"] == [
+        OwnerChangeKind.ASSIGNED,
+        OwnerChangeKind.ATTENUATED,
+    ]

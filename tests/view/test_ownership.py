@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
-from aura_kit.ownership import ChoreographicRole
+from aura_kit.ownership import ChoreographicRole, OwnerChangeKind, Scope
 from aura_kit.runtime import EffectSystem
-from aura_kit.view import SessionState, StepKind, ownership_view
+from aura_kit.view import SessionState, ownership_view
 from tests.view.samples import SESSION_1, SESSION_2, ownership_world
 
 
@@ -26,10 +27,10 @@ def test_ownership_current_owner_and_history() -> None:
     assert session.owner is not None
     assert (session.owner.owner_label, session.owner.generation) == ("delegate", 3)
     assert session.owner.scope == "fragments(bundle:b1)"
-    assert session.owner.kind is StepKind.ATTENUATED
+    assert session.owner.kind is OwnerChangeKind.ATTENUATED
     assert [(h.generation, h.owner_label, h.kind) for h in session.history] == [
-        (1, "cell:3:1", StepKind.ASSIGNED),
-        (2, "delegate", StepKind.TRANSFERRED),
+        (1, "cell:3:1", OwnerChangeKind.ASSIGNED),
+        (2, "delegate", OwnerChangeKind.TRANSFERRED),
     ]
 
 
@@ -61,8 +62,26 @@ def test_ownership_stale_handles_with_reason() -> None:
     assert set(stale) == {"first", "second", "ended"}
     assert stale["first"].authority == "alice"
     assert stale["first"].generation == 1
-    assert stale["first"].reason == "current generation is 3"
     assert stale["ended"].reason == "session ended"
+
+
+def test_ownership_stale_reason_names_the_field_the_check_refuses() -> None:
+    """The reason follows the owner check's order: a moved label first, then the generation."""
+    alice, bob, handles = ownership_world()
+    stale = {h.name: h for h in ownership_view(alice, bob, stale=handles).stale}
+    assert stale["first"].reason == "label cell:3:1 is not the owner's (delegate)"
+    assert stale["second"].reason == "generation 2 is not the current 3"
+
+
+def test_ownership_stale_reason_for_a_scope_alone() -> None:
+    """A handle with the owner's label and generation but another scope is refused on scope."""
+    alice, _, _ = ownership_world()
+    with alice.task("t-scope"):
+        current = alice.owner_record(SESSION_1)
+    assert current is not None
+    wider = dataclasses.replace(current.capability, scope=Scope.SESSION)
+    (handle,) = ownership_view(alice, stale={"wider": wider}).stale
+    assert handle.reason == "scope session is not the current fragments(bundle:b1)"
 
 
 def test_ownership_current_handle_is_not_stale() -> None:
