@@ -295,3 +295,11 @@ def test_explorer_replay_keeps_the_journal_rounds() -> None:
     model.transfer("Seller")
     model.back()
     assert [row[1] for row in model.event_rows()] == before
+
+
+def test_explorer_play_rows_keep_their_rounds() -> None:
+    """Journal rows made during one Play carry the round they happened in, not the last."""
+    model = opened()
+    model.play()
+    rounds = {row[1] for row in model.event_rows()}
+    assert {0, 1, model.rounds} <= rounds and len(rounds) > 3
