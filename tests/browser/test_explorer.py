@@ -190,7 +190,11 @@ def test_explorer_dropdown_opens_and_student_picks_moves(
         before = _html(page, "run")
         moves.filter(has_text="Add").first.click()
         _redrawn(page, before, "run")
-        assert "Client chooses Add to Server" in _text(page, "result")
+        page.wait_for_function(  # the run may redraw from the open first: wait for the move
+            "() => document.querySelector('.aura-explorer .aura-result').innerText"
+            ".includes('Client chooses Add to Server')",
+            timeout=TIMEOUT_MS,
+        )
         _click(page, "play", watch="result")  # Play animates: wait for where it stops
         page.wait_for_function(
             "() => document.querySelector('.aura-explorer .aura-result').innerText"
