@@ -230,11 +230,12 @@ class ExplorerModel:
             return self._record(ActionResult(action="back", ok=False, message=message))
         undone, _ = self.history[-1]
         kept = self.history[:-1]
-        self._replay(kept)
+        self.replay(kept)
         message = f"undid {undone}; replayed {len(kept)} action(s)"
         return self._record(ActionResult(action="back", ok=True, message=message))
 
-    def _replay(self, actions: list[tuple[str, tuple[Any, ...]]]) -> None:
+    def replay(self, actions: list[tuple[str, tuple[Any, ...]]]) -> None:
+        """Rebuild the world (opened again if it was) and run ``actions`` on it."""
         self._reset()
         self.history = []
         if self.opened:
@@ -248,7 +249,7 @@ class ExplorerModel:
         """The same protocol, session id and actions replayed under ``policy``."""
         twin = ExplorerModel(self.protocol, policy=policy, session_id=self.session_id)
         twin.opened = self.opened
-        twin._replay(list(self.history))
+        twin.replay(list(self.history))
         twin.last_result = self.last_result
         return twin
 
@@ -507,7 +508,7 @@ class ExplorerModel:
             return None
         twin = ExplorerModel(self.protocol, policy="seed", session_id=self.session_id)
         twin.opened = self.opened
-        twin._replay(list(self.history))
+        twin.replay(list(self.history))
         if role not in twin.world.sessions or (
             AttackKind(kind) is AttackKind.STALE_HANDLE and not twin.world.stale.get(role)
         ):
