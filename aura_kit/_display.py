@@ -10,6 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 
+def figure_for(obj: object) -> Any:
+    """The ``aura_kit.render`` picture of ``obj`` (a ``Figure``), imported only when asked."""
+    from aura_kit.render import figure_for as render_figure_for
+
+    return render_figure_for(obj)
+
+
 class Displayable:
     """Mixin: ``_repr_mimebundle_`` delegates to ``aura_kit.render.figure_for``."""
 

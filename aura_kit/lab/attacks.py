@@ -147,4 +147,34 @@ def why_passed(kind: AttackKind) -> str:
         return "a full-session owner may cross any boundary; attenuate the owner first"
     if kind is AttackKind.FULL_SESSION:
         return "a full-session owner may act for the whole session; attenuate the owner first"
-    return "the runtime accepted it"
+    if kind is AttackKind.FORGED_CAPABILITY:
+        return "this policy does not check the capability's integrity tag (the seed's does not)"
+    return "the runtime's checks under this policy let it through"
+
+
+_REFUSED = {
+    "StaleOwner": "{role}'s old handle (generation {old}) no longer owns the session; the "
+    "owner is at generation {now} now",
+    "InvalidIngressRouting(CapabilityRejected)": "the capability's integrity tag was not made "
+    "by {role}'s authority",
+    "InvalidIngressRouting(BoundaryScopeRejected)": "{role}'s owner holds only its fragments "
+    "and may not cross that boundary",
+    "InvalidIngressRouting(MissingTaskBinding)": "the owner was shown from a task that is not "
+    "bound to {role}'s session",
+    "InvalidIngressRouting(FullSessionCapabilityRequired)": "{role}'s owner holds only its "
+    "fragments and may not act for the whole session",
+    "MissingOwner": "{role}'s authority has no owner for the session any more",
+}
+
+
+def attack_words(attack: AttackResult, current: RuntimeSessionOwner) -> str:
+    """The attempt in plain words: refused (as it should be) and why, or let in and why."""
+    role = attack.role
+    if attack.error is None:
+        return f"Let in: {why_passed(attack.kind)}."
+    name = error_name(attack.error)
+    template = _REFUSED.get(name, "the runtime's owner check failed")
+    reason = template.format(
+        role=role, old=attack.owner.capability.generation, now=current.capability.generation
+    )
+    return f"Refused, as it should be: {reason} ({name})."

@@ -3,19 +3,19 @@
 Invariants:
 - rows are appended in the order the explorer observed them (after each action, authority by
   authority, runtime events before machine events) and numbered from 1;
-- every event is taken exactly once: the journal remembers how many records of each source
-  it has already read;
+- every event is taken exactly once, from the world's timeline (``World.run_timeline``): the
+  journal remembers how many entries it has already read;
 - rows are plain values; ``table`` gives them as tuples in ``COLUMNS`` order (a DataFrame of
   them is the widgets' business: nothing here imports pandas).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from aura_kit.machine.values import RECV_KINDS
+from aura_kit.runtime.event_log import EventRecord
 
 if TYPE_CHECKING:
     from aura_kit.lab.world import World
@@ -75,10 +75,10 @@ def _is_routine(row: JournalRow) -> bool:
 
 @dataclass(slots=True)
 class Journal:
-    """Rows so far and, per source, how many of its events were read."""
+    """Rows so far and how many of the world's timeline entries were read."""
 
     rows: list[JournalRow] = field(default_factory=list)
-    _seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    _read: int = 0
 
     def _add(self, round_no: int, authority: str, source: str, event: str, detail: str) -> None:
         number = len(self.rows) + 1
@@ -93,31 +93,20 @@ class Journal:
             )
         )
 
-    def _fresh(self, key: tuple[str, str], items: tuple[Any, ...]) -> tuple[Any, ...]:
-        start = self._seen.get(key, 0)
-        self._seen[key] = len(items)
-        return items[start:]
-
-    def collect_runtime(self, round_no: int, authority: str, records: Iterable[Any]) -> None:
-        """Append the runtime records of ``authority`` not seen yet."""
-        for record in self._fresh((authority, "runtime"), tuple(records)):
-            name = str(record.event).removeprefix(_RUNTIME_PREFIX)
-            detail = runtime_detail(dict(record.fields))
-            self._add(round_no, authority, "runtime", name, detail)
-
-    def collect_machine(self, round_no: int, authority: str, events: Iterable[Any]) -> None:
-        """Append the machine events of ``authority`` not seen yet."""
-        for event in self._fresh((authority, "machine"), tuple(events)):
-            self._add(round_no, authority, "machine", str(event.kind), machine_detail(event))
-
     def collect_world(self, round_no: int, world: World) -> None:
-        """Append every authority's unseen runtime records, then its unseen machine events."""
-        for role in world.roles:
-            authority = world.authority_of[role]
-            self.collect_runtime(round_no, authority, world.effects(role).event_log.records)
-            session = world.sessions.get(role)
-            if session is not None:
-                self.collect_machine(round_no, authority, session.machine.events)
+        """Append the world's timeline entries not read yet (every authority, in order)."""
+        entries = world.run_timeline().entries
+        for entry in entries[self._read :]:
+            event = entry.event
+            if isinstance(event, EventRecord):
+                name = str(event.event).removeprefix(_RUNTIME_PREFIX)
+                detail = runtime_detail(dict(event.fields))
+                self._add(round_no, entry.authority, "runtime", name, detail)
+            else:
+                self._add(
+                    round_no, entry.authority, "machine", str(event.kind), machine_detail(event)
+                )
+        self._read = len(entries)
 
     def add_note(self, round_no: int, authority: str, event: str, detail: str) -> None:
         """Append an explorer note (an attack that passed, a refused queue entry)."""

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .explorer_moves import inbox_labels, situation
+
 if TYPE_CHECKING:
     from aura_kit.lab.world import World
 
 
 def role_status(world: World, role: str) -> str:
-    """``Role[status] label#generation``."""
-    session = world.sessions.get(role)
-    if session is None:
-        return f"{role}[closed]"
-    status = session.machine.coroutine_status(session.vm_session_id(), role)
-    owner = session.owner()
-    return f"{role}[{status}] {owner.owner_label}#{owner.capability.generation}"
+    """``Buyer2 waits for Seller's Quote`` (or ``Role: closed``)."""
+    return situation(world, role) if role in world.sessions else f"{role}: closed"
 
 
 def buffer_lines(world: World, role: str) -> list[str]:
@@ -31,12 +28,11 @@ def buffer_lines(world: World, role: str) -> list[str]:
         return [f"{role}: closed"]
     handler = session.handler
     payloads = [_text(p) for p in handler.queued_payloads]
-    inbox = [
-        f"{e.from_role}->{e.to_role} {e.label}({bytes(e.payload).decode('utf-8', 'replace')})"
-        for e in world.network.inbox(world.authority_of[role], session.owner().session_id)
-    ]
+    inbox = [f"{label} from {sender}" for sender, label in inbox_labels(world, role)]
+    owner = session.owner()
     return [
         role_status(world, role),
+        f"  owner: {owner.owner_label}, generation {owner.capability.generation}",
         f"  queued payloads: {payloads or '-'}",
         f"  queued choices: {list(handler.queued_choices) or '-'}",
         f"  inbox: {'; '.join(inbox) or '-'}",

@@ -16,7 +16,9 @@ Invariants:
   or a cancel of an inactive session adds nothing); every owner handle a transfer or
   attenuation superseded is kept in ``stale`` (it must be refused from then on);
 - ``attack`` is the one way the lab presents a wrong handle, boundary or task (see
-  ``aura_kit.lab.attacks``); it changes no ownership state and returns an ``AttackResult``.
+  ``aura_kit.lab.attacks``); it changes no ownership state and returns an ``AttackResult``;
+- ``timeline`` takes every event of every authority once, in the order the world made them
+  (collected after each call above); ``run_timeline()`` is its frozen snapshot.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ from .attacks import (
     present,
 )
 from .demo_payloads import queue_demo_payload
+from .timeline import RunTimeline, Timeline
 from .world_records import (
     HistoryEntry,
     RoundOutcome,
@@ -129,6 +132,7 @@ class World:
         self.rounds: deque[RoundOutcome] = deque(maxlen=self.ROUNDS_LIMIT)  # the newest
         self.clock = 0
         self.passes = 0
+        self.timeline = Timeline()
 
     # -- lookup ---------------------------------------------------------------------------
     def effects(self, role: str) -> EffectSystem:
@@ -186,6 +190,7 @@ class World:
                 session.queue_send_bytes(payload_bytes(value))
             for label in choices:
                 session.queue_choice_label(label)
+        self.timeline.collect(self)
 
     def close(self, role: str) -> None:
         """Close ``role``'s session (needs the full-session owner)."""
@@ -203,6 +208,7 @@ class World:
         """Operator cancel of the session at ``role``'s authority (recorded if it was active)."""
         if self.effects(role).cancel_session(self.session_id) and role in self.sessions:
             self._record(role, "cancel")
+        self.timeline.collect(self)
 
     def is_active(self, role: str) -> bool:
         """Whether ``role``'s authority still has the session."""
@@ -242,6 +248,7 @@ class World:
             change=change,
         )
         self.history.append(entry)
+        self.timeline.collect(self)
 
     def owners(self) -> dict[str, tuple[str, int, str]]:
         """``role -> (owner label, generation, scope)`` of every open session handle."""
@@ -288,7 +295,9 @@ class World:
             task = self.effects(role).task(INTRUDER_TASK)
         else:
             boundary = None
-        return present(self.effects(role), task, kind, role, owner, boundary)
+        result = present(self.effects(role), task, kind, role, owner, boundary)
+        self.timeline.collect(self)
+        return result
 
     def _last_stale(self, role: str) -> RuntimeSessionOwner:
         stale = self.stale.get(role)
@@ -304,9 +313,12 @@ class World:
         with self.task(role):
             if self.demo_payloads:
                 queue_demo_payload(session, role, self.codec)
-            result = session.advance_round_until_receive(
-                role, self.peer_roles, is_transport_no_message
-            )
+            try:
+                result = session.advance_round_until_receive(
+                    role, self.peer_roles, is_transport_no_message
+                )
+            finally:
+                self.timeline.collect(self)  # a round that fails still made its events
             return self._handle(role, session, result)
 
     def _handle(self, role: str, session: OwnedVmSession, result: Any) -> RoundOutcome:
@@ -329,6 +341,7 @@ class World:
             progressed=progressed or disposition is VmRoundDisposition.COMPLETE,
         )
         self.rounds.append(outcome)
+        self.timeline.collect(self)
         return outcome
 
     def round_strict(self, role: str) -> RoundOutcome:
@@ -395,6 +408,12 @@ class World:
             return self.codec.decode(envelope.sort, envelope.payload)
         except PayloadCodecError:
             return envelope.payload
+
+    def run_timeline(self) -> RunTimeline:
+        """Every event of every authority so far, in order (a notebook draws it as one
+        sequence diagram of the run)."""
+        self.timeline.collect(self)  # anything done to the sessions directly since
+        return self.timeline.snapshot(self)
 
     def registry_snapshot(self) -> dict[str, Any]:
         """Owner records, generations, fragments and bindings of every authority."""

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from aura_kit.lab.timeline import RunTimeline
 from aura_kit.lab.world import World
 from aura_kit.machine.explore_result import ExploreResult
 from aura_kit.machine.machine import ProtocolMachine
@@ -42,7 +43,12 @@ from aura_kit.view.automaton import (
     protocol_automata_view,
 )
 from aura_kit.view.ownership import Handles, OwnershipView, ownership_view
-from aura_kit.view.sequence import SequenceView, protocol_sequence_view, run_sequence_view
+from aura_kit.view.sequence import (
+    SequenceView,
+    protocol_sequence_view,
+    run_sequence_view,
+    timeline_sequence_view,
+)
 from aura_kit.view.states import StateGraphView, state_graph_view
 
 View = SequenceView | AutomatonView | AutomataView | OwnershipView | SessionView | StateGraphView
@@ -64,9 +70,14 @@ def _automata(view: AutomatonView | AutomataView) -> Figure:
     return Figure(kind="automata", title=title, dot=automaton_dot(view), text=automaton_text(view))
 
 
-def _ownership(view: OwnershipView) -> Figure:
+def _ownership(
+    view: OwnershipView, recent: int | None = None, highlight: str | None = None
+) -> Figure:
     return Figure(
-        kind="ownership", title=view.title, dot=ownership_dot(view), text=ownership_text(view)
+        kind="ownership",
+        title=view.title,
+        dot=ownership_dot(view, recent=recent, highlight=highlight),
+        text=ownership_text(view),
     )
 
 
@@ -111,13 +122,28 @@ def sequence_figure(protocol: Protocol) -> Figure:
 
 
 def run_figure(
-    events: Iterable[MachineEvent | EventRecord],
+    events: Iterable[MachineEvent | EventRecord] | World | RunTimeline,
     *,
     roles: Iterable[str] = (),
     title: str = "run",
 ) -> Figure:
-    """Sequence diagram of recorded events (machine events or event-log records)."""
+    """Sequence diagram of recorded events (machine events or event-log records), or of a
+    ``World``'s whole run over all its authorities (one lifeline per authority)."""
+    if isinstance(events, World):
+        events = events.run_timeline()
+    if isinstance(events, RunTimeline):
+        return timeline_figure(events)
     return figure_of_view(run_sequence_view(events, roles=roles, title=title))
+
+
+def timeline_figure(timeline: RunTimeline, *, highlight: str | None = None) -> Figure:
+    """One sequence diagram of a world's run over all its authorities (``highlight``: the
+    role whose lifeline is marked)."""
+    view = timeline_sequence_view(timeline)
+    if highlight is None:
+        return figure_of_view(view)
+    dot = sequence_dot(view, highlight=highlight)
+    return Figure(kind="sequence", title=view.title, dot=dot, text=sequence_text(view))
 
 
 def automata_figure(protocol: Protocol) -> Figure:
@@ -131,10 +157,19 @@ def local_type_figure(local_type: LocalType) -> Figure:
 
 
 def ownership_figure(
-    *effect_systems: object, stale: Handles = (), title: str = "ownership"
+    *effect_systems: object,
+    stale: Handles = (),
+    title: str = "ownership",
+    recent: int | None = None,
+    highlight: str | None = None,
 ) -> Figure:
-    """Ownership and fragment graph of one or several authorities."""
-    return figure_of_view(ownership_view(*effect_systems, stale=stale, title=title))
+    """Ownership and fragment graph of one or several authorities; ``recent=n`` draws only
+    the last ``n`` earlier owners of each session and groups its stale handles, and marks
+    the authority ``highlight``."""
+    view = ownership_view(*effect_systems, stale=stale, title=title)
+    if recent is None:
+        return figure_of_view(view)
+    return _ownership(view, recent, highlight)
 
 
 def machine_figure(machine: ProtocolMachine, sid: int | None = None) -> Figure:
@@ -170,6 +205,7 @@ FIGURES: Mapping[type, Callable[[Any], Figure]] = {
     EffectSystem: ownership_figure,
     World: world_figure,
     ExploreResult: state_graph_figure,
+    RunTimeline: timeline_figure,
     ProtocolMachine: machine_figure,
     list: run_figure,
     tuple: run_figure,

@@ -6,6 +6,9 @@ header, then the owner (label, generation, scope), then one row per fragment.
 Greyscale-safe: ended sessions, earlier generations and stale handles are dashed and grey;
 transfers are solid arrows labelled with the generations, stale links are dotted.
 Large clusters wrap their sessions into columns of ``WRAP`` so 50 sessions stay readable.
+With ``recent=n`` (the explorer's compact form) a session shows only its last ``n`` earlier
+generations behind a "… k earlier" box, and its stale handles as one grouped box, so the
+picture stops growing with the number of moves and the current card keeps its size.
 """
 
 from __future__ import annotations
@@ -25,8 +28,13 @@ WRAP = 10
 GREY = "#777777"
 
 
-def ownership_dot(view: OwnershipView) -> str:
-    """Deterministic DOT text of an ownership view."""
+def ownership_dot(
+    view: OwnershipView, *, recent: int | None = None, highlight: str | None = None
+) -> str:
+    """Deterministic DOT text of an ownership view (``recent``: the compact form, in which
+    ``highlight`` names an authority whose cluster is marked)."""
+    if recent is not None:
+        return _compact_dot(view, recent, highlight)
     out = DotWriter(name=view.title)
     out.graph_attrs(
         rankdir="LR", fontname="Helvetica", label=view.title, labelloc="t", nodesep=0.25
@@ -169,3 +177,75 @@ def _session_lines(s: SessionNodeView) -> list[str]:
     for f in s.fragments:
         lines.append(f"    fragment {f.key} owned by {f.owner_label}")
     return lines
+
+
+def _compact_dot(view: OwnershipView, recent: int, highlight: str | None = None) -> str:
+    out = DotWriter(name=view.title)
+    out.graph_attrs(rankdir="LR", fontname="Helvetica", label=view.title, labelloc="t")
+    out.graph_attrs(nodesep=0.15, ranksep=0.3)
+    out.defaults("node", fontname="Helvetica", fontsize=11, shape="plaintext")
+    out.defaults("edge", fontname="Helvetica", fontsize=10)
+    for i, authority in reversed(list(enumerate(view.authorities))):
+        sub = out.subgraph(f"cluster_a{i}")
+        sub.graph_attrs(label=f"authority {authority.name}", style="rounded", fontsize=12)
+        if authority.name == highlight:  # the selected role's authority: filled, bold
+            sub.graph_attrs(style="rounded,filled,bold", fillcolor="#fff3bf", penwidth=2)
+        if not authority.sessions:
+            sub.node(f"a{i}_empty", label="(no sessions)", fontcolor=GREY)
+        for k, session in enumerate(authority.sessions):
+            node = f"a{i}_s{k}"
+            sub.node(node, label=session_card(session))
+            tail = _compact_history(sub, session, node, recent)
+            stale = [
+                h
+                for h in view.stale
+                if (h.authority, h.session_id) == (authority.name, session.session_id)
+            ]
+            if stale:
+                _stale_group(sub, stale, f"{node}_x", tail)
+        out.add(sub)
+    return out.source()
+
+
+def _compact_history(out: DotWriter, session: SessionNodeView, node: str, recent: int) -> str:
+    """One box with the last ``recent`` earlier owners (and "… k earlier"); the card's id."""
+    history = session.history
+    if not history:
+        return node
+    shown = history[-recent:] if recent > 0 else ()
+    hidden = len(history) - len(shown)
+    lines = ["earlier owners"] + ([f"… {hidden} earlier"] if hidden else [])
+    verbs = {OwnerChangeKind.ATTENUATED: "attenuated", OwnerChangeKind.RECLAIMED: "re-claimed"}
+    for step in shown:
+        how = verbs.get(step.kind, "")
+        lines.append(f"gen {step.generation} {shorten(step.owner_label, 20)} {how}".strip())
+    out.node(
+        f"{node}_h",
+        shape="box",
+        style="rounded,dashed",
+        color=GREY,
+        fontcolor="#555555",
+        label="\n".join(lines),
+    )
+    now = session.owner
+    label = "ended" if now is None else f"now gen {now.generation}"
+    out.edge(f"{node}_h", node, label=label, color=GREY)
+    return node
+
+
+def _stale_group(out: DotWriter, stale: list[StaleHandleView], node: str, target: str) -> None:
+    names = [f"{h.owner_label} #{h.generation}" for h in stale]
+    listed = names[-3:]
+    more = [f"… and {len(names) - 3} more"] if len(names) > 3 else []
+    title = "✗ stale handle" if len(names) == 1 else f"✗ {len(names)} stale handles"
+    label = "\n".join([title, *(shorten(n, 26) for n in listed), *more])
+    out.node(
+        node,
+        shape="box",
+        style="dashed,filled",
+        fillcolor="#eeeeee",
+        color=GREY,
+        fontcolor="#555555",
+        label=label,
+    )
+    out.edge(node, target, style="dotted", color=GREY, arrowhead="odot", label="refused")

@@ -45,8 +45,11 @@ _MARK = {
 }
 
 
-def sequence_dot(view: SequenceView) -> str:
-    """Deterministic DOT text of a sequence view."""
+HIGHLIGHT = "#fff3bf"  # the selected role's lifeline heads (greyscale: also double-bordered)
+
+
+def sequence_dot(view: SequenceView, *, highlight: str | None = None) -> str:
+    """Deterministic DOT text of a sequence view (``highlight``: a role to mark)."""
     out = DotWriter(name=view.title)
     out.graph_attrs(
         rankdir="TB",
@@ -61,21 +64,32 @@ def sequence_dot(view: SequenceView) -> str:
     out.defaults("node", fontname="Helvetica", fontsize=11)
     out.defaults("edge", fontname="Helvetica", fontsize=10)
     cols = {role: i for i, role in enumerate(view.roles)}
-    _ends(out, view, "h")
+    _ends(out, view, "h", highlight)
     for row in view.rows:
         _row(out, row, cols)
-    _ends(out, view, "f")
+    _ends(out, view, "f", highlight)
     _lifelines(out, view)
     for arrow in view.arrows:
         _arrow(out, arrow, cols, len(view.rows))
     return out.source()
 
 
-def _ends(out: DotWriter, view: SequenceView, tag: str) -> None:
+def _ends(out: DotWriter, view: SequenceView, tag: str, highlight: str | None = None) -> None:
     out.node(f"g{tag}", shape="plaintext", label="")
     ids = [f"g{tag}"]
-    for i, role in enumerate(view.roles):
-        out.node(f"{tag}{i}", shape="box", style="filled,bold", fillcolor="#e8e8e8", label=role)
+    names = view.lifelines or view.roles
+    for i, name in enumerate(names):
+        if view.roles[i] == highlight:
+            out.node(
+                f"{tag}{i}",
+                shape="box",
+                style="filled,bold",
+                fillcolor=HIGHLIGHT,
+                peripheries=2,
+                label=name,
+            )
+        else:
+            out.node(f"{tag}{i}", shape="box", style="filled,bold", fillcolor="#e8e8e8", label=name)
         ids.append(f"{tag}{i}")
     out.same_rank(ids)
     for left, right in itertools.pairwise(ids):
@@ -85,11 +99,12 @@ def _ends(out: DotWriter, view: SequenceView, tag: str) -> None:
 def _row(out: DotWriter, row: SequenceRow, cols: dict[str, int]) -> None:
     i = row.index
     text = ""
-    if row.kind in _GUTTER_KINDS:
+    if row.kind in _GUTTER_KINDS and not (row.kind is RowKind.DROP and row.roles):
         text = "│ " * row.depth + _MARK[row.kind] + row.text
     elif row.kind is RowKind.EVENT and not row.roles:
         text = "· " + row.text
-    out.node(f"g{i}", shape="plaintext", label=_gutter_label(text, row.kind is RowKind.DROP))
+    boxed = row.kind is RowKind.DROP and bool(text)
+    out.node(f"g{i}", shape="plaintext", label=_gutter_label(text, boxed))
     ids = [f"g{i}"]
     for role, c in cols.items():
         out.node(f"r{c}_{i}", **_point_attrs(row, role))
@@ -100,8 +115,9 @@ def _row(out: DotWriter, row: SequenceRow, cols: dict[str, int]) -> None:
 def _gutter_label(text: str, boxed: bool) -> Html:
     border = ' BORDER="1" STYLE="ROUNDED"' if boxed else ""
     cell = html_escape(shorten(text, 44)) or " "
+    width = 170 if text else 1  # an empty gutter (a run with no block rows) takes no room
     return Html(
-        f'<TABLE BORDER="0" CELLPADDING="1"><TR><TD ALIGN="LEFT" WIDTH="170"{border}>'
+        f'<TABLE BORDER="0" CELLPADDING="1"><TR><TD ALIGN="LEFT" WIDTH="{width}"{border}>'
         f'<FONT POINT-SIZE="10">{cell}</FONT></TD></TR></TABLE>'
     )
 
@@ -116,7 +132,7 @@ def _point_attrs(row: SequenceRow, role: str) -> dict[str, str | float]:
     if row.kind is RowKind.EVENT:
         return {"shape": "plaintext", "fontsize": 9, "label": shorten(row.text, 30)}
     if row.kind is RowKind.DROP:
-        return {"shape": "octagon", "label": "✗"}
+        return {"shape": "plaintext", "fontsize": 9, "label": "✗ " + shorten(row.text, 34)}
     return {"shape": "point", "width": 0.07, "label": ""}
 
 
@@ -138,7 +154,7 @@ def _arrow(out: DotWriter, arrow: SequenceArrow, cols: dict[str, int], n: int) -
     head = f"r{t}_{arrow.end_row}" if arrow.end_row is not None else f"f{t}"
     attrs: dict[str, str | int | float | bool] = {"constraint": False}
     if arrow.status is ArrowStatus.IN_FLIGHT:
-        label = f"{label} (not received)"
+        label = f"{label} (in flight)"
         attrs.update(style="dashed", arrowhead="open")
     cell = f"<TR><TD>{html_escape(label)}</TD></TR>"
     attrs["xlabel"] = Html(f'<TABLE BORDER="0" CELLPADDING="0" BGCOLOR="white">{cell}</TABLE>')
@@ -166,7 +182,7 @@ def _row_text(row: SequenceRow, arrow: SequenceArrow | None) -> str:
     if row.kind is RowKind.MESSAGE and arrow is not None:
         text = f"{arrow.sender} -> {arrow.receiver}: {arrow_label(arrow)}"
         if arrow.status is ArrowStatus.IN_FLIGHT:
-            return text + "  (not received)"
+            return text + "  (in flight)"
         if arrow.end_row is not None and arrow.end_row != row.index:
             return text + f"  (received at row {arrow.end_row})"
         return text

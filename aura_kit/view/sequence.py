@@ -6,7 +6,12 @@ Invariants:
   same row (protocol) or a later one (run), or on no row when it was never received;
 - a protocol is walked as written, never unfolded: a loop shows once, ``continue X`` is a
   row; a choice shows each branch, one after the other;
-- at most ``limit`` rows are kept; ``truncated`` says when more were left off.
+- at most ``limit`` rows are kept; ``truncated`` says when more were left off;
+- the run of a ``World`` (``timeline_sequence_view``) has one lifeline per authority (named
+  ``role @ authority``): a send on the sender's, a receive on the receiver's, one arrow when
+  both happened and an in-flight arrow while only the send did; owner changes and refused
+  ingress are notes on the lifeline of the authority where they happened; routine events
+  (ingress accepted, stuck, opened) are left out.
 """
 
 from __future__ import annotations
@@ -14,12 +19,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from aura_kit.machine.values import RECV_KINDS, SEND_KINDS, EventKind, MachineEvent
 from aura_kit.protocol.types import Comm, End, GlobalType, Mu, Protocol, Var
 from aura_kit.runtime.event_log import EventRecord
 from aura_kit.runtime.events import RuntimeSessionEvent
 from aura_kit.view.events import EventView, event_view
+
+if TYPE_CHECKING:
+    from aura_kit.lab.timeline import RunTimeline, TimelineEntry
 
 DEFAULT_ROW_LIMIT = 400
 
@@ -81,6 +90,7 @@ class SequenceView:
     rows: tuple[SequenceRow, ...]
     arrows: tuple[SequenceArrow, ...] = ()
     truncated: bool = False
+    lifelines: tuple[str, ...] = ()  # the heads' names, one per role (default: the roles)
 
 
 @dataclass(slots=True)
@@ -257,3 +267,54 @@ def _run_roles(given: Iterable[str], records: list[EventView]) -> tuple[str, ...
             if role not in out:
                 out.append(role)
     return tuple(out)
+
+
+def timeline_sequence_view(
+    timeline: RunTimeline, *, limit: int = DEFAULT_ROW_LIMIT
+) -> SequenceView:
+    """One sequence diagram of a world's run over all its authorities (see the invariants)."""
+    acc = _Rows(limit=limit)
+    open_sends: dict[tuple[str, str], list[int]] = {}
+    for entry in timeline.entries:
+        _add_entry(entry, acc, open_sends)
+    return SequenceView(
+        title=timeline.title,
+        roles=timeline.roles,
+        rows=tuple(acc.rows),
+        arrows=tuple(sorted(acc.arrows, key=lambda a: a.start_row)),
+        truncated=acc.truncated,
+        lifelines=tuple(
+            f"{r} @ {a}" for r, a in zip(timeline.roles, timeline.authorities, strict=True)
+        ),
+    )
+
+
+def _add_entry(
+    entry: TimelineEntry, acc: _Rows, open_sends: dict[tuple[str, str], list[int]]
+) -> None:
+    event = entry.event
+    if isinstance(event, MachineEvent):
+        if event.kind in SEND_KINDS | RECV_KINDS or event.kind == EventKind.FAULTED:
+            _add_event(event_view(event), acc, open_sends)
+        return
+    note = _runtime_note(event)
+    if note is not None:
+        kind = RowKind.DROP if event.event == RuntimeSessionEvent.INGRESS_DROPPED else RowKind.EVENT
+        acc.add(kind, (entry.role,), note, 0)
+
+
+def _runtime_note(record: EventRecord) -> str | None:
+    """The note an owner change or a refused ingress leaves on its lifeline (else None)."""
+    name = record.event
+    if name == RuntimeSessionEvent.OWNER_ASSIGNED:
+        return f"owner {record.field('owner_label')} · gen {record.field('capability_generation')}"
+    if name == RuntimeSessionEvent.OWNER_TRANSFERRED:
+        to, gen = record.field("to_owner_label"), record.field("to_generation")
+        verb = "attenuated" if to == record.field("from_owner_label") else f"owner → {to}"
+        return f"{verb} · gen {gen}"
+    if name == RuntimeSessionEvent.INGRESS_DROPPED:
+        kind = str(record.field("ingress_kind") or "").removeprefix("attack:").replace("_", " ")
+        return f"refused {kind}: {record.field('error_kind') or ''}".strip()
+    if name == RuntimeSessionEvent.SESSION_ENDED:
+        return "session ended"
+    return None

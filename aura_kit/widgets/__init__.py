@@ -15,20 +15,30 @@ if TYPE_CHECKING:
         automata_figure,
         event_table,
         ownership_figure,
+        run_figure,
     )
 
-__all__ = ["Explorer", "automata_figure", "event_table", "explorer", "ownership_figure"]
+__all__ = [
+    "Explorer",
+    "automata_figure",
+    "event_table",
+    "explorer",
+    "ownership_figure",
+    "run_figure",
+]
 
 _LAZY = {
     "Explorer": "aura_kit.widgets.explorer_widget",
     "automata_figure": "aura_kit.widgets.explorer_widget",
     "event_table": "aura_kit.widgets.explorer_widget",
     "ownership_figure": "aura_kit.widgets.explorer_widget",
+    "run_figure": "aura_kit.widgets.explorer_widget",
 }
 
 
-def explorer(protocol: str | None = None, **options: Any) -> Explorer:
-    """An explorer widget for ``protocol`` (a bundled protocol name; default the first)."""
+def explorer(protocol: Any = None, **options: Any) -> Explorer:
+    """An explorer widget for ``protocol``: a bundled protocol name (default TwoBuyer), a
+    ``Protocol``, a protocol file or ``.choreo`` text; ``policy="seed"`` for the seed's."""
     from aura_kit.widgets.explorer_widget import Explorer
 
     return Explorer.for_protocol(protocol, **options)

@@ -14,15 +14,20 @@ Invariants:
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import ipywidgets as w
 
 from aura_kit.lab import ActionResult, AttackKind, ExplorerModel, bundled_protocols
+from aura_kit.lab.explorer_moves import Move
 from aura_kit.lab.journal import COLUMNS
 from aura_kit.lab.panels import current_states
+from aura_kit.render.errors import RenderError
+from aura_kit.render.figure import pipe_dot
 
 if TYPE_CHECKING:
     import pandas
@@ -30,33 +35,54 @@ if TYPE_CHECKING:
     from aura_kit.render.figure import Figure
 
 EVENT_ROWS = 14
+RECENT_OWNERS = 2  # earlier owners drawn per session in the ownership panel
 _STYLE = (
     "<style>.aura-explorer svg, .aura-explorer img {max-width: 100%; height: auto;}"
-    " .aura-explorer .aura-events table {font-size: 12px;}</style>"
+    " .aura-explorer .aura-events table {font-size: 12px;}"
+    " .aura-explorer .widget-button {overflow: visible;}"
+    " .aura-explorer .aura-moves .widget-button {background: #eef4ff;}</style>"
 )
+POLICIES = (("kit (the kit's checks)", "kit"), ("seed (the Rust seed's)", "seed"))
 
 _BUTTONS = (
     ("open", "Open sessions", "open one owned session per authority (restarts)", "play"),
-    ("step", "Step round", "every authority advances one round", "step-forward"),
-    ("play", "Play", "step rounds until the protocol completes or gets stuck", "forward"),
-    ("back", "Step back", "undo the last action (replays the history)", "step-backward"),
-    ("queue-payload", "Queue payload", "queue a payload (JSON text) for the role's next send", ""),
-    ("queue-choice", "Queue choice", "queue a label for the role's next select", ""),
+    (
+        "step",
+        "Step round (round-robin)",
+        "scheduler: round-robin — every unfinished role advances once, in protocol order",
+        "step-forward",
+    ),
+    ("play", "Play", "rounds until the protocol completes, gets stuck or loops", "forward"),
+    ("back", "Step back", "undo the last action (Play counts as one)", "step-backward"),
+    ("queue-payload", "Queue payload", "queue a payload for the role's next send", ""),
+    ("queue-choice", "Queue choice", "queue a label for the role's next choice", ""),
     ("transfer", "Transfer owner", "move the role's session to a new owner label", "exchange"),
     ("attenuate", "Attenuate", "narrow the role's capability to its fragments", "compress"),
     ("attack", "Attack", "try the selected attack against the role's session", "bolt"),
 )
 
 
-def ownership_figure(model: ExplorerModel) -> Figure:
-    """Authorities, sessions, owners, fragments, transfer history and stale handles."""
+def ownership_figure(model: ExplorerModel, role: str | None = None) -> Figure:
+    """Authorities, sessions, owners, fragments, transfer history and stale handles (the
+    authority of ``role`` marked)."""
     from aura_kit.render import figures
 
     world = model.world
     title = f"ownership of {world.protocol.name}"
     return figures.ownership_figure(
-        *world.systems.values(), stale=world.stale_handles(), title=title
+        *world.systems.values(),
+        stale=world.stale_handles(),
+        title=title,
+        recent=RECENT_OWNERS,
+        highlight=world.authority_of.get(role) if role else None,
     )
+
+
+def run_figure(model: ExplorerModel, role: str | None = None) -> Figure:
+    """The run so far: one sequence diagram over every authority (``role``'s marked)."""
+    from aura_kit.render.figures import timeline_figure
+
+    return timeline_figure(model.world.run_timeline(), highlight=role)
 
 
 def automata_figure(model: ExplorerModel) -> Figure:
@@ -88,6 +114,24 @@ def event_table(
     return frame.set_index("#")
 
 
+INTRO = (
+    '<div class="aura-intro"><h3 style="margin:4px 0">aura_kit · protocol explorer</h3>'
+    '<p style="margin:2px 0">Each role of the protocol is played by its own authority through'
+    " its own owned session. Step the rounds (round-robin) or pick each move yourself; hand a"
+    " session to a new owner, narrow it, attack it with an old or forged handle, and compare"
+    " what the kit's checks refuse with what the Rust seed's would.</p>"
+    '<p class="aura-legend" style="margin:2px 0;font-size:12px">Legend — ownership: bold card'
+    " = the current owner; dashed grey = earlier owners and stale handles (dotted arrow: refused)."
+    " Run: solid arrow = sent and received, dashed = in flight, ✗ = refused ingress. Automata:"
+    " the shaded state is where each role is now.</p></div>"
+)
+
+
+def _row(children: list[w.Widget]) -> w.HBox:
+    """Controls side by side, wrapping onto a new line when the notebook is narrow."""
+    return w.HBox(children, layout=w.Layout(flex_flow="row wrap", align_items="center"))
+
+
 def _button(key: str, text: str, tip: str, icon: str) -> w.Button:
     button = w.Button(description=text, tooltip=tip, icon=icon, layout=w.Layout(width="auto"))
     button.add_class(f"aura-{key}")
@@ -110,14 +154,50 @@ def _show(out: w.Output, *objects: Any) -> None:
             out.append_display_data(obj)
 
 
-def _show_figure(out: w.Output, figure: Figure) -> None:
+class SvgCache:
+    """SVG of recently drawn DOT texts: a panel whose picture did not change is not redrawn
+    by ``dot`` again, and the pictures that did change are drawn side by side (one ``dot``
+    process each). The one performance seam of the explorer widget."""
+
+    def __init__(self, size: int = 24) -> None:
+        self.size = size
+        self._svg: dict[str, str | None] = {}
+
+    def bundles(self, figures: list[Figure]) -> list[dict[str, str]]:
+        """The display bundle of each figure (SVG when ``dot`` worked, else text and DOT)."""
+        missing = list(dict.fromkeys(f.dot for f in figures if f.dot not in self._svg))
+        if missing:
+            with ThreadPoolExecutor(max_workers=len(missing)) as pool:
+                for dot, svg in zip(missing, pool.map(_svg_or_none, missing), strict=True):
+                    self._svg[dot] = svg
+            while len(self._svg) > self.size:
+                self._svg.pop(next(iter(self._svg)))
+        out = []
+        for figure in figures:
+            svg = self._svg.get(figure.dot)
+            if svg is None:
+                out.append(figure._repr_mimebundle_())  # the text, the DOT and why
+            else:
+                out.append({"text/plain": figure.text, "image/svg+xml": svg})
+        return out
+
+
+def _svg_or_none(dot: str) -> str | None:
+    try:
+        return pipe_dot(dot, "svg").decode("utf-8")
+    except RenderError:
+        return None
+
+
+def _show_figure(out: w.Output, figure: Figure, bundle: dict[str, str] | None = None) -> None:
     """Show a figure; where no SVG could be made (no ``dot``), add a "Download DOT" link."""
-    bundle = figure._repr_mimebundle_()
+    bundle = figure._repr_mimebundle_() if bundle is None else bundle
     outputs = [{"output_type": "display_data", "data": bundle, "metadata": {}}]
     if "image/svg+xml" not in bundle:
         link = {"text/html": dot_download_link(figure), "text/plain": "Download DOT"}
         outputs.append({"output_type": "display_data", "data": link, "metadata": {}})
-    out.outputs = tuple(outputs)
+    if out.outputs != tuple(outputs):
+        out.outputs = tuple(outputs)
 
 
 def dot_download_link(figure: Figure) -> str:
@@ -127,18 +207,15 @@ def dot_download_link(figure: Figure) -> str:
     return f'<a class="aura-download-dot" download="{name}.dot" href="{href}">Download DOT</a>'
 
 
-def _styled(text: str, ok: bool) -> str:
-    colour = "#1a7f37" if ok else "#cf222e"
-    return f'<span style="color:{colour}">{_escape(text)}</span>'
-
-
-def _error_html(result: ActionResult | None) -> str:
-    """The last result's error in red (class name first), or nothing."""
-    if result is None or result.error is None:
+def result_html(result: ActionResult | None) -> str:
+    """The last action's outcome, once, in words: green when it did what was asked (or an
+    attack was refused), red otherwise."""
+    if result is None:
         return ""
-    verdict = "refused (as it should be)" if result.ok else "failed"
-    text = f"{result.error_name} — {result.action} {verdict}: {result.error}"
-    return f'<div style="color:#cf222e"><b>error:</b> {_escape(text)}</div>'
+    colour = "#1a7f37" if result.ok else "#cf222e"
+    return (
+        f'<span style="color:{colour}">{_escape(result.action)}: {_escape(result.message)}</span>'
+    )
 
 
 def _escape(text: str) -> str:
@@ -146,34 +223,57 @@ def _escape(text: str) -> str:
 
 
 class Explorer:
-    """The explorer: controls on top, the ownership graph, automata, buffers and events below."""
+    """The explorer: controls on top; ownership, the run so far, buffers, automata, events."""
 
     def __init__(self, model: ExplorerModel) -> None:
         self.model = model
+        self._refreshing = False
+        self._playing: asyncio.Task[None] | None = None
+        self._pause = False
+        self.svgs = SvgCache()
         self.buttons = {key: _button(key, *rest) for key, *rest in _BUTTONS}
         self._make_inputs()
-        self.panels = {key: _output(key) for key in ("graph", "automata", "buffers", "events")}
+        keys = ("graph", "run", "automata", "buffers", "events")
+        self.panels = {key: _output(key) for key in keys}
+        self.moves = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self.moves.add_class("aura-moves")
         self.status = w.HTML()
         self.status.add_class("aura-status")
-        self.error = w.HTML()
-        self.error.add_class("aura-error")
+        self.result = w.HTML()
+        self.result.add_class("aura-result")
         self._wire()
         self.widget = self._layout()
         self.refresh()
 
     @classmethod
-    def for_protocol(cls, protocol: str | None = None, **options: Any) -> Explorer:
-        """An explorer on a bundled protocol (by name; default the first one)."""
-        model = ExplorerModel.for_name(protocol, **options)
+    def for_protocol(cls, protocol: Any = None, **options: Any) -> Explorer:
+        """An explorer on a bundled protocol name (default TwoBuyer), a ``Protocol``, a
+        protocol file or ``.choreo`` text."""
+        if protocol is None:
+            model = ExplorerModel.for_name(None, **options)
+        else:
+            model = ExplorerModel.for_protocol(protocol, **options)
         model.open()
         return cls(model)
 
     def _make_inputs(self) -> None:
         names = tuple(bundled_protocols())
-        self.protocol = w.Dropdown(options=names, value=self.model.protocol.name)
-        self.protocol.description = "Protocol"
+        value = self.model.protocol.name
+        # a protocol that is not bundled (text, a file) stays on offer under its name
+        self._own = {} if value in names else {value: self.model.protocol}
+        self.protocol = w.Dropdown(
+            options=names if value in names else (*names, value),
+            value=value,
+            description="Protocol",
+            layout=w.Layout(width="230px"),
+        )
         self.protocol.add_class("aura-protocol")
-        self.role = w.Dropdown(description="Role")
+        policy = self.model.policy if self.model.policy in ("kit", "seed") else "kit"
+        self.policy = w.Dropdown(
+            options=POLICIES, value=policy, description="Policy", layout=w.Layout(width="260px")
+        )
+        self.policy.add_class("aura-policy")
+        self.role = w.Dropdown(description="Role", layout=w.Layout(width="200px"))
         self.role.add_class("aura-role")
         self.payload = w.Text(description="Payload", placeholder='42 or "text"')
         self.payload.add_class("aura-payload")
@@ -183,12 +283,22 @@ class Explorer:
             description="Attack", options=[(k.value, k) for k in AttackKind]
         )
         self.attack_kind.add_class("aura-attack-kind")
+        self.speed = w.FloatSlider(
+            value=0.4,
+            min=0.0,
+            max=2.0,
+            step=0.1,
+            description="s/round",
+            tooltip="seconds between Play's rounds",
+            layout=w.Layout(width="230px"),
+        )
+        self.speed.add_class("aura-speed")
 
     def _wire(self) -> None:
         actions: dict[str, Callable[[], ActionResult]] = {
             "open": self._open,
             "step": lambda: self.model.step(),
-            "play": lambda: self.model.play(),
+            "play": self._play,
             "back": lambda: self.model.back(),
             "queue-payload": lambda: self.model.queue_payload(self.role.value, self.payload.value),
             "queue-choice": lambda: self.model.queue_choice(self.role.value, self.choice.value),
@@ -198,6 +308,48 @@ class Explorer:
         }
         for key, action in actions.items():
             self.buttons[key].on_click(self._handler(action))
+        self.protocol.observe(lambda _change: self.run(self._open), names="value")
+        self.role.observe(self._role_changed, names="value")
+        self.policy.observe(lambda _change: self.run(self._switch_policy), names="value")
+
+    def _play(self) -> ActionResult:
+        """Play: animated round by round in a running kernel (the same button pauses), all at
+        once where no event loop runs (tests, scripts)."""
+        if self._playing is not None:
+            self._pause = True
+            return ActionResult(action="play", ok=True, message="pausing…")
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return self.model.play()
+        self._pause = False
+        self.buttons["play"].description = "Pause"
+        self.buttons["play"].icon = "pause"
+        self._playing = loop.create_task(self._animate())
+        return ActionResult(action="play", ok=True, message="playing…")
+
+    async def _animate(self) -> None:
+        rounds = self.model.play_rounds()
+        try:
+            for result in rounds:
+                self.refresh()
+                if self._pause:
+                    self.model.last_result = ActionResult(
+                        action="play", ok=True, message=f"paused: {result.message}"
+                    )
+                    break
+                await asyncio.sleep(float(self.speed.value))
+        finally:
+            rounds.close()  # one action in the history, however far it got
+            self._playing = None
+            self.buttons["play"].description = "Play"
+            self.buttons["play"].icon = "forward"
+            self.refresh()
+
+    def _role_changed(self, _change: object) -> None:
+        """The selected role is marked in the pictures: redraw them (not while redrawing)."""
+        if not self._refreshing:
+            self.refresh()
 
     def _handler(self, action: Callable[[], ActionResult]) -> Callable[[w.Button], None]:
         def on_click(_button: w.Button) -> None:
@@ -206,13 +358,28 @@ class Explorer:
         return on_click
 
     def _open(self) -> ActionResult:
+        """Open sessions of the protocol the dropdown names (a new model when it changed)."""
         if self.protocol.value != self.model.protocol.name:
-            self.model = ExplorerModel.for_name(self.protocol.value, policy=self.model.policy)
+            chosen = self._own.get(self.protocol.value)
+            policy = self.model.policy
+            self.model = (
+                ExplorerModel(chosen, policy=policy)
+                if chosen is not None
+                else ExplorerModel.for_name(self.protocol.value, policy=policy)
+            )
         return self.model.open()
+
+    def _switch_policy(self) -> ActionResult:
+        """The same actions replayed under the policy the switch names."""
+        self.model = self.model.with_policy(self.policy.value)
+        done = len(self.model.history)
+        message = f"now under the {self.policy.value} policy; your {done} action(s) replayed"
+        return ActionResult(action="policy", ok=True, message=message)
 
     def run(self, action: Callable[[], ActionResult]) -> ActionResult:
         """Run one model action, then redraw every panel."""
         result = action()
+        self.model.last_result = result
         self.refresh()
         return result
 
@@ -221,33 +388,70 @@ class Explorer:
         self.buttons[key].click()
 
     def refresh(self) -> None:
-        """Redraw the status line, the error line and all panels from the model."""
+        """Redraw the status line, the result line, the move buttons and all panels."""
         model = self.model
         roles = model.protocol.roles
-        if tuple(self.role.options) != roles:
-            self.role.options = roles
-        if self.role.value not in roles:
-            self.role.value = roles[0]
-        last = model.last_result
-        action = "" if last is None else f"<br>{_styled(f'{last.action}: {last.message}', last.ok)}"
-        self.status.value = f"<b>{_escape(model.status_line())}</b>{action}"
-        self.error.value = _error_html(last)
-        _show_figure(self.panels["graph"], ownership_figure(model))
-        _show_figure(self.panels["automata"], automata_figure(model))
+        self._refreshing = True
+        try:
+            if tuple(self.role.options) != roles:
+                self.role.options = roles
+            if self.role.value not in roles:
+                self.role.value = roles[0]
+        finally:
+            self._refreshing = False
+        self.status.value = f"<b>{_escape(model.status_line())}</b>"
+        self.result.value = result_html(model.last_result)
+        self._refresh_moves()
+        figures = {
+            "graph": ownership_figure(model, self.role.value),
+            "run": run_figure(model, self.role.value),
+            "automata": automata_figure(model),
+        }
+        for (key, figure), bundle in zip(
+            figures.items(), self.svgs.bundles(list(figures.values())), strict=True
+        ):
+            _show_figure(self.panels[key], figure, bundle)
         _show(self.panels["buffers"], model.buffers_text())
         _show(self.panels["events"], event_table(model, last=EVENT_ROWS))
+
+    def _refresh_moves(self) -> None:
+        """One button per enabled move (the student as scheduler)."""
+        buttons = []
+        for move in self.model.enabled_moves():
+            button = w.Button(description=move.describe(), layout=w.Layout(width="auto"))
+            button.tooltip = "do exactly this one move"
+            button.add_class("aura-move")
+            button.on_click(self._handler(self._taker(move)))
+            buttons.append(button)
+        label = w.HTML("<b>Moves:</b>" if buttons else "<b>Moves:</b> none now")
+        self.moves.children = (label, *buttons)
+
+    def _taker(self, move: Move) -> Callable[[], ActionResult]:
+        return lambda: self.model.take(move)
+
+    def click_move(self, index: int) -> None:
+        """Press the ``index``-th move button, as a user would."""
+        buttons = [c for c in self.moves.children if isinstance(c, w.Button)]
+        buttons[index].click()
 
     def _layout(self) -> w.VBox:
         b = self.buttons
         rows = [
-            w.HBox([self.protocol, b["open"], b["step"], b["play"], b["back"]]),
-            w.HBox([self.role, self.payload, b["queue-payload"], self.choice, b["queue-choice"]]),
-            w.HBox([b["transfer"], b["attenuate"], self.attack_kind, b["attack"]]),
+            w.HTML(INTRO),
+            _row(
+                [self.protocol, self.policy, b["open"], b["step"], b["play"], self.speed, b["back"]]
+            ),
+            self.moves,
+            _row([self.role, self.payload, b["queue-payload"], self.choice, b["queue-choice"]]),
+            _row([b["transfer"], b["attenuate"], self.attack_kind, b["attack"]]),
             self.status,
-            self.error,
+            self.result,
+            self._titled("Ownership (current owners large, earlier ones grouped)", "graph"),
             w.HBox(
                 [
-                    self._titled("Ownership", "graph", "3 1 0"),
+                    self._titled(
+                        "Run so far (every authority; dashed = in flight)", "run", "3 1 0"
+                    ),
                     self._titled("Buffers", "buffers", "2 1 0"),
                 ]
             ),

@@ -33,7 +33,7 @@ def test_app_serves_the_explorer_and_steps(
         )
         page.wait_for_function(  # every panel redrawn for round 1, not only the status line
             "() => (document.querySelector('.aura-explorer .aura-buffers') || {innerText: ''})"
-            ".innerText.includes('Seller[ready]')"
+            ".innerText.includes('Seller has Buyer1\\'s Title')"
             " && document.querySelector('.aura-explorer .aura-events table') !== null"
             " && document.querySelector('.aura-explorer .aura-automata :is(svg, img)') !== null",
             timeout=TIMEOUT_MS,

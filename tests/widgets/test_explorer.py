@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import pytest
 
 from aura_kit.lab import AttackKind
-from aura_kit.widgets import explorer
+from aura_kit.widgets import explorer, ownership_figure, run_figure
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not on PATH")
 
@@ -33,12 +33,16 @@ def test_explorer_step_redraws_panels() -> None:
 
 
 def test_explorer_attack_shows_the_error() -> None:
-    """After a transfer, the stale-copy attack shows StaleOwner in the error line."""
+    """After a transfer, the stale-copy attack is shown once, green, in plain words."""
     ui = explorer("TwoBuyer")
     ui.click("transfer")
     ui.attack_kind.value = AttackKind.STALE_HANDLE
     ui.click("attack")
-    assert "StaleOwner" in ui.error.value
+    shown = ui.result.value + ui.status.value
+    assert shown.count("Refused") == 1 and "#1a7f37" in ui.result.value
+    assert "StaleOwner" in ui.result.value
+    for python_repr in ("LinkBoundary(", "frozenset(", "SessionId(", "error:"):
+        assert python_repr not in shown
 
 
 def test_explorer_open_switches_protocol() -> None:
@@ -58,7 +62,7 @@ def test_explorer_offers_dot_download_without_the_dot_binary(
 
     monkeypatch.setattr(dot_command, "DOT_BINARY", Path("/nonexistent/dot"))
     ui = explorer("PingPong")
-    for key in ("graph", "automata"):
+    for key in ("graph", "run", "automata"):
         shown, link = ui.panels[key].outputs
         assert set(shown["data"]) == {"text/plain", "text/vnd.graphviz"}
         href = re.search(
@@ -74,6 +78,126 @@ def test_explorer_offers_dot_download_without_the_dot_binary(
 def test_explorer_shows_svg_and_no_download_link_with_dot() -> None:
     """With dot, each figure panel holds one SVG output and no Download DOT link."""
     ui = explorer("PingPong")
-    for key in ("graph", "automata"):
+    for key in ("graph", "run", "automata"):
         (shown,) = ui.panels[key].outputs
         assert "image/svg+xml" in shown["data"]
+
+
+def test_explorer_cell_runs_twice_in_one_kernel() -> None:
+    """Importing the widget module does not replace ``explorer``: a second run works."""
+    import importlib
+
+    import aura_kit.widgets as widgets
+
+    first = explorer("PingPong")
+    importlib.import_module("aura_kit.widgets.explorer_widget")
+    from aura_kit.widgets import explorer as again
+
+    assert callable(widgets.explorer) and again("PingPong").model is not first.model
+
+
+def test_explorer_dropdown_opens_the_chosen_protocol() -> None:
+    """Choosing a protocol in the dropdown opens its sessions without pressing Open."""
+    ui = explorer("PingPong")
+    ui.protocol.value = "Ring"
+    assert ui.model.protocol.name == "Ring" and ui.model.is_open
+    assert "Ring" in ui.status.value and tuple(ui.role.options) == ("A", "B", "C")
+
+
+def test_explorer_move_buttons_take_that_move() -> None:
+    """The student picks a move: its button does exactly that move and the buttons change."""
+    ui = explorer("TwoBuyer")
+    labels = [c.description for c in ui.moves.children if hasattr(c, "on_click")]
+    assert labels == ["Buyer1 sends Title to Seller"]
+    ui.click_move(0)
+    assert [m[2] for m in ui.model.world.messages()] == ["Title"]
+    labels = [c.description for c in ui.moves.children if hasattr(c, "on_click")]
+    assert labels == ["Seller receives Title from Buyer1"]
+
+
+def test_explorer_step_round_names_its_scheduler() -> None:
+    """The round button says it is round-robin, next to the move buttons."""
+    ui = explorer("TwoBuyer")
+    assert "round-robin" in ui.buttons["step"].description
+
+
+def test_explorer_policy_switch_replays_under_the_seed() -> None:
+    """Switching the policy to seed keeps the actions and builds the world with the seed's."""
+    from aura_kit.ownership import OwnershipPolicy
+
+    ui = explorer("TwoBuyer")
+    ui.click("step")
+    ui.policy.value = "seed"
+    assert ui.model.policy == "seed" and len(ui.model.history) == 1
+    assert {fx.policy for fx in ui.model.world.systems.values()} == {OwnershipPolicy.seed()}
+    assert "seed policy" in ui.result.value
+
+
+def test_explorer_back_after_play_in_the_widget() -> None:
+    """Step back after Play returns the status to round 0."""
+    ui = explorer("TwoBuyer")
+    ui.click("play")
+    assert "complete" in ui.status.value
+    ui.click("back")
+    assert "round 0" in ui.status.value
+
+
+def test_explorer_wrong_payload_is_refused_in_the_widget() -> None:
+    """An int typed for Title(str) is refused in red with the message's sort."""
+    ui = explorer("TwoBuyer")
+    ui.payload.value = "42"
+    ui.click("queue-payload")
+    assert "#cf222e" in ui.result.value and "Title(str)" in ui.result.value
+
+
+def test_explorer_selected_role_is_marked_in_the_pictures() -> None:
+    """Selecting a role marks its authority in the ownership graph and its run lifeline."""
+    ui = explorer("TwoBuyer")
+    ui.role.value = "Seller"
+    graph = ownership_figure(ui.model, "Seller").dot
+    run = run_figure(ui.model, "Seller").dot
+    assert 'fillcolor="#fff3bf"' in graph and 'fillcolor="#fff3bf"' in run
+    assert 'fillcolor="#fff3bf"' not in ownership_figure(ui.model).dot
+
+
+def test_explorer_play_animates_and_pauses_in_a_running_loop() -> None:
+    """With an event loop, Play runs round by round; the same button pauses; one history entry."""
+    import asyncio
+
+    async def scenario() -> tuple[bool, list[str], str, bool]:
+        ui = explorer("TwoBuyer")
+        ui.speed.value = 0.05
+        ui.click("play")
+        assert ui.buttons["play"].description == "Pause"
+        while ui.model.rounds < 2:
+            await asyncio.sleep(0.01)
+        ui.click("play")  # pause
+        task = ui._playing
+        assert task is not None
+        await task
+        paused = "paused" in ui.result.value and not ui.model.complete
+        names = [name for name, _ in ui.model.history]
+        ui.click("play")
+        while ui._playing is not None:
+            await asyncio.sleep(0.01)
+        return paused, names, ui.buttons["play"].description, ui.model.complete
+
+    paused, names, label, complete = asyncio.run(scenario())
+    assert paused and names == ["play"] and label == "Play" and complete
+
+
+def test_explorer_opens_choreo_text() -> None:
+    """``explorer()`` takes .choreo text too: the dropdown shows its name, the moves its roles."""
+    ui = explorer("protocol Hi(A, B) {\n  A -> B: Hello(int)\n}")
+    assert ui.protocol.value == "Hi"
+    assert [c.description for c in ui.moves.children if hasattr(c, "on_click")] == [
+        "A sends Hello to B"
+    ]
+
+
+def test_explorer_own_protocol_stays_in_the_dropdown() -> None:
+    """After switching away, choosing the text protocol again reopens it."""
+    ui = explorer("protocol Hi(A, B) {\n  A -> B: Hello(int)\n}")
+    ui.protocol.value = "PingPong"
+    ui.protocol.value = "Hi"
+    assert ui.model.protocol.name == "Hi" and ui.model.is_open
