@@ -17,8 +17,8 @@ import json
 from typing import Any
 
 from aura_kit.errors import AuraKitError
-from aura_kit.protocol import Mu, Recv, Send
-from aura_kit.protocol.types import PayloadSort, Sort, TupleSort, UserSort, unfold
+from aura_kit.protocol import Recv, Send
+from aura_kit.protocol.types import PayloadSort, Sort, TupleSort, UserSort, distinct_nodes, unfold
 
 SEARCH_LIMIT = 256  # local-type nodes visited when looking ahead for a send
 
@@ -49,15 +49,9 @@ def payload_bytes(text: str) -> bytes:
 def select_labels(local_type: Any) -> tuple[str, ...]:
     """Every label the role can select (sends with several branches), in order."""
     found: dict[str, None] = {}
-    stack = [local_type]
-    while stack:
-        t = stack.pop()
-        if isinstance(t, Mu):
-            stack.append(t.body)
-        elif isinstance(t, (Send, Recv)):
-            if isinstance(t, Send) and len(t.branches) > 1:
-                found.update(dict.fromkeys(b.label for b in t.branches))
-            stack.extend(reversed([b.cont for b in t.branches]))
+    for t in distinct_nodes(local_type):
+        if isinstance(t, Send) and len(t.branches) > 1:
+            found.update(dict.fromkeys(b.label for b in t.branches))
     return tuple(found)
 
 

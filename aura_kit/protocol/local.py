@@ -37,6 +37,7 @@ from aura_kit.protocol.types import (
     Send,
     Sort,
     Var,
+    distinct_nodes,
     rebuild,
 )
 
@@ -221,17 +222,4 @@ def _dual(t: LocalType, role: str | None) -> LocalType:
 
 def partners(t: LocalType) -> frozenset[str]:
     """Every role a local type talks to."""
-    out: set[str] = set()
-    stack: list[AnyType] = [t]
-    seen: set[int] = set()
-    while stack:
-        x = stack.pop()
-        if id(x) in seen:
-            continue
-        seen.add(id(x))
-        if isinstance(x, Mu):
-            stack.append(x.body)
-        elif isinstance(x, (Send, Recv)):
-            out.add(x.partner)
-            stack.extend(b.cont for b in x.branches)
-    return frozenset(out)
+    return frozenset(x.partner for x in distinct_nodes(t) if isinstance(x, (Send, Recv)))

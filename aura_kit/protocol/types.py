@@ -254,9 +254,9 @@ def free_vars(t: AnyType) -> frozenset[str]:
     return frozenset(out)
 
 
-def payload_sorts(t: AnyType) -> frozenset[PayloadSort]:
-    """Every payload sort a branch of ``t`` carries (a shared node is walked once)."""
-    out: set[PayloadSort] = set()
+def distinct_nodes(t: AnyType) -> Iterator[AnyType]:
+    """Every node of ``t`` once (a node shared by several branches is yielded once), in
+    pre-order: a node before its branches, the first branch's nodes before the second's."""
     stack: list[AnyType] = [t]
     seen: set[int] = set()
     while stack:
@@ -264,12 +264,18 @@ def payload_sorts(t: AnyType) -> frozenset[PayloadSort]:
         if id(x) in seen:
             continue
         seen.add(id(x))
+        yield x
         if isinstance(x, Mu):
             stack.append(x.body)
         elif isinstance(x, (Comm, Send, Recv)):
-            out.update(b.sort for b in x.branches)
-            stack.extend(b.cont for b in x.branches)
-    return frozenset(out)
+            stack.extend(reversed([b.cont for b in x.branches]))
+
+
+def payload_sorts(t: AnyType) -> frozenset[PayloadSort]:
+    """Every payload sort a branch of ``t`` carries."""
+    return frozenset(
+        b.sort for x in distinct_nodes(t) if isinstance(x, (Comm, Send, Recv)) for b in x.branches
+    )
 
 
 def user_sorts(t: AnyType) -> tuple[str, ...]:
