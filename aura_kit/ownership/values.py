@@ -326,20 +326,7 @@ class OwnershipPolicy:
     @classmethod
     def seed(cls) -> OwnershipPolicy:
         """The seed's behaviour on every switch."""
-        return cls(
-            capability_check="fields",
-            attenuation="permissive",
-            live_errors="seed",
-            owner_label="seed",
-            admission="seed",
-            machine="seed",
-            queue_input="seed",
-            empty_label="seed",
-            ended_event="seed",
-            payloads="opaque",
-            failure_paths="seed",
-            fragment_claims="label",
-        )
+        return cls(**{name: seed for name, (_, seed) in _SWITCHES.items()})  # type: ignore[arg-type]
 
     @classmethod
     def named(cls, name: str) -> OwnershipPolicy:

@@ -15,6 +15,7 @@ from aura_kit.ownership import (
     SessionId,
     SessionOwnerCapability,
 )
+from aura_kit.ownership.values import _SWITCHES
 
 
 def test_values_session_id_coerces_uuid_and_text() -> None:
@@ -105,3 +106,12 @@ def test_values_owner_declares_the_seeds_move_owned_category() -> None:
     """``RuntimeSessionOwner.OWNERSHIP_CATEGORY`` is the seed's ``MoveOwned``, not a field."""
     assert RuntimeSessionOwner.OWNERSHIP_CATEGORY == "MoveOwned"
     assert "OWNERSHIP_CATEGORY" not in {f.name for f in dataclasses.fields(RuntimeSessionOwner)}
+
+
+def test_policy_presets_take_every_switch_from_one_table() -> None:
+    """kit() holds the first value of every switch, seed() the second, and they differ on each."""
+    kit, seed = OwnershipPolicy.kit(), OwnershipPolicy.seed()
+    names = [f.name for f in dataclasses.fields(OwnershipPolicy)]
+    assert names == list(_SWITCHES)
+    assert [getattr(kit, n) for n in names] == [_SWITCHES[n][0] for n in names]
+    assert [getattr(seed, n) for n in names] == [_SWITCHES[n][1] for n in names]
