@@ -264,21 +264,7 @@ class ProtocolMachine(Displayable):
                 co = pop()
         except IndexError:
             return self._idle(self._sessions.values(), self._live)
-        self._tick += 1
-        st = co.states[co.state]
-        kind = st.kind
-        try:
-            if kind is SEND:
-                self._send(co, st)
-            elif kind is RECV:
-                self._recv(co, st)
-            else:
-                self._halt(co)
-        except ProtocolViolation:
-            raise
-        except BaseException as exc:
-            self._escaped(co, exc)
-            raise
+        self._perform(co)
         return CONTINUE if self._live else ALL_DONE
 
     def run(self, max_ticks: int = 1_000_000) -> StepResult:
@@ -315,12 +301,17 @@ class ProtocolMachine(Displayable):
         if self._stale > 1024 and 2 * self._stale > len(self._sched):
             self._sched.compact(_keep_live)
             self._stale = 0
+        self._perform(co)
+
+    def _perform(self, co: Coroutine) -> None:
+        """One tick: the coroutine's action; anything but a protocol violation faults it."""
         self._tick += 1
         st = co.states[co.state]
+        kind = st.kind
         try:
-            if st.kind is SEND:
+            if kind is SEND:
                 self._send(co, st)
-            elif st.kind is RECV:
+            elif kind is RECV:
                 self._recv(co, st)
             else:
                 self._halt(co)
