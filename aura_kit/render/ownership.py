@@ -133,19 +133,22 @@ def _transfer(out: DotWriter, tail: str, head: str, old: OwnerChange, new: Owner
     out.edge(tail, head, label=f"{verb}\ngen {old.generation}→{new.generation}", style=style)
 
 
+# A stale handle's box, alone or in a group: greyed and dashed, as a handle that no longer owns.
+_STALE_NODE: dict[str, str] = {
+    "shape": "box",
+    "style": "dashed,filled",
+    "fillcolor": "#eeeeee",
+    "color": GREY,
+    "fontcolor": "#555555",
+}
+
+
 def _stale(out: DotWriter, handle: StaleHandleView, node: str, target: str | None) -> None:
-    out.node(
-        node,
-        shape="box",
-        style="dashed,filled",
-        fillcolor="#eeeeee",
-        color=GREY,
-        fontcolor="#555555",
-        label=(
-            f"✗ stale: {handle.name}\n{shorten(handle.owner_label, 28)}\n"
-            f"gen {handle.generation} · {handle.scope}"
-        ),
+    label = (
+        f"✗ stale: {handle.name}\n{shorten(handle.owner_label, 28)}\n"
+        f"gen {handle.generation} · {handle.scope}"
     )
+    out.node(node, label=label, **_STALE_NODE)
     if target is not None:
         out.edge(node, target, style="dotted", color=GREY, label=handle.reason, arrowhead="odot")
 
@@ -239,13 +242,5 @@ def _stale_group(out: DotWriter, stale: list[StaleHandleView], node: str, target
     more = [f"… and {len(names) - 3} more"] if len(names) > 3 else []
     title = "✗ stale handle" if len(names) == 1 else f"✗ {len(names)} stale handles"
     label = "\n".join([title, *(shorten(n, 26) for n in listed), *more])
-    out.node(
-        node,
-        shape="box",
-        style="dashed,filled",
-        fillcolor="#eeeeee",
-        color=GREY,
-        fontcolor="#555555",
-        label=label,
-    )
+    out.node(node, label=label, **_STALE_NODE)
     out.edge(node, target, style="dotted", color=GREY, arrowhead="odot", label="refused")
