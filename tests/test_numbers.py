@@ -97,10 +97,10 @@ def test_numbers_scenario_refuses_non_finite_timeout(tmp_path, timeout: float) -
 
 
 def test_numbers_scenario_refuses_huge_round_count(tmp_path) -> None:
-    """``{"do": "rounds", "count": 10**12}`` is refused instead of running for ever."""
+    """``{"do": "passes", "count": 10**12}`` is refused instead of running for ever."""
     with pytest.raises(ScenarioError, match=r"steps\[1\]\.count"):
-        _scenario_with(tmp_path, {"do": "rounds", "count": 10**12})
-    _scenario_with(tmp_path, {"do": "rounds", "count": MAX_STEP_COUNT})
+        _scenario_with(tmp_path, {"do": "passes", "count": 10**12})
+    _scenario_with(tmp_path, {"do": "passes", "count": MAX_STEP_COUNT})
 
 
 @pytest.mark.parametrize("max_ticks", [math.nan, -1, 2.5, "10"])

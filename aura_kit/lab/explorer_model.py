@@ -9,18 +9,18 @@ Invariants:
   ``open``, step -> ``step_all``, queue -> ``queue``, transfer, attenuate, attack ->
   ``World.attack``), looked up in one explicit table (``actions``); ``take(move)`` is one
   role's rounds (``World.round``) until that one move is done;
-- the sessions, authorities, tasks, rounds and stale handles are the ``World``'s: each role is
-  played by its own authority (named after the role) through its own ``HostTask``, and a round
-  gives a send with nothing queued a demo payload of its sort;
+- the sessions, authorities, tasks, rounds, passes and stale handles are the ``World``'s: each
+  role is played by its own authority (named after the role) through its own ``HostTask``, and
+  a round gives a send with nothing queued a demo payload of its sort;
 - every action returns an ``ActionResult`` and never raises: a refusal or failure is in the
   result (and in ``last_result``), and the state is whatever the runtime left (refusals
   change nothing);
 - ``history`` holds every action since the last ``open`` that changed the world (an action
   that changed nothing is reported and not recorded); ``play`` is one action however many
-  rounds it took; ``back()`` rebuilds the world from scratch, opens it again and replays all
+  passes it took; ``back()`` rebuilds the world from scratch, opens it again and replays all
   but the last action (the session id is fixed per model), so a step back is exact, and a
   step back right after ``open`` keeps the sessions open;
-- ``step`` and ``play`` never run a round when no role can move: they say who waits for
+- ``step`` and ``play`` never run a pass when no role can move: they say who waits for
   what; ``play`` also stops when the run comes back to a state it was in (a loop) and names
   the choices that would leave it.
 """
@@ -133,8 +133,8 @@ class ExplorerModel:
 
     # -- state -------------------------------------------------------------------------------
     @property
-    def rounds(self) -> int:
-        """Rounds played since open (each gives every unfinished role one turn)."""
+    def passes(self) -> int:
+        """Passes played since open (a pass gives every unfinished role one round)."""
         return self.world.passes
 
     @property
@@ -171,7 +171,7 @@ class ExplorerModel:
         return enabled_moves(self.world) if self.is_open else []
 
     def _can_progress(self) -> bool:
-        """Whether a round could do anything: a move is enabled or a role is ready to end."""
+        """Whether a pass could do anything: a move is enabled or a role is ready to end."""
         if self.enabled_moves():
             return True
         return any(
@@ -206,16 +206,16 @@ class ExplorerModel:
         except Exception as error:  # the explorer shows every error instead of raising it
             message = f"open failed: {error_name(error)}: {error}"
             result = ActionResult(action="open", ok=False, message=message, error=error)
-        self.journal.collect_world(self.rounds, self.world)
+        self.journal.collect_world(self.passes, self.world)
         return self._record(result)
 
     def step(self) -> ActionResult:
-        """One round: every unfinished role advances once (round-robin, protocol order)."""
+        """One pass: every unfinished role gets one round (round-robin, protocol order)."""
         return self._run("step", ())
 
     def play(self, limit: int = PLAY_LIMIT) -> ActionResult:
-        """Rounds until the protocol completes, no role can move, the run loops, or ``limit``
-        rounds; one action in the history (one step back undoes all of it)."""
+        """Passes until the protocol completes, no role can move, the run loops, or ``limit``
+        passes; one action in the history (one step back undoes all of it)."""
         return self._run("play", (limit,))
 
     def take(self, move: Move) -> ActionResult:
@@ -240,10 +240,10 @@ class ExplorerModel:
         self.history = []
         if self.opened:
             self._do_open()
-            self.journal.collect_world(self.rounds, self.world)
+            self.journal.collect_world(self.passes, self.world)
         for name, args in actions:
             self._run(name, args)
-        self.journal.collect_world(self.rounds, self.world)
+        self.journal.collect_world(self.passes, self.world)
 
     def with_policy(self, policy: OwnershipPolicy | str) -> ExplorerModel:
         """The same protocol, session id and actions replayed under ``policy``."""
@@ -282,7 +282,7 @@ class ExplorerModel:
             result = ActionResult(action=name, ok=False, message=message, error=error)
         if self._fingerprint() != before:
             self.history.append((name, args))
-        self.journal.collect_world(self.rounds, self.world)
+        self.journal.collect_world(self.passes, self.world)
         return self._record(result)
 
     def _record(self, result: ActionResult) -> ActionResult:
@@ -313,7 +313,7 @@ class ExplorerModel:
         self.world.step_all()
         moved = self._moved_since(mark)
         done = " · complete" if self.complete else ""
-        message = f"round {self.rounds}: {moved or 'no message moved (internal steps)'}{done}"
+        message = f"pass {self.passes}: {moved or 'no message moved (internal steps)'}{done}"
         return ActionResult(action="step", ok=True, message=message)
 
     def _moved_since(self, mark: int) -> str:
@@ -341,52 +341,52 @@ class ExplorerModel:
         )
 
     def _do_play(self, limit: int) -> ActionResult:
-        rounds = self._play_rounds(limit)
+        passes = self._play_passes(limit)
         while True:
             try:
-                next(rounds)
+                next(passes)
             except StopIteration as done:
                 result: ActionResult = done.value
                 return result
 
-    def _play_rounds(self, limit: int) -> Generator[None, None, ActionResult]:
-        """Play's rounds, one per ``next``; the final result is the generator's value."""
+    def _play_passes(self, limit: int) -> Generator[None, None, ActionResult]:
+        """Play's passes, one per ``next``; the final result is the generator's value."""
         if not self.is_open:
             raise NotOpen("play")
-        seen = {self._state(): self.rounds}
-        start, mark = self.rounds, len(self.world.run_timeline().entries)
+        seen = {self._state(): self.passes}
+        start, mark = self.passes, len(self.world.run_timeline().entries)
         for _ in range(limit):
             if self.complete:
                 break
             if not self._can_progress():
-                played = self.rounds - start
-                message = f"stopped after {played} round(s): no role can move: {self._waits()}"
+                played = self.passes - start
+                message = f"stopped after {played} pass(es): no role can move: {self._waits()}"
                 return ActionResult(action="play", ok=False, message=message)
             self.world.step_all()
-            self.journal.collect_world(self.rounds, self.world)  # rows keep their round
+            self.journal.collect_world(self.passes, self.world)  # rows keep their pass
             state = self._state()
             if state in seen and not self.complete:
                 return ActionResult(
                     action="play", ok=False, message=self._loop_text(seen[state], start)
                 )
-            seen[state] = self.rounds
+            seen[state] = self.passes
             yield None
         if not self.complete:
-            message = f"{self.rounds - start} rounds and not finished: {self._waits()}"
+            message = f"{self.passes - start} passes and not finished: {self._waits()}"
             return ActionResult(action="play", ok=False, message=message)
         sent = sum(1 for e in self.world.run_timeline().entries[mark:] if _is_send(e.event))
-        message = f"complete after {self.rounds - start} round(s), {sent} message(s) sent"
+        message = f"complete after {self.passes - start} pass(es), {sent} message(s) sent"
         return ActionResult(action="play", ok=True, message=message)
 
-    def play_rounds(self, limit: int = PLAY_LIMIT) -> Generator[ActionResult, None, None]:
-        """Play one round per ``next`` (for an animation), then its final result; however
+    def play_passes(self, limit: int = PLAY_LIMIT) -> Generator[ActionResult, None, None]:
+        """Play one pass per ``next`` (for an animation), then its final result; however
         far it got (closing it early is a pause), it is one action in the history."""
-        before, start = self._fingerprint(), self.rounds
-        rounds = self._play_rounds(limit)
+        before, start = self._fingerprint(), self.passes
+        passes = self._play_passes(limit)
         try:
             while True:
                 try:
-                    next(rounds)
+                    next(passes)
                 except StopIteration as done:
                     yield self._record(done.value)
                     return
@@ -396,13 +396,13 @@ class ExplorerModel:
                         ActionResult(action="play", ok=False, message=message, error=error)
                     )
                     return
-                self.journal.collect_world(self.rounds, self.world)
-                message = f"playing: round {self.rounds}"
+                self.journal.collect_world(self.passes, self.world)
+                message = f"playing: pass {self.passes}"
                 yield self._record(ActionResult(action="play", ok=True, message=message))
         finally:
             if self._fingerprint() != before:
-                self.history.append(("play", (self.rounds - start,)))
-            self.journal.collect_world(self.rounds, self.world)
+                self.history.append(("play", (self.passes - start,)))
+            self.journal.collect_world(self.passes, self.world)
 
     def _loop_text(self, since: int, start: int) -> str:
         exits = [
@@ -412,7 +412,7 @@ class ExplorerModel:
         ]
         hint = f"; queue {' or '.join(exits)} (Queue choice) to end it" if exits else ""
         return (
-            f"stopped at a loop after {self.rounds - start} round(s): from round {since} the "
+            f"stopped at a loop after {self.passes - start} pass(es): from pass {since} the "
             f"run repeats itself{hint}"
         )
 
@@ -497,7 +497,7 @@ class ExplorerModel:
         words = attack_words(attack, session.owner())
         if not attack.refused:
             authority = self.world.authority_of[role]
-            self.journal.add_note(self.rounds, authority, "attack.passed", attack.summary())
+            self.journal.add_note(self.passes, authority, "attack.passed", attack.summary())
         seed = self.seed_verdict(kind, role)
         message = words if seed is None else f"{words} {seed}"
         return ActionResult(action="attack", ok=attack.refused, message=message, error=attack.error)
@@ -524,12 +524,12 @@ class ExplorerModel:
         return figure_for(self.world.run_timeline())
 
     def status_line(self) -> str:
-        """One line: protocol, round, and what each role does or waits for, in words."""
+        """One line: protocol, pass, and what each role does or waits for, in words."""
         if not self.is_open:
             return f"{self.protocol.name}: sessions not open (press Open sessions)"
         if self.complete:
-            return f"{self.protocol.name} · round {self.rounds} · every role is done · complete"
-        return f"{self.protocol.name} · round {self.rounds} · {self._waits()}"
+            return f"{self.protocol.name} · pass {self.passes} · every role is done · complete"
+        return f"{self.protocol.name} · pass {self.passes} · {self._waits()}"
 
     def buffers_text(self) -> str:
         """Per role: situation, owner, queued payloads and choices, and its inbox."""

@@ -20,7 +20,7 @@ from aura_kit.runtime.event_log import EventRecord
 if TYPE_CHECKING:
     from aura_kit.lab.world import World
 
-COLUMNS = ("#", "round", "authority", "source", "event", "detail")
+COLUMNS = ("#", "pass", "authority", "source", "event", "detail")
 _RUNTIME_PREFIX = "runtime.session."
 ROUTINE = "ingress.received"
 _DETAIL_FIELDS = (
@@ -40,7 +40,7 @@ class JournalRow:
     """One event as the explorer shows it."""
 
     number: int
-    round: int
+    pass_no: int
     authority: str
     source: str
     event: str
@@ -48,7 +48,7 @@ class JournalRow:
 
     def as_tuple(self) -> tuple[int, int, str, str, str, str]:
         """The row in ``COLUMNS`` order."""
-        return (self.number, self.round, self.authority, self.source, self.event, self.detail)
+        return (self.number, self.pass_no, self.authority, self.source, self.event, self.detail)
 
 
 def runtime_detail(fields: dict[str, Any]) -> str:
@@ -80,12 +80,12 @@ class Journal:
     rows: list[JournalRow] = field(default_factory=list)
     _read: int = 0
 
-    def _add(self, round_no: int, authority: str, source: str, event: str, detail: str) -> None:
+    def _add(self, pass_no: int, authority: str, source: str, event: str, detail: str) -> None:
         number = len(self.rows) + 1
         self.rows.append(
             JournalRow(
                 number=number,
-                round=round_no,
+                pass_no=pass_no,
                 authority=authority,
                 source=source,
                 event=event,
@@ -93,7 +93,7 @@ class Journal:
             )
         )
 
-    def collect_world(self, round_no: int, world: World) -> None:
+    def collect_world(self, pass_no: int, world: World) -> None:
         """Append the world's timeline entries not read yet (every authority, in order)."""
         entries = world.run_timeline().entries
         for entry in entries[self._read :]:
@@ -101,16 +101,16 @@ class Journal:
             if isinstance(event, EventRecord):
                 name = str(event.event).removeprefix(_RUNTIME_PREFIX)
                 detail = runtime_detail(dict(event.fields))
-                self._add(round_no, entry.authority, "runtime", name, detail)
+                self._add(pass_no, entry.authority, "runtime", name, detail)
             else:
                 self._add(
-                    round_no, entry.authority, "machine", str(event.kind), machine_detail(event)
+                    pass_no, entry.authority, "machine", str(event.kind), machine_detail(event)
                 )
         self._read = len(entries)
 
-    def add_note(self, round_no: int, authority: str, event: str, detail: str) -> None:
+    def add_note(self, pass_no: int, authority: str, event: str, detail: str) -> None:
         """Append an explorer note (an attack that passed, a refused queue entry)."""
-        self._add(round_no, authority, "explorer", event, detail)
+        self._add(pass_no, authority, "explorer", event, detail)
 
     def table(
         self, last: int | None = None, *, routine: bool = False

@@ -47,7 +47,7 @@ class ScenarioError(AuraKitError, ValueError):
 
 
 ATTACKS = tuple(kind.key for kind in AttackKind)
-# The most rounds a "rounds" step (or passes a "run" step) may ask for.
+# The most passes a "passes" step (or a "run" step) may ask for.
 MAX_STEP_COUNT = 100_000
 # action -> (required keys, optional keys); "do" and "note" are always allowed.
 ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -55,7 +55,7 @@ ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "interrupt": (frozenset({"role", "at"}), frozenset()),
     "queue": (frozenset({"role"}), frozenset({"payloads", "choices"})),
     "round": (frozenset({"role"}), frozenset()),
-    "rounds": (frozenset({"count"}), frozenset()),
+    "passes": (frozenset({"count"}), frozenset()),
     "run": (frozenset(), frozenset({"max_passes", "timeout"})),
     "transfer": (frozenset({"role", "to"}), frozenset({"scope", "save_stale"})),
     "attenuate": (frozenset({"role", "keys"}), frozenset({"save_stale"})),
@@ -66,6 +66,8 @@ ACTIONS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "close": (frozenset(), frozenset({"role"})),
     "check": (frozenset(), frozenset({"complete", "owners", "messages", "active"})),
 }
+# Old step names, refused with the new one: "rounds" ran passes (every role once), not rounds.
+RENAMED = {"rounds": "passes"}
 _EXPECT_KEYS = frozenset({"error", "kind", "details", "reason", "message_contains", "unchanged"})
 _TOP_REQUIRED = frozenset({"name", "protocol", "authorities", "steps"})
 _TOP_OPTIONAL = frozenset(
@@ -240,6 +242,8 @@ def _step(r: _Reader, value: Any, index: int, roles: set[str]) -> Step:
     if not isinstance(value, dict) or "do" not in value:
         raise r.fail(path, "expected an object with a 'do' action")
     do = value["do"]
+    if isinstance(do, str) and do in RENAMED:
+        raise r.fail(f"{path}.do", f"is {do!r}, which is now {RENAMED[do]!r} (the same step)")
     if not isinstance(do, str) or do not in ACTIONS:
         raise r.fail(f"{path}.do", f"is {do!r}; expected one of {sorted(ACTIONS)}")
     required, optional = ACTIONS[do]

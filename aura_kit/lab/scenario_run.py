@@ -78,7 +78,7 @@ def run_scenario(
     return report
 
 
-_NO_SESSION_NEEDED = frozenset({"open", "interrupt", "check", "rounds", "run"})
+_NO_SESSION_NEEDED = frozenset({"open", "interrupt", "check", "passes", "run"})
 
 
 class _Runner:
@@ -92,7 +92,7 @@ class _Runner:
             "interrupt": self.do_interrupt,
             "queue": self.do_queue,
             "round": self.do_round,
-            "rounds": self.do_rounds,
+            "passes": self.do_passes,
             "run": self.do_run,
             "transfer": self.do_transfer,
             "attenuate": self.do_attenuate,
@@ -180,9 +180,11 @@ class _Runner:
             outcome = self.world.round(role)
         return outcome.summary()
 
-    def do_rounds(self, step: Step) -> str:
-        outcomes = [o for _ in range(step.args["count"]) for o in self.world.step_all()]
-        return f"{len(outcomes)} round(s), {sum(o.progressed for o in outcomes)} progressed"
+    def do_passes(self, step: Step) -> str:
+        passes = step.args["count"]
+        outcomes = [o for _ in range(passes) for o in self.world.step_all()]
+        progressed = sum(o.progressed for o in outcomes)
+        return f"{passes} pass(es): {len(outcomes)} round(s), {progressed} progressed"
 
     def do_run(self, step: Step) -> str:
         if self.async_mode:

@@ -48,11 +48,11 @@ _BUTTONS = (
     ("open", "Open sessions", "open one owned session per authority (restarts)", "play"),
     (
         "step",
-        "Step round (round-robin)",
-        "scheduler: round-robin — every unfinished role advances once, in protocol order",
+        "Step pass (round-robin)",
+        "one pass, scheduled round-robin: every unfinished role gets one round, in protocol order",
         "step-forward",
     ),
-    ("play", "Play", "rounds until the protocol completes, gets stuck or loops", "forward"),
+    ("play", "Play", "passes until the protocol completes, gets stuck or loops", "forward"),
     ("back", "Step back", "undo the last action (Play counts as one)", "step-backward"),
     ("queue-payload", "Queue payload", "queue a payload for the role's next send", ""),
     ("queue-choice", "Queue choice", "queue a label for the role's next choice", ""),
@@ -117,7 +117,7 @@ def event_table(
 INTRO = (
     '<div class="aura-intro"><h3 style="margin:4px 0">aura_kit · protocol explorer</h3>'
     '<p style="margin:2px 0">Each role of the protocol is played by its own authority through'
-    " its own owned session. Step the rounds (round-robin) or pick each move yourself; hand a"
+    " its own owned session. Step pass by pass (round-robin) or pick each move yourself; hand a"
     " session to a new owner, narrow it, attack it with an old or forged handle, and compare"
     " what the kit's checks refuse with what the Rust seed's would.</p>"
     '<p class="aura-legend" style="margin:2px 0;font-size:12px">Legend — ownership: bold card'
@@ -288,8 +288,8 @@ class Explorer:
             min=0.0,
             max=2.0,
             step=0.1,
-            description="s/round",
-            tooltip="seconds between Play's rounds",
+            description="s/pass",
+            tooltip="seconds between Play's passes",
             layout=w.Layout(width="230px"),
         )
         self.speed.add_class("aura-speed")
@@ -313,7 +313,7 @@ class Explorer:
         self.policy.observe(lambda _change: self.run(self._switch_policy), names="value")
 
     def _play(self) -> ActionResult:
-        """Play: animated round by round in a running kernel (the same button pauses), all at
+        """Play: animated pass by pass in a running kernel (the same button pauses), all at
         once where no event loop runs (tests, scripts)."""
         if self._playing is not None:
             self._pause = True
@@ -329,9 +329,9 @@ class Explorer:
         return ActionResult(action="play", ok=True, message="playing…")
 
     async def _animate(self) -> None:
-        rounds = self.model.play_rounds()
+        passes = self.model.play_passes()
         try:
-            for result in rounds:
+            for result in passes:
                 self.refresh()
                 if self._pause:
                     self.model.last_result = ActionResult(
@@ -340,7 +340,7 @@ class Explorer:
                     break
                 await asyncio.sleep(float(self.speed.value))
         finally:
-            rounds.close()  # one action in the history, however far it got
+            passes.close()  # one action in the history, however far it got
             self._playing = None
             self.buttons["play"].description = "Play"
             self.buttons["play"].icon = "forward"

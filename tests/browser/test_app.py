@@ -17,21 +17,21 @@ TIMEOUT_MS = 90_000
 def test_app_serves_the_explorer_and_steps(
     voila_app: Server, browser: Any, artifacts: Path
 ) -> None:
-    """The page shows the explorer; one click on step redraws every panel for round 1."""
+    """The page shows the explorer; one click on step redraws every panel for pass 1."""
     page = browser.new_page(viewport={"width": 1400, "height": 1600})
     try:
         page.goto(f"{voila_app.url}/?token={voila_app.token}", timeout=TIMEOUT_MS)
         step = page.locator(".aura-explorer button.aura-step").first
         step.wait_for(timeout=TIMEOUT_MS)
         status = page.locator(".aura-explorer .aura-status").first
-        assert "round 0" in status.inner_text()
+        assert "pass 0" in status.inner_text()
         step.click()
         page.wait_for_function(
             "() => document.querySelector('.aura-explorer .aura-status').innerText"
-            ".includes('round 1')",
+            ".includes('pass 1')",
             timeout=TIMEOUT_MS,
         )
-        page.wait_for_function(  # every panel redrawn for round 1, not only the status line
+        page.wait_for_function(  # every panel redrawn for pass 1, not only the status line
             "() => (document.querySelector('.aura-explorer .aura-buffers') || {innerText: ''})"
             ".innerText.includes('Seller has Buyer1\\'s Title')"
             " && document.querySelector('.aura-explorer .aura-events table') !== null"

@@ -126,7 +126,7 @@ def _new_page(browser: Any, height: int = 2400) -> Any:
 def test_explorer_steps_transfers_and_refuses_an_attack(
     jupyter_lab: Server, browser: Any, artifacts: Path
 ) -> None:
-    """Run All, step rounds, transfer and attack: graph, run, events and result change."""
+    """Run All, step passes, transfer and attack: graph, run, events and result change."""
     page = _new_page(browser)
     try:
         _started(page, jupyter_lab)
@@ -167,7 +167,7 @@ def test_explorer_cell_runs_again_in_the_same_kernel(
         assert errors.count() == 0
         assert "TypeError" not in page.locator(".jp-Notebook").first.inner_text()
         _click(page, "step")
-        assert "round 1" in _text(page, "status")
+        assert "pass 1" in _text(page, "status")
     finally:
         page.close()
 

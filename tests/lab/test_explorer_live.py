@@ -21,11 +21,11 @@ def opened(name: str = "TwoBuyer", policy: str = "kit") -> ExplorerModel:
 def test_explorer_back_undoes_the_whole_play() -> None:
     """One step back after Play returns to the state right after Open."""
     model = opened()
-    before = (model.status_line(), model.rounds, len(model.journal.rows))
+    before = (model.status_line(), model.passes, len(model.journal.rows))
     assert model.play().ok and model.complete
     assert [name for name, _ in model.history] == ["play"]
     assert model.back().ok
-    assert (model.status_line(), model.rounds, len(model.journal.rows)) == before
+    assert (model.status_line(), model.passes, len(model.journal.rows)) == before
 
 
 def test_explorer_back_right_after_open_keeps_the_sessions() -> None:
@@ -33,7 +33,7 @@ def test_explorer_back_right_after_open_keeps_the_sessions() -> None:
     model = opened()
     result = model.back()
     assert not result.ok and "since the sessions were opened" in result.message
-    assert model.is_open and model.rounds == 0
+    assert model.is_open and model.passes == 0
 
 
 def test_explorer_actions_that_change_nothing_are_not_recorded() -> None:
@@ -47,7 +47,7 @@ def test_explorer_actions_that_change_nothing_are_not_recorded() -> None:
     assert [name for name, _ in model.history] == ["play"]
 
 
-def test_explorer_step_with_nothing_to_do_runs_no_round() -> None:
+def test_explorer_step_with_nothing_to_do_runs_no_pass() -> None:
     """When no role can move, a step says who waits for what and changes nothing."""
     model = opened("PingPong")
     model.world.queue("Client", payloads=[b'"not an int"'])  # past the explorer's check
@@ -71,7 +71,7 @@ def test_explorer_play_stops_at_a_loop_and_names_the_way_out(
     result = model.play()
     assert not result.ok and "loop" in result.message
     assert f"{exit_label} for {role}" in result.message
-    assert model.rounds < 50
+    assert model.passes < 50
 
 
 def test_explorer_queueing_the_named_choice_ends_the_loop() -> None:
@@ -235,7 +235,7 @@ def test_explorer_run_view_notes_owner_changes_and_refusals_where_they_happen() 
     assert any(kind is RowKind.DROP and "stale handle" in text for kind, _, text in notes)
 
 
-def test_explorer_run_figure_grows_round_by_round() -> None:
+def test_explorer_run_figure_grows_pass_by_pass() -> None:
     """The run figure's text gains a line as messages are sent."""
     model = opened()
     sizes = []
@@ -286,8 +286,8 @@ def test_explorer_attack_says_what_the_seed_would_have_done() -> None:
     assert model.with_policy("seed").seed_verdict(AttackKind.FORGED_CAPABILITY, "Buyer1") is None
 
 
-def test_explorer_replay_keeps_the_journal_rounds() -> None:
-    """After a step back, the journal rows carry the rounds they had before."""
+def test_explorer_replay_keeps_the_journal_passes() -> None:
+    """After a step back, the journal rows carry the passes they had before."""
     model = opened()
     model.step()
     model.step()
@@ -297,9 +297,9 @@ def test_explorer_replay_keeps_the_journal_rounds() -> None:
     assert [row[1] for row in model.event_rows()] == before
 
 
-def test_explorer_play_rows_keep_their_rounds() -> None:
-    """Journal rows made during one Play carry the round they happened in, not the last."""
+def test_explorer_play_rows_keep_their_passes() -> None:
+    """Journal rows made during one Play carry the pass they happened in, not the last."""
     model = opened()
     model.play()
-    rounds = {row[1] for row in model.event_rows()}
-    assert {0, 1, model.rounds} <= rounds and len(rounds) > 3
+    passes = {row[1] for row in model.event_rows()}
+    assert {0, 1, model.passes} <= passes and len(passes) > 3

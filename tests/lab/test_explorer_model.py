@@ -38,12 +38,12 @@ def test_logic_step_before_open_is_refused() -> None:
     model = ExplorerModel.for_name("PingPong")
     result = model.step()
     assert not result.ok and isinstance(result.error, NotOpen)
-    assert model.rounds == 0
+    assert model.passes == 0
 
 
 @pytest.mark.parametrize("name", ["PingPong", "TwoBuyer", "Ring", "EpochRotation"])
 def test_logic_play_completes_the_protocol(name: str) -> None:
-    """Playing rounds with demo payloads brings every role to the end."""
+    """Playing passes with demo payloads brings every role to the end."""
     model = opened(name)
     result = model.play()
     assert result.ok, result.message
@@ -51,14 +51,14 @@ def test_logic_play_completes_the_protocol(name: str) -> None:
 
 
 def test_logic_back_undoes_exactly_one_step() -> None:
-    """Stepping back restores the status line, the round and the journal of before."""
+    """Stepping back restores the status line, the pass count and the journal of before."""
     model = opened()
     model.step()
     model.step()
-    before = (model.status_line(), model.rounds, len(model.journal.rows))
+    before = (model.status_line(), model.passes, len(model.journal.rows))
     model.step()
     assert model.back().ok
-    assert (model.status_line(), model.rounds, len(model.journal.rows)) == before
+    assert (model.status_line(), model.passes, len(model.journal.rows)) == before
 
 
 def test_logic_back_rebuilds_the_world_with_the_same_session() -> None:

@@ -70,6 +70,18 @@ def test_scenarios_bad_file_names_the_json_path(patch: dict, path: str) -> None:
     assert info.value.path == path and "bad.json" in str(info.value)
 
 
+def test_scenarios_old_rounds_step_is_refused_with_its_new_name() -> None:
+    """The step that runs passes was called "rounds": it is refused and the new name given."""
+    data = json.loads((BUNDLED / "scenarios" / "two_buyer.json").read_text())
+    data["steps"] = [{"do": "open"}, {"do": "rounds", "count": 2}]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(data, source="old.json", base=BUNDLED / "scenarios")
+    assert info.value.path == "steps[1].do" and "'passes'" in str(info.value)
+    data["steps"][1]["do"] = "passes"
+    renamed = parse_scenario(data, source="new.json", base=BUNDLED / "scenarios")
+    assert renamed.steps[1].do == "passes"
+
+
 def test_scenarios_cli_run_prints_table_and_exits_zero(capsys) -> None:
     """``aura-kit run`` prints the event table and exits 0 when expectations hold."""
     assert main(["run", str(BUNDLED / "scenarios" / "stale_handle.json")]) == 0

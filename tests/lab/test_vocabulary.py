@@ -20,8 +20,8 @@ STEPS: dict[str, tuple[str, list[dict[str, Any]], Any]] = {
         lambda m: m.queue_payload("Buyer1", '"x"'),
     ),
     "step_all": (
-        "rounds",
-        [{"do": "queue", "role": "Buyer1", "payloads": ["x"]}, {"do": "rounds", "count": 1}],
+        "passes",
+        [{"do": "queue", "role": "Buyer1", "payloads": ["x"]}, {"do": "passes", "count": 1}],
         lambda m: m.step(),
     ),
     "transfer": (

@@ -27,9 +27,9 @@ def test_explorer_step_redraws_panels() -> None:
     ui = explorer("PingPong")
     before = ui.panels["events"].outputs
     ui.click("step")
-    assert ui.model.rounds == 1
+    assert ui.model.passes == 1
     assert ui.panels["events"].outputs != before
-    assert "round 1" in ui.status.value
+    assert "pass 1" in ui.status.value
 
 
 def test_explorer_attack_shows_the_error() -> None:
@@ -115,10 +115,29 @@ def test_explorer_move_buttons_take_that_move() -> None:
     assert labels == ["Seller receives Title from Buyer1"]
 
 
-def test_explorer_step_round_names_its_scheduler() -> None:
-    """The round button says it is round-robin, next to the move buttons."""
+def test_explorer_step_pass_names_its_scheduler() -> None:
+    """The pass button says it is round-robin, next to the move buttons."""
     ui = explorer("TwoBuyer")
     assert "round-robin" in ui.buttons["step"].description
+
+
+# "round" followed or preceded by a count, or a control named after rounds: the explorer counts
+# passes (every role once); a round is one role's advance_round (docs/glossary.md).
+_ROUND_FOR_PASS = re.compile(
+    r"\bround\s*\d|\d+\s*round|\bround\(s\)|Step round|s/round|rounds until"
+)
+
+
+def test_explorer_says_pass_where_it_means_a_pass() -> None:
+    """Buttons, the speed slider, status and results count passes, never "round N"."""
+    ui = explorer("TwoBuyer")
+    ui.click("step")
+    texts = [ui.status.value, ui.result.value]
+    ui.click("play")
+    texts += [ui.status.value, ui.result.value, ui.speed.description, ui.speed.tooltip]
+    texts += [t for b in ui.buttons.values() for t in (b.description, b.tooltip)]
+    assert "pass 1" in texts[0] and "pass" in ui.speed.description
+    assert [t for t in texts if _ROUND_FOR_PASS.search(t)] == []
 
 
 def test_explorer_policy_switch_replays_under_the_seed() -> None:
@@ -134,12 +153,12 @@ def test_explorer_policy_switch_replays_under_the_seed() -> None:
 
 
 def test_explorer_back_after_play_in_the_widget() -> None:
-    """Step back after Play returns the status to round 0."""
+    """Step back after Play returns the status to pass 0."""
     ui = explorer("TwoBuyer")
     ui.click("play")
     assert "complete" in ui.status.value
     ui.click("back")
-    assert "round 0" in ui.status.value
+    assert "pass 0" in ui.status.value
 
 
 def test_explorer_wrong_payload_is_refused_in_the_widget() -> None:
@@ -161,7 +180,7 @@ def test_explorer_selected_role_is_marked_in_the_pictures() -> None:
 
 
 def test_explorer_play_animates_and_pauses_in_a_running_loop() -> None:
-    """With an event loop, Play runs round by round; the same button pauses; one history entry."""
+    """With an event loop, Play runs pass by pass; the same button pauses; one history entry."""
     import asyncio
 
     async def scenario() -> tuple[bool, list[str], str, bool]:
@@ -169,7 +188,7 @@ def test_explorer_play_animates_and_pauses_in_a_running_loop() -> None:
         ui.speed.value = 0.05
         ui.click("play")
         assert ui.buttons["play"].description == "Pause"
-        while ui.model.rounds < 2:
+        while ui.model.passes < 2:
             await asyncio.sleep(0.01)
         ui.click("play")  # pause
         task = ui._playing

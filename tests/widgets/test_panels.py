@@ -35,7 +35,7 @@ def test_panels_event_table_hides_routine_ingress() -> None:
     model.step()
     model.attack(AttackKind.WRONG_TASK, "Seller")
     table = event_table(model)
-    assert list(table.columns) == ["round", "authority", "source", "event", "detail"]
+    assert list(table.columns) == ["pass", "authority", "source", "event", "detail"]
     assert (table["event"] == "ingress.dropped").sum() == 1
     assert len(event_table(model, routine=True)) > len(table)
 
