@@ -4,6 +4,7 @@ from .boundary import LinkBoundary
 from .errors import (
     FragmentError,
     FragmentErrorKind,
+    InvalidSessionId,
     ManifestError,
     NotExactValue,
     OwnershipError,
@@ -66,6 +67,7 @@ __all__ = [
     # errors
     "OwnershipError",
     "ManifestError",
+    "InvalidSessionId",
     "NotExactValue",
     "SessionOwnershipError",
     "SessionOwnershipErrorKind",

@@ -149,6 +149,16 @@ class BoundaryValueError(OwnershipError, TypeError):
         super().__init__(f"LinkBoundary.{field} is {value!r}; expected {expected}")
 
 
+class InvalidSessionId(OwnershipError, ValueError):
+    """A session id given as text that is not a UUID (``SessionId.coerce("garbage")``)."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        self.text = text
+        self.reason = reason
+        shown = text if len(text) <= 60 else text[:57] + "..."
+        super().__init__(f"session id {shown!r} is not a UUID: {reason}")
+
+
 class NotExactValue(OwnershipError, TypeError):
     """A value an ownership decision reads is not exactly the kit's type (a subclass or another
     type): ``place`` names where it was found, ``expected`` the exact type."""

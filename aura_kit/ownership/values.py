@@ -23,10 +23,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-from aura_kit.arguments import check_type
+from aura_kit.arguments import WrongArgumentType, check_type
 from aura_kit.numbers import check_count
 
-from .errors import NotExactValue
+from .errors import InvalidSessionId, NotExactValue
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -40,7 +40,7 @@ class SessionId:
 
     def __post_init__(self) -> None:
         if not isinstance(self.value, uuid.UUID):
-            raise TypeError(f"SessionId needs a uuid.UUID, got {type(self.value).__name__}")
+            raise WrongArgumentType("SessionId.value", self.value, "a uuid.UUID")
         object.__setattr__(self, "_text", str(self.value))
         object.__setattr__(self, "_hash", hash(self.value))
 
@@ -60,10 +60,13 @@ class SessionId:
         if type(value) is uuid.UUID:
             return cls(value)
         if type(value) is str:
-            return cls(uuid.UUID(value))
+            try:
+                return cls(uuid.UUID(value))
+            except ValueError as error:
+                raise InvalidSessionId(value, str(error)) from None
         if isinstance(value, (SessionId, uuid.UUID, str)):
             raise NotExactValue("session id", value, "SessionId, uuid.UUID or str")
-        raise TypeError(f"session id must be a SessionId, UUID or str, got {type(value).__name__}")
+        raise WrongArgumentType("session id", value, "a SessionId, uuid.UUID or UUID string")
 
     def __str__(self) -> str:
         return self._text

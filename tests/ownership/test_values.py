@@ -7,8 +7,10 @@ import uuid
 
 import pytest
 
+from aura_kit.arguments import WrongArgumentType
 from aura_kit.ownership import (
     ChoreographicRole,
+    InvalidSessionId,
     OwnershipPolicy,
     RuntimeSessionOwner,
     Scope,
@@ -28,6 +30,28 @@ def test_values_session_id_coerces_uuid_and_text() -> None:
         SessionId("not-a-uuid")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         SessionId.coerce(7)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text", ["garbage", "", "1234", "x" * 500, "{12345678-1234-5678-1234-56781234567Z}"]
+)
+def test_values_session_id_text_that_is_no_uuid_is_a_typed_refusal(text: str) -> None:
+    """Text that is not a UUID gives InvalidSessionId (a ValueError) naming the text and why."""
+    with pytest.raises(InvalidSessionId) as info:
+        SessionId.coerce(text)
+    assert isinstance(info.value, ValueError) and info.value.text == text
+    assert "is not a UUID" in str(info.value) and len(str(info.value)) < 200
+
+
+def test_values_session_id_of_the_wrong_kind_is_a_typed_refusal() -> None:
+    """A number or a None is WrongArgumentType (a TypeError), from coerce and the constructor."""
+    for call in (
+        lambda: SessionId.coerce(7),
+        lambda: SessionId("x"),
+        lambda: SessionId.coerce(None),
+    ):
+        with pytest.raises(WrongArgumentType, match="session id|SessionId.value"):
+            call()  # type: ignore[arg-type]
 
 
 def test_values_scope_equality_is_exact() -> None:
