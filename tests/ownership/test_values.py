@@ -50,8 +50,8 @@ def test_values_session_id_of_the_wrong_kind_is_a_typed_refusal() -> None:
         lambda: SessionId("x"),
         lambda: SessionId.coerce(None),
     ):
-        with pytest.raises(WrongArgumentType, match="session id|SessionId.value"):
-            call()  # type: ignore[arg-type]
+        with pytest.raises(WrongArgumentType, match=r"session id|SessionId\.value"):
+            call()
 
 
 def test_values_scope_equality_is_exact() -> None:
