@@ -191,8 +191,8 @@ class ExplorerModel:
         return (
             world.clock,
             world.passes,
-            len(world.history),
-            len(world.run_timeline().entries),
+            world.history[-1] if world.history else None,
+            world.timeline.count,
             len(world.sessions),
             queues,
         )
@@ -309,7 +309,7 @@ class ExplorerModel:
             return ActionResult(
                 action="step", ok=False, message=f"no role can move: {self._waits()}"
             )
-        mark = len(self.world.run_timeline().entries)
+        mark = self.world.timeline.count
         self.world.step_all()
         moved = self._moved_since(mark)
         done = " · complete" if self.complete else ""
@@ -317,9 +317,9 @@ class ExplorerModel:
         return ActionResult(action="step", ok=True, message=message)
 
     def _moved_since(self, mark: int) -> str:
-        """The messages sent and taken in since timeline entry ``mark``, in words."""
+        """The messages sent and taken in after timeline entry number ``mark``, in words."""
         words = []
-        for entry in self.world.run_timeline().entries[mark:]:
+        for entry in self.world.run_timeline().entries_after(mark):
             event = entry.event
             if isinstance(event, MachineEvent) and event.kind in SEND_KINDS | RECV_KINDS:
                 verb = "sent" if event.kind in SEND_KINDS else "took in"
@@ -354,7 +354,7 @@ class ExplorerModel:
         if not self.is_open:
             raise NotOpen("play")
         seen = {self._state(): self.passes}
-        start, mark = self.passes, len(self.world.run_timeline().entries)
+        start, mark = self.passes, self.world.timeline.count
         for _ in range(limit):
             if self.complete:
                 break
@@ -374,7 +374,7 @@ class ExplorerModel:
         if not self.complete:
             message = f"{self.passes - start} passes and not finished: {self._waits()}"
             return ActionResult(action="play", ok=False, message=message)
-        sent = sum(1 for e in self.world.run_timeline().entries[mark:] if _is_send(e.event))
+        sent = sum(1 for e in self.world.run_timeline().entries_after(mark) if _is_send(e.event))
         message = f"complete after {self.passes - start} pass(es), {sent} message(s) sent"
         return ActionResult(action="play", ok=True, message=message)
 
@@ -425,10 +425,10 @@ class ExplorerModel:
         session = self.world.sessions[move.role]
         if move.kind is MoveKind.SELECT and session.handler.queued_choices[:1] != (move.label,):
             self.world.queue(move.role, choices=[move.label])
-        before = _comm_count(session.machine.events, move.role)
+        mark = session.machine.event_count
         for _ in range(TAKE_ROUNDS):
             self.world.round(move.role)
-            if _comm_count(session.machine.events, move.role) > before:
+            if _comm_count(session.machine.events_since(mark), move.role):
                 self._finish_if_done(move.role)
                 return ActionResult(action="take", ok=True, message=move.describe())
         message = f"{move.describe()}: not done after {TAKE_ROUNDS} rounds of {move.role}"

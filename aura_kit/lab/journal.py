@@ -4,15 +4,17 @@ Invariants:
 - rows are appended in the order the explorer observed them (after each action, authority by
   authority, runtime events before machine events) and numbered from 1;
 - every event is taken exactly once, from the world's timeline (``World.run_timeline``): the
-  journal remembers how many entries it has already read;
+  journal remembers the number of the last entry it read;
+- it keeps the newest ``Journal.LIMIT`` rows (10,000); row numbers go on counting past it;
 - rows are plain values; ``table`` gives them as tuples in ``COLUMNS`` order (a DataFrame of
   them is the widgets' business: nothing here imports pandas).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from aura_kit.machine.values import RECV_KINDS
 from aura_kit.runtime.event_log import EventRecord
@@ -77,11 +79,15 @@ def _is_routine(row: JournalRow) -> bool:
 class Journal:
     """Rows so far and how many of the world's timeline entries were read."""
 
-    rows: list[JournalRow] = field(default_factory=list)
-    _read: int = 0
+    rows: deque[JournalRow] = field(default_factory=lambda: deque(maxlen=Journal.LIMIT))
+    _read: int = 0  # the number of the last timeline entry read
+    _count: int = 0  # rows added, kept or forgotten
+
+    LIMIT: ClassVar[int] = 10_000  # rows kept, the newest; numbers go on counting
 
     def _add(self, pass_no: int, authority: str, source: str, event: str, detail: str) -> None:
-        number = len(self.rows) + 1
+        self._count += 1
+        number = self._count
         self.rows.append(
             JournalRow(
                 number=number,
@@ -95,8 +101,7 @@ class Journal:
 
     def collect_world(self, pass_no: int, world: World) -> None:
         """Append the world's timeline entries not read yet (every authority, in order)."""
-        entries = world.run_timeline().entries
-        for entry in entries[self._read :]:
+        for entry in world.run_timeline().entries_after(self._read):
             event = entry.event
             if isinstance(event, EventRecord):
                 name = str(event.event).removeprefix(_RUNTIME_PREFIX)
@@ -106,7 +111,7 @@ class Journal:
                 self._add(
                     pass_no, entry.authority, "machine", str(event.kind), machine_detail(event)
                 )
-        self._read = len(entries)
+        self._read = world.timeline.count
 
     def add_note(self, pass_no: int, authority: str, event: str, detail: str) -> None:
         """Append an explorer note (an attack that passed, a refused queue entry)."""

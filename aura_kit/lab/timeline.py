@@ -7,14 +7,21 @@ Invariants:
   every event is taken exactly once and events of one round come before those of the next;
 - an entry names the pass (``World.passes``) it was taken in, the authority it happened at
   and the role that authority plays (each authority plays one role);
+- it keeps the newest ``Timeline.LIMIT`` entries (10,000), and fewer when the payloads they
+  hold add up to more than ``Timeline.BYTE_BUDGET`` (16 MiB; the newest entry is always kept);
+  entry numbers go on counting past it, so "what happened since" is asked by number
+  (``entries_after``), never by position;
+- it reads each authority's log and machine by their running counts (``EventLog.emitted``,
+  ``ProtocolMachine.event_count``), so bounded logs never hide new events from it;
 - ``RunTimeline`` is a frozen snapshot of the entries (tuples only); a notebook shows it as
   one sequence diagram of the run (drawn by the render layer, through ``_display``).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from aura_kit._display import Displayable
 from aura_kit.machine.values import MachineEvent
@@ -44,13 +51,27 @@ class RunTimeline(Displayable):
     authorities: tuple[str, ...]
     entries: tuple[TimelineEntry, ...]
 
+    def entries_after(self, number: int) -> tuple[TimelineEntry, ...]:
+        """The entries numbered above ``number`` (the newest first kept when some are gone)."""
+        newer = 0
+        for entry in reversed(self.entries):
+            if entry.number <= number:
+                break
+            newer += 1
+        return self.entries[len(self.entries) - newer :]
+
 
 @dataclass(slots=True)
 class Timeline:
     """Entries so far and, per (authority, source), how many of its events were taken."""
 
-    entries: list[TimelineEntry] = field(default_factory=list)
+    entries: deque[TimelineEntry] = field(default_factory=lambda: deque(maxlen=Timeline.LIMIT))
+    count: int = 0  # entries taken, kept or forgotten: the newest entry's number
     _seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    _bytes: int = 0  # payload bytes of the kept entries
+
+    LIMIT: ClassVar[int] = 10_000
+    BYTE_BUDGET: ClassVar[int] = 16 * 1024 * 1024
 
     def _fresh(self, key: tuple[str, str], count: int) -> int | None:
         """Where the unseen events of ``key`` start, or None when there are none."""
@@ -66,24 +87,34 @@ class Timeline:
             authority = world.authority_of[role]
             log = world.effects(role).event_log
             fresh: list[MachineEvent | EventRecord] = []
-            start = self._fresh((authority, "runtime"), len(log))
+            start = self._fresh((authority, "runtime"), log.emitted)
             if start is not None:
-                fresh += log.records[start:]
+                fresh += log.records_after(start)
             session = world.sessions.get(role)
             if session is not None:
                 start = self._fresh((authority, "machine"), session.machine.event_count)
                 if start is not None:
-                    fresh += session.machine.events[start:]
+                    fresh += session.machine.events_since(start)
             for event in fresh:
-                self.entries.append(
+                self._append(
                     TimelineEntry(
-                        number=len(self.entries) + 1,
+                        number=self.count + 1,
                         passes=world.passes,
                         authority=authority,
                         role=role,
                         event=event,
                     )
                 )
+
+    def _append(self, entry: TimelineEntry) -> None:
+        """Keep ``entry``; forget the oldest while over the entry limit or the byte budget."""
+        self.count += 1
+        if len(self.entries) == self.entries.maxlen:
+            self._bytes -= _payload_bytes(self.entries[0])  # the deque drops it on append
+        self.entries.append(entry)
+        self._bytes += _payload_bytes(entry)
+        while self._bytes > self.BYTE_BUDGET and len(self.entries) > 1:
+            self._bytes -= _payload_bytes(self.entries.popleft())
 
     def snapshot(self, world: World) -> RunTimeline:
         """The frozen run so far."""
@@ -93,3 +124,9 @@ class Timeline:
             authorities=tuple(world.authority_of[r] for r in world.roles),
             entries=tuple(self.entries),
         )
+
+
+def _payload_bytes(entry: TimelineEntry) -> int:
+    """The payload bytes an entry keeps alive (runtime records hold small fields only)."""
+    event = entry.event
+    return event.payload_size if isinstance(event, MachineEvent) else 0

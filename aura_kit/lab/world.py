@@ -12,9 +12,12 @@ Invariants:
   one and none is queued (see ``demo_payloads``); with ``stuck_is_error=False`` a round that
   ends stuck with nothing to receive (a faulted role) is reported instead of raising;
 - ``history`` records every owner change (open, transfer, attenuate, close, cancel) with
-  the world's step counter, label, generation and scope, after it succeeded (a refused close
+  the world's round counter, label, generation and scope, after it succeeded (a refused close
   or a cancel of an inactive session adds nothing); every owner handle a transfer or
   attenuation superseded is kept in ``stale`` (it must be refused from then on);
+- memory is bounded however long a world runs: ``rounds``, ``history``, each role's ``stale``
+  and the timeline keep their newest ``ROUNDS_LIMIT``, ``HISTORY_LIMIT``, ``STALE_LIMIT`` and
+  ``Timeline.LIMIT`` entries (class attributes; counters such as ``clock`` count them all);
 - ``attack`` is the one way the lab presents a wrong handle, boundary or task (see
   ``aura_kit.lab.attacks``); it changes no ownership state and returns an ``AttackResult``;
 - ``timeline`` takes every event of every authority once, in the order the world made them
@@ -90,6 +93,8 @@ class World:
     """Authorities, their effect systems and owned sessions for one protocol session."""
 
     ROUNDS_LIMIT = 10_000  # ``rounds`` keeps the newest outcomes; ``clock`` counts them all
+    HISTORY_LIMIT = 10_000  # ``history`` keeps the newest owner changes
+    STALE_LIMIT = 1_000  # ``stale`` keeps each role's newest superseded handles
 
     def __init__(
         self,
@@ -127,8 +132,8 @@ class World:
         self.local_types = {role: cached.project(role) for role in protocol.roles}
         self.sessions: dict[str, OwnedVmSession] = {}
         self.complete: set[str] = set()
-        self.history: list[HistoryEntry] = []
-        self.stale: dict[str, list[RuntimeSessionOwner]] = {}
+        self.history: deque[HistoryEntry] = deque(maxlen=self.HISTORY_LIMIT)  # the newest
+        self.stale: dict[str, deque[RuntimeSessionOwner]] = {}
         self.rounds: deque[RoundOutcome] = deque(maxlen=self.ROUNDS_LIMIT)  # the newest
         self.clock = 0
         self.passes = 0
@@ -235,7 +240,7 @@ class World:
         old = session.owner()
         with self.task(role):
             session.transfer_owner_in_place(label, boundary)
-        self.stale.setdefault(role, []).append(old)
+        self.stale.setdefault(role, deque(maxlen=self.STALE_LIMIT)).append(old)
         self._record(role, action)
 
     def _record(self, role: str, action: str) -> None:

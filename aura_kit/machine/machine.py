@@ -591,6 +591,13 @@ class ProtocolMachine(Displayable):
         self._views = self._views[cut:] if len(self._views) > cut else []
         self._dropped += cut
 
+    def events_since(self, count: int) -> tuple[MachineEvent, ...]:
+        """The kept events after the first ``count`` (``event_count`` numbering; forgotten
+        ones are gone): what happened since ``event_count`` was ``count``, without a copy
+        of the older events."""
+        done = self._event_list()
+        return tuple(done[max(count - self._dropped, 0) :])
+
     def last_event(self) -> MachineEvent | None:
         """The newest event, or None before the first (no copy of the others)."""
         done = self._event_list()

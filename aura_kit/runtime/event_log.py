@@ -114,6 +114,7 @@ class EventLog:
         self.authority = authority
         self._records: deque[EventRecord] = deque(maxlen=limit)
         self._seq = itertools.count(1)
+        self._emitted = 0
         self._lock = threading.Lock()
         self._failures: collections.deque[str] = collections.deque(maxlen=100)
 
@@ -146,6 +147,7 @@ class EventLog:
         with self._lock:
             record = EventRecord(next(self._seq), event, level, message, fields)
             self._records.append(record)
+            self._emitted = record.seq
         if log and LOGGER.isEnabledFor(_LEVELS[level]):
             try:
                 _to_logging(record, self.authority)
@@ -172,6 +174,18 @@ class EventLog:
         """The kept records (the newest ``history_limit``), oldest first."""
         with self._lock:
             return tuple(self._records)
+
+    @property
+    def emitted(self) -> int:
+        """How many records there have been, kept or forgotten (the last one's ``seq``)."""
+        return self._emitted
+
+    def records_after(self, seq: int) -> tuple[EventRecord, ...]:
+        """The kept records numbered above ``seq``, oldest first (forgotten ones are gone)."""
+        with self._lock:
+            fresh = min(self._emitted - seq, len(self._records))
+            newest = itertools.islice(reversed(self._records), max(fresh, 0))
+            return tuple(reversed(tuple(newest)))  # costs the fresh records, not the whole log
 
     def events(self, name: str | None = None) -> list[EventRecord]:
         """Records, optionally only those with event name ``name``."""

@@ -86,3 +86,63 @@ def test_world_memory_host_task_is_released_when_its_session_ends() -> None:
     assert world.task("A") is task
     world.close("A")
     assert world.task("A") is not task
+
+
+def _sent_labels(world: World) -> list[str]:
+    events = (e.event for e in world.run_timeline().entries)
+    return [e.label for e in events if getattr(e, "kind", None) == "sent"]
+
+
+def test_world_memory_timeline_sees_events_after_the_logs_forget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Bounded event logs and machine histories never hide new events from the timeline."""
+    monkeypatch.setattr(EventLog, "DEFAULT_HISTORY_LIMIT", 20)
+    monkeypatch.setattr(ProtocolMachine, "DEFAULT_HISTORY_LIMIT", 10)
+    world = _blob_world()
+    _send_blobs(world, 60, 16)
+    timeline = world.run_timeline()
+    assert _sent_labels(world) == ["Data", "Ack"] * 60  # every send, not only the first few
+    runtime = [e for e in timeline.entries if not hasattr(e.event, "kind")]
+    assert len(runtime) > 20  # more runtime records than one log keeps
+    assert [e.number for e in timeline.entries] == list(range(1, world.timeline.count + 1))
+
+
+def test_world_memory_history_stale_timeline_and_journal_stop_at_their_limits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Owner history, stale handles, the timeline and the explorer's journal keep the newest."""
+    from aura_kit.lab import ExplorerModel
+    from aura_kit.lab.journal import Journal
+    from aura_kit.lab.timeline import Timeline
+
+    monkeypatch.setattr(World, "HISTORY_LIMIT", 5)
+    monkeypatch.setattr(World, "STALE_LIMIT", 3)
+    monkeypatch.setattr(Timeline, "LIMIT", 40)
+    monkeypatch.setattr(Journal, "LIMIT", 30)
+    model = ExplorerModel.for_name("TwoBuyer")
+    model.open()
+    for _ in range(12):
+        assert model.attenuate("Seller").ok or model.transfer("Seller").ok
+        model.step()
+    world = model.world
+    assert len(world.history) == 5 and world.history[-1].role == "Seller"
+    assert len(world.stale["Seller"]) == 3
+    assert len(world.run_timeline().entries) == 40 < world.timeline.count
+    assert len(model.journal.rows) == 30 and model.journal.rows[-1].number > 30
+    assert model.attack("stale handle", "Seller").ok  # the newest stale handle is still there
+
+
+def test_world_memory_timeline_keeps_payloads_within_its_byte_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Big payloads are forgotten oldest first once the kept ones pass the byte budget."""
+    from aura_kit.lab.timeline import Timeline
+
+    monkeypatch.setattr(Timeline, "BYTE_BUDGET", 4 * MIB)
+    world = _blob_world()
+    _send_blobs(world, 40, MIB)
+    kept = [e.event for e in world.run_timeline().entries]
+    held = sum(getattr(e, "payload_size", 0) for e in kept)
+    assert held <= 4 * MIB and "Ack" in _sent_labels(world)
+    assert world.timeline.count > len(kept)
