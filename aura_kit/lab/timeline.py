@@ -19,11 +19,11 @@ Invariants:
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from aura_kit._display import Displayable
+from aura_kit.bounded import DEFAULT_BYTE_BUDGET, BoundedHistory
 from aura_kit.machine.values import MachineEvent
 from aura_kit.runtime.event_log import EventRecord
 
@@ -65,13 +65,14 @@ class RunTimeline(Displayable):
 class Timeline:
     """Entries so far and, per (authority, source), how many of its events were taken."""
 
-    entries: deque[TimelineEntry] = field(default_factory=lambda: deque(maxlen=Timeline.LIMIT))
+    entries: BoundedHistory[TimelineEntry] = field(
+        default_factory=lambda: BoundedHistory(Timeline.LIMIT, Timeline.BYTE_BUDGET)
+    )
     count: int = 0  # entries taken, kept or forgotten: the newest entry's number
     _seen: dict[tuple[str, str], int] = field(default_factory=dict)
-    _bytes: int = 0  # payload bytes of the kept entries
 
     LIMIT: ClassVar[int] = 10_000
-    BYTE_BUDGET: ClassVar[int] = 16 * 1024 * 1024
+    BYTE_BUDGET: ClassVar[int] = DEFAULT_BYTE_BUDGET
 
     def _fresh(self, key: tuple[str, str], count: int) -> int | None:
         """Where the unseen events of ``key`` start, or None when there are none."""
@@ -96,25 +97,16 @@ class Timeline:
                 if start is not None:
                     fresh += session.machine.events_since(start)
             for event in fresh:
-                self._append(
-                    TimelineEntry(
-                        number=self.count + 1,
-                        passes=world.passes,
-                        authority=authority,
-                        role=role,
-                        event=event,
-                    )
+                self.count += 1
+                entry = TimelineEntry(
+                    number=self.count,
+                    passes=world.passes,
+                    authority=authority,
+                    role=role,
+                    event=event,
                 )
-
-    def _append(self, entry: TimelineEntry) -> None:
-        """Keep ``entry``; forget the oldest while over the entry limit or the byte budget."""
-        self.count += 1
-        if len(self.entries) == self.entries.maxlen:
-            self._bytes -= _payload_bytes(self.entries[0])  # the deque drops it on append
-        self.entries.append(entry)
-        self._bytes += _payload_bytes(entry)
-        while self._bytes > self.BYTE_BUDGET and len(self.entries) > 1:
-            self._bytes -= _payload_bytes(self.entries.popleft())
+                size = event.payload_size if isinstance(event, MachineEvent) else 0
+                self.entries.append(entry, size)
 
     def snapshot(self, world: World) -> RunTimeline:
         """The frozen run so far."""
@@ -124,9 +116,3 @@ class Timeline:
             authorities=tuple(world.authority_of[r] for r in world.roles),
             entries=tuple(self.entries),
         )
-
-
-def _payload_bytes(entry: TimelineEntry) -> int:
-    """The payload bytes an entry keeps alive (runtime records hold small fields only)."""
-    event = entry.event
-    return event.payload_size if isinstance(event, MachineEvent) else 0

@@ -5,8 +5,9 @@ Invariants:
 - ``select_label`` returning ``None`` means "no preference": the machine takes the first
   offered label; a label it returns that is not offered is a ``ProtocolViolation``;
 - any exception a callback raises is a handler failure: the machine faults the coroutine;
-- ``QueuedHandler.received`` keeps the last ``RECEIVED_LIMIT`` receptions (1,000; a payload
-  is at most 1 MiB), so a long run holds a bounded history.
+- ``QueuedHandler.received`` keeps the last ``RECEIVED_LIMIT`` receptions (1,000), and fewer
+  when their ``bytes``/``str`` payloads add up to more than ``RECEIVED_BYTES`` (16 MiB; the
+  newest stays), so a long run holds a bounded history.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Protocol, TypeVar, cast
 
+from aura_kit.bounded import DEFAULT_BYTE_BUDGET, BoundedHistory, sized_len
 from aura_kit.machine.values import Payload, default_payload
 from aura_kit.protocol.types import PayloadSort
 
@@ -54,6 +56,7 @@ class QueuedHandler:
 
     __slots__ = ("_choices", "_choose", "_fallback", "_hook", "_payloads", "_total", "received")
     RECEIVED_LIMIT = 1_000
+    RECEIVED_BYTES = DEFAULT_BYTE_BUDGET
 
     def __init__(
         self,
@@ -70,8 +73,9 @@ class QueuedHandler:
         self._choose = choose
         self._hook = on_receive
         self._fallback = fallback
-        # the last ``RECEIVED_LIMIT`` receptions (a payload is at most 1 MiB)
-        self.received: deque[tuple[str, str, str, Payload]] = deque(maxlen=self.RECEIVED_LIMIT)
+        self.received: BoundedHistory[tuple[str, str, str, Payload]] = BoundedHistory(
+            self.RECEIVED_LIMIT, self.RECEIVED_BYTES
+        )
         self._total = 0  # receptions ever, so a restore drops the right ones
 
     def push_send(self, value: Payload) -> None:
@@ -120,7 +124,7 @@ class QueuedHandler:
         self, session: int, role: str, from_role: str, label: str, payload: Payload
     ) -> None:
         """Record the message and call the hook, if any."""
-        self.received.append((role, from_role, label, payload))
+        self.received.append((role, from_role, label, payload), sized_len(payload))
         self._total += 1
         if self._hook is not None:
             self._hook(session, role, from_role, label, payload)

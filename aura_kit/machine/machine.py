@@ -35,8 +35,10 @@ Invariants:
   back, including each handler's queues when the handler offers ``snapshot_state``; stepping
   after a restore gives the same events as stepping before it;
 - the event history is bounded: once a send or receive makes it twice ``history_limit``
-  (default 10,000) events long, only the newest ``history_limit`` are kept; ``event_count``
-  still counts every event.
+  (default 10,000) events long, only the newest ``history_limit`` are kept; and once the
+  kept ``bytes``/``str`` payloads of at least ``BIG_PAYLOAD`` (4 KiB) add up to more than
+  ``byte_budget`` (default 16 MiB), the oldest events go until they hold half of it (the
+  newest event always stays); ``event_count`` still counts every event.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from typing import Any, Literal, NoReturn
 
 from aura_kit._display import Displayable
 from aura_kit.arguments import WrongArgumentType, check_type
+from aura_kit.bounded import SIZED, sized_len
 from aura_kit.machine.automaton import ActionKind, LocalState
 from aura_kit.machine.errors import (
     ImageError,
@@ -111,6 +114,7 @@ RECV = ActionKind.RECV
 RUNNING = SessionStatus.RUNNING
 CONTINUE = StepResult.CONTINUE
 ALL_DONE = StepResult.ALL_DONE
+BIG_PAYLOAD = 4096  # bytes: payloads this big count against the event history's byte budget
 STUCK = StepResult.STUCK
 NONE_TYPE = type(None)
 
@@ -124,6 +128,8 @@ class ProtocolMachine(Displayable):
     """
 
     __slots__ = (
+        "_big_bytes",
+        "_byte_budget",
         "_capacity",
         "_dropped",
         "_history_limit",
@@ -142,6 +148,7 @@ class ProtocolMachine(Displayable):
     )
 
     DEFAULT_HISTORY_LIMIT = 10_000
+    DEFAULT_BYTE_BUDGET = 16 * 1024 * 1024
 
     def __init__(
         self,
@@ -151,6 +158,7 @@ class ProtocolMachine(Displayable):
         *,
         opaque_payloads: bool = False,
         history_limit: int | None = None,
+        byte_budget: int | None = None,
     ) -> None:
         check_count("buffer_capacity", buffer_capacity, minimum=1)
         if semantics not in MACHINE_SEMANTICS:
@@ -161,6 +169,10 @@ class ProtocolMachine(Displayable):
         check_count("history_limit", limit, minimum=1)
         self._history_limit = limit
         self._keep_at_most = 2 * limit  # trimmed in chunks: a message costs O(1) on average
+        budget = self.DEFAULT_BYTE_BUDGET if byte_budget is None else byte_budget
+        check_count("byte_budget", budget, minimum=0)
+        self._byte_budget = budget
+        self._big_bytes = 0  # of the kept payloads of at least BIG_PAYLOAD bytes
         self._dropped = 0
         self._sched: Scheduler = scheduler if scheduler is not None else RoundRobin()
         self._push = self._sched.push
@@ -359,6 +371,8 @@ class ProtocolMachine(Displayable):
         self._raw.append((kind, self._tick, co.sid, co.role, partner, label, payload, ""))
         if len(self._raw) > self._keep_at_most:
             self._forget_oldest_events()
+        if payload.__class__ in SIZED and len(payload) >= BIG_PAYLOAD:
+            self._keep_big(len(payload))
         co.state = st.nexts[idx]
         self._settle(co)
 
@@ -400,6 +414,8 @@ class ProtocolMachine(Displayable):
         self._raw.append((kind, self._tick, co.sid, co.role, partner, label, payload, ""))
         if len(self._raw) > self._keep_at_most:
             self._forget_oldest_events()
+        if payload.__class__ in SIZED and len(payload) >= BIG_PAYLOAD:
+            self._keep_big(len(payload))
         co.state = entry[1]
         self._settle(co)
         if sc is not None and sc.wait is q:
@@ -585,8 +601,27 @@ class ProtocolMachine(Displayable):
         return self._dropped + len(self._raw)
 
     def _forget_oldest_events(self) -> None:
-        """Keep the newest ``history_limit`` events (a new list: snapshots keep theirs)."""
-        cut = len(self._raw) - self._history_limit
+        """Keep the newest ``history_limit`` events."""
+        self._forget(len(self._raw) - self._history_limit)
+
+    def _keep_big(self, size: int) -> None:
+        """Count a big payload just kept; over the byte budget, forget the oldest events
+        until the kept big payloads hold at most half of it (the newest event stays)."""
+        self._big_bytes += size
+        if self._big_bytes <= self._byte_budget:
+            return
+        held, cut, goal = self._big_bytes, 0, self._byte_budget // 2
+        for event in self._raw[:-1]:
+            if held <= goal:
+                break
+            held -= _big_size(event[6])
+            cut += 1
+        self._forget(cut)
+
+    def _forget(self, cut: int) -> None:
+        """Drop the oldest ``cut`` events (a new list: snapshots keep theirs)."""
+        if self._big_bytes:
+            self._big_bytes -= sum(_big_size(event[6]) for event in self._raw[:cut])
         self._raw = self._raw[cut:]
         self._views = self._views[cut:] if len(self._views) > cut else []
         self._dropped += cut
@@ -632,6 +667,7 @@ class ProtocolMachine(Displayable):
             raw=self._raw,
             n_events=len(self._raw),
             dropped=self._dropped,
+            big_bytes=self._big_bytes,
             sessions=tuple((s, save_session(s)) for s in self._sessions.values()),
             scheduler=self._sched.snapshot(),
         )
@@ -645,6 +681,7 @@ class ProtocolMachine(Displayable):
         else:  # events were forgotten since: the views no longer line up, rebuild them
             self._views = []
         self._dropped = snap.dropped
+        self._big_bytes = snap.big_bytes
         self._sessions = {}
         for sess, saved in snap.sessions:
             load_session(sess, saved)
@@ -696,3 +733,9 @@ def _keep_live(co: Coroutine) -> bool:
         co.stale -= 1
         return False
     return True
+
+
+def _big_size(payload: object) -> int:
+    """The bytes a kept payload counts against the byte budget (0 below ``BIG_PAYLOAD``)."""
+    size = sized_len(payload)
+    return size if size >= BIG_PAYLOAD else 0

@@ -26,6 +26,7 @@ class MachineSnapshot:
     raw: list[Any]
     n_events: int
     dropped: int
+    big_bytes: int
     sessions: tuple[tuple[VmSession, tuple[Any, ...]], ...]
     scheduler: object
 

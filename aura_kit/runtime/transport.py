@@ -15,8 +15,9 @@ Invariants:
   ``CANCELLED``); ``attach`` registers that hook once per system (``watch_session`` does it
   per session for members without ``on_any_session_end``);
 - ``history`` holds the last ``history_limit`` accepted envelopes in send order (default
-  ``DEFAULT_HISTORY_LIMIT``, 1,000; a payload is at most 1 MiB, so it holds at most that
-  many MiB); ``sent_count`` counts every accepted envelope however many were dropped.
+  ``DEFAULT_HISTORY_LIMIT``, 1,000), and fewer when their payloads add up to more than
+  ``byte_budget`` (default 16 MiB; the newest stays); ``sent_count`` counts every accepted
+  envelope however many were dropped.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from aura_kit.bounded import DEFAULT_BYTE_BUDGET, BoundedHistory
 from aura_kit.numbers import check_count, check_seconds
 from aura_kit.protocol.types import PayloadSort, as_sort
 
@@ -60,15 +62,17 @@ class Network:
 
     DEFAULT_HISTORY_LIMIT = 1_000
 
-    def __init__(self, history_limit: int | None = None) -> None:
+    def __init__(self, history_limit: int | None = None, byte_budget: int | None = None) -> None:
         limit = self.DEFAULT_HISTORY_LIMIT if history_limit is None else history_limit
         check_count("Network history_limit", limit, minimum=0)
+        budget = DEFAULT_BYTE_BUDGET if byte_budget is None else byte_budget
+        check_count("Network byte_budget", budget, minimum=0)
         self._systems: dict[Hashable, Any] = {}
         self._inboxes: dict[tuple[Hashable, Any], deque[Envelope]] = {}
         self._waiters: dict[tuple[Hashable, Any], set[asyncio.Event]] = {}
         self._watched: set[tuple[Hashable, Any]] = set()
         self._seq = itertools.count(1)
-        self.history: deque[Envelope] = deque(maxlen=limit)
+        self.history: BoundedHistory[Envelope] = BoundedHistory(limit, budget)
         self.sent_count = 0
 
     # -- membership -------------------------------------------------------------------
@@ -142,7 +146,7 @@ class Network:
             payload=bytes(payload),
         )
         self._inboxes.setdefault((authority, session_id), deque()).append(envelope)
-        self.history.append(envelope)
+        self.history.append(envelope, len(envelope.payload))
         self.sent_count += 1
         self._wake((authority, session_id))
         return envelope

@@ -146,3 +146,22 @@ def test_world_memory_timeline_keeps_payloads_within_its_byte_budget(
     held = sum(getattr(e, "payload_size", 0) for e in kept)
     assert held <= 4 * MIB and "Ack" in _sent_labels(world)
     assert world.timeline.count > len(kept)
+
+
+@pytest.mark.timeout(300)
+def test_world_memory_300_one_mib_messages_stay_within_the_default_byte_budgets() -> None:
+    """With the default limits, 300 x 1 MiB messages hold the byte budgets, not 300 MiB."""
+    world = _blob_world()
+    _send_blobs(world, 5, MIB - 64)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        _send_blobs(world, 300, MIB - 64)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert world.network.sent_count == 2 * 305
+    # network, two machines, the receiving handler and the timeline: 16 MiB each at most,
+    # and the receiving side shares one decoded copy of each payload
+    assert grown < 100 * MIB, f"grew {grown / MIB:.0f} MiB"
+    assert world.network.history.held <= 16 * MIB
