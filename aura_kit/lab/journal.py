@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from aura_kit.machine.values import RECV_KINDS
-from aura_kit.runtime.event_log import EventRecord
+from aura_kit.runtime.events import EventRecord
 
 if TYPE_CHECKING:
     from aura_kit.lab.world import World

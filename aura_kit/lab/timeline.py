@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 from aura_kit._display import Displayable
 from aura_kit.bounded import DEFAULT_BYTE_BUDGET, BoundedHistory
 from aura_kit.machine.values import MachineEvent
-from aura_kit.runtime.event_log import EventRecord
+from aura_kit.runtime.events import EventRecord
 
 if TYPE_CHECKING:
     from aura_kit.lab.world import World

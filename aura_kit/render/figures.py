@@ -56,7 +56,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     from aura_kit.machine.values import MachineEvent
-    from aura_kit.runtime.event_log import EventRecord
+    from aura_kit.runtime.events import EventRecord
 
 
 def _sequence(view: SequenceView) -> Figure:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from aura_kit.machine.values import RECV_KINDS, SEND_KINDS, MachineEvent
-from aura_kit.runtime.event_log import BASE_COLUMNS, EventLog, EventRecord
+from aura_kit.runtime.events import BASE_COLUMNS, EventLog, EventRecord
 from aura_kit.view.errors import ViewError
 from aura_kit.view.text import text_of
 

@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING
 
 from aura_kit.machine.values import RECV_KINDS, SEND_KINDS, EventKind, MachineEvent
 from aura_kit.protocol.types import Comm, End, GlobalType, Mu, Protocol, Var
-from aura_kit.runtime.event_log import EventRecord
-from aura_kit.runtime.events import RuntimeSessionEvent
+from aura_kit.runtime.events import EventRecord, RuntimeSessionEvent
 from aura_kit.view.events import EventView, event_view
 
 if TYPE_CHECKING:

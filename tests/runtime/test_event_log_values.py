@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aura_kit.runtime import EventLog
-from aura_kit.runtime.event_log import json_safe
+from aura_kit.runtime.events import json_safe
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
