@@ -3,13 +3,15 @@
 Invariants:
 - a change is recorded only when ownership really changes (start, transfer, attenuation,
   end, cancel), never on a check or a round, so the history grows with ownership changes only;
-- ``OwnerHistory`` keeps changes in the order they happened, per session and overall;
+- ``OwnerHistory`` keeps changes in the order they happened, per session and overall, the
+  newest ``OwnerHistory.LIMIT`` (10,000) of them;
 - ``from_*`` fields describe the owner before the change (empty for a start), ``to_*`` the
   owner after it (empty for an end or cancel).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -68,10 +70,13 @@ def _side(owner: RuntimeSessionOwner) -> tuple[str, int, str]:
 
 
 class OwnerHistory:
-    """Every ownership change an authority made, in order (not thread-safe; lock outside)."""
+    """The ownership changes an authority made, in order: the newest ``LIMIT`` (10,000) are
+    kept (not thread-safe; lock outside)."""
+
+    LIMIT = 10_000
 
     def __init__(self) -> None:
-        self._changes: list[OwnerChange] = []
+        self._changes: deque[OwnerChange] = deque(maxlen=self.LIMIT)
         self._ended: set[SessionId] = set()
 
     def started(self, owner: RuntimeSessionOwner) -> OwnerChange:

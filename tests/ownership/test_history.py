@@ -105,3 +105,15 @@ def test_owner_change_is_frozen() -> None:
     change = OwnerChange(session_id=SessionId.coerce(sid(7)), kind=Kind.ASSIGNED, to_label="a")
     with pytest.raises(dataclasses.FrozenInstanceError):
         change.to_label = "b"  # type: ignore[misc]
+
+
+def test_history_keeps_the_newest_changes_only(monkeypatch) -> None:
+    """An authority's owner history stops at its limit and keeps the newest changes."""
+    from aura_kit.ownership import OwnerHistory
+
+    monkeypatch.setattr(OwnerHistory, "LIMIT", 3)
+    history = OwnerHistory()
+    for n in range(10):
+        history.ended(SessionId.coerce(sid(n)), "a", 1, "session", cancelled=False)
+    kept = history.of()
+    assert len(kept) == 3 and kept[-1].session_id == SessionId.coerce(sid(9))
