@@ -1,7 +1,8 @@
 """Lesson notebooks as JSON: solutions stripped into blanks, exercise results read back.
 
 A lesson is written once, with its solutions in. A cell tagged ``solution`` carries the blank
-that replaces it in the student notebook, in its metadata: ``{"aura_kit": {"blank": "..."}}``.
+that replaces it in the student notebook, in its metadata: ``{"aura_kit": {"blank": "..."}}``,
+and a plausible wrong answer the grader's tests use: ``{"aura_kit": {"wrong": "..."}}``.
 The notebook's metadata may declare its exercises: ``{"aura_kit": {"exercises": [ids]}}``.
 
 Invariants:
@@ -10,7 +11,9 @@ Invariants:
 - ``student_version`` replaces every ``solution`` cell by its blank (tag ``blank``, no
   outputs, no execution count) and changes no other cell; a solution cell without a blank
   is a ``NotebookError`` naming the cell; the result has no solution cell and none of the
-  solution cells' source;
+  solution cells' source, nor their wrong answers;
+- ``wrong_version`` replaces every ``solution`` cell's source by its wrong answer and keeps
+  everything else; a solution cell without one is a ``NotebookError`` naming the cell;
 - ``exercise_results`` reads every ``RESULT_MIME`` output of every code cell, in cell order;
   a later result for the same id replaces the earlier one; a malformed one is skipped and
   counted in ``malformed``.
@@ -82,24 +85,37 @@ def solution_cells(notebook: dict[str, Any]) -> list[int]:
     return [i for i, cell in enumerate(notebook["cells"]) if SOLUTION_TAG in tags_of(cell)]
 
 
+def _stored_source(cell: dict[str, Any], key: str, index: int, name: str) -> str:
+    """The non-empty source a solution cell keeps under ``aura_kit.<key>`` in its metadata."""
+    text = cell.get("metadata", {}).get("aura_kit", {}).get(key)
+    if not isinstance(text, str) or not text.strip():
+        raise NotebookError(name, f"solution cell {index} has no aura_kit.{key} in its metadata")
+    return text
+
+
 def student_version(notebook: dict[str, Any], name: str = "<notebook>") -> dict[str, Any]:
     """A copy of ``notebook`` with every solution cell replaced by its blank."""
     out = copy.deepcopy(notebook)
     for index in solution_cells(out):
         cell = out["cells"][index]
-        blank = cell.get("metadata", {}).get("aura_kit", {}).get("blank")
-        if not isinstance(blank, str) or not blank.strip():
-            raise NotebookError(
-                name, f"solution cell {index} has no aura_kit.blank in its metadata"
-            )
-        cell["source"] = blank
+        cell["source"] = _stored_source(cell, "blank", index, name)
         cell["metadata"]["tags"] = [BLANK_TAG if t == SOLUTION_TAG else t for t in tags_of(cell)]
-        del cell["metadata"]["aura_kit"]["blank"]
+        cell["metadata"]["aura_kit"].pop("blank")
+        cell["metadata"]["aura_kit"].pop("wrong", None)
         if not cell["metadata"]["aura_kit"]:
             del cell["metadata"]["aura_kit"]
         if cell["cell_type"] == "code":
             cell["outputs"] = []
             cell["execution_count"] = None
+    return out
+
+
+def wrong_version(notebook: dict[str, Any], name: str = "<notebook>") -> dict[str, Any]:
+    """A copy of ``notebook`` with every solution cell's source replaced by its wrong answer."""
+    out = copy.deepcopy(notebook)
+    for index in solution_cells(out):
+        cell = out["cells"][index]
+        cell["source"] = _stored_source(cell, "wrong", index, name)
     return out
 
 

@@ -14,7 +14,7 @@ from aura_kit.teach import ANSWER_KEY_ENV
 from aura_kit.teach.notebook import read_notebook, solution_cells, source_of, write_notebook
 from tests.conftest import ROOT
 
-LESSON = "10-projection-by-hand.ipynb"
+LESSON = "03-projection-by-hand.ipynb"
 SOLVED = ROOT / "solutions" / LESSON
 BLANK = ROOT / "notebooks" / "course" / LESSON
 
