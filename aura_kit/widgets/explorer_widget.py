@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import ipywidgets as w
+from IPython.core.interactiveshell import InteractiveShell
 
 from aura_kit.lab import ActionResult, AttackKind, ExplorerModel, bundled_protocols
 from aura_kit.lab.explorer_moves import Move
@@ -145,13 +146,18 @@ def _output(key: str) -> w.Output:
 
 
 def _show(out: w.Output, *objects: Any) -> None:
-    """Replace what ``out`` shows with ``objects`` (rich display data, no print)."""
-    out.outputs = ()
+    """Replace what ``out`` shows with ``objects`` (text, or rich display data) in one update:
+    the page never shows the panel empty between two redraws."""
+    outputs = []
     for obj in objects:
         if isinstance(obj, str):
-            out.append_stdout(obj if obj.endswith("\n") else obj + "\n")
+            text = obj if obj.endswith("\n") else obj + "\n"
+            outputs.append({"output_type": "stream", "name": "stdout", "text": text})
         else:
-            out.append_display_data(obj)
+            data, metadata = InteractiveShell.instance().display_formatter.format(obj)
+            outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
+    if out.outputs != tuple(outputs):
+        out.outputs = tuple(outputs)
 
 
 class SvgCache:

@@ -220,3 +220,14 @@ def test_explorer_own_protocol_stays_in_the_dropdown() -> None:
     ui.protocol.value = "PingPong"
     ui.protocol.value = "Hi"
     assert ui.model.protocol.name == "Hi" and ui.model.is_open
+
+
+def test_explorer_redraws_each_panel_in_one_update() -> None:
+    """A click replaces a panel's outputs once: the page never sees it empty in between."""
+    ui = explorer("TwoBuyer")
+    seen: dict[str, list[tuple[object, ...]]] = {key: [] for key in ui.panels}
+    for key, panel in ui.panels.items():
+        panel.observe(lambda change, key=key: seen[key].append(change["new"]), names="outputs")
+    ui.click("step")
+    assert seen["events"] and all(len(outputs) == 1 for outputs in seen["events"])
+    assert all(len(changes) <= 1 and all(changes[0]) for changes in seen.values() if changes)
