@@ -149,12 +149,14 @@ def _show(out: w.Output, *objects: Any) -> None:
     """Replace what ``out`` shows with ``objects`` (text, or rich display data) in one update:
     the page never shows the panel empty between two redraws."""
     outputs = []
+    formatter = InteractiveShell.instance().display_formatter
+    assert formatter is not None  # an InteractiveShell always has one
     for obj in objects:
         if isinstance(obj, str):
             text = obj if obj.endswith("\n") else obj + "\n"
             outputs.append({"output_type": "stream", "name": "stdout", "text": text})
         else:
-            data, metadata = InteractiveShell.instance().display_formatter.format(obj)
+            data, metadata = formatter.format(obj)
             outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
     if out.outputs != tuple(outputs):
         out.outputs = tuple(outputs)
