@@ -33,6 +33,9 @@ START_TIMEOUT = 180.0  # seconds Voila may take to accept connections
 INSTALL_LAB = "pip install 'aura_kit[lab]'"
 CULL_IDLE_SECONDS = 600  # a kernel idle this long is shut down
 CULL_INTERVAL_SECONDS = 60  # how often idle kernels are looked for
+DEFAULT_MAX_KERNELS = 8  # explorer pages served at once (one kernel, about 100 MB, each)
+# Voila imports the kernel manager by this name (jupyter_server is only there with Voila).
+KERNEL_MANAGER = "aura_kit.commands.app_kernels.CappedKernelManager"
 # Only these Host headers are served (a foreign Host, as in DNS rebinding, gets 403).
 TORNADO_SETTINGS = "{'allow_remote_access': False, 'local_hostnames': ['localhost']}"
 EXAMPLES = f"""\
@@ -55,6 +58,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="NAME",
         help="name of the bundled protocol shown first (e.g. TwoBuyer, PingPong)",
+    )
+    parser.add_argument(
+        "--max-kernels",
+        type=int,
+        default=DEFAULT_MAX_KERNELS,
+        metavar="N",
+        help=f"most explorer pages served at once, one kernel each (default {DEFAULT_MAX_KERNELS})",
     )
     parser.add_argument(
         "--check",
@@ -93,8 +103,9 @@ def write_app_notebook(folder: Path, protocol: str | None) -> Path:
     return path
 
 
-def voila_argv(notebook: Path, port: int, token: str) -> list[str]:
-    """The Voila command line: loopback only, a token, a Host check, idle kernels culled."""
+def voila_argv(notebook: Path, port: int, token: str, max_kernels: int) -> list[str]:
+    """The Voila command line: loopback only, a token, a Host check, idle kernels culled,
+    at most ``max_kernels`` kernels at once."""
     return [
         sys.executable,
         "-m",
@@ -109,12 +120,14 @@ def voila_argv(notebook: Path, port: int, token: str) -> list[str]:
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
         "--MappingKernelManager.cull_connected=True",
+        f"--VoilaConfiguration.multi_kernel_manager_class={KERNEL_MANAGER}",
+        f"--CappedKernelManager.max_kernels={max_kernels}",
     ]
 
 
 def run(args: argparse.Namespace) -> int:
     """Check, then (unless ``--check``) serve until Voila exits or the user presses Ctrl-C."""
-    preflight(args.port, args.protocol)
+    preflight(args.port, args.protocol, args.max_kernels)
     if args.check:
         print(f"{WHERE}: ready to serve on http://{HOST}:{args.port}/ (--check: not started)")
         return 0
@@ -122,7 +135,9 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="aura-app-") as folder:
         notebook = write_app_notebook(Path(folder), args.protocol)
         token = secrets.token_urlsafe(24)
-        process = subprocess.Popen(voila_argv(notebook, args.port, token), cwd=folder)
+        process = subprocess.Popen(
+            voila_argv(notebook, args.port, token, args.max_kernels), cwd=folder
+        )
         try:
             _wait_until_serving(process, args.port)
             url = f"http://{HOST}:{args.port}/?token={token}"
@@ -134,10 +149,12 @@ def run(args: argparse.Namespace) -> int:
             _stop(process)
 
 
-def preflight(port: int, protocol: str | None) -> None:
+def preflight(port: int, protocol: str | None, max_kernels: int = DEFAULT_MAX_KERNELS) -> None:
     """Refuse, before anything starts, what would stop the app from serving."""
     if not 0 < port < 65536:
         raise CommandError(WHERE, f"port {port} is out of range; expected 1..65535")
+    if max_kernels < 1:
+        raise CommandError(WHERE, f"--max-kernels {max_kernels} is too small; expected 1 or more")
     for module in ("voila", "ipywidgets"):
         if find_spec(module) is None:
             raise CommandError(
