@@ -10,6 +10,10 @@ log(size) between its first and last size: 1 is linear, 2 quadratic. Sizes:
 - ``parse_local branches``: one branch set of 1,000 to 100,000 labels;
 - ``manifest names``: ``CompositionManifest.from_json`` with 1,000 to 100,000 role names.
 
+Then one file at the size an adversarial pass once used: ``aura-kit check`` (parse, check,
+project every role) on a 218 KB protocol with 1,000 roles, inside every default limit; it
+took 30-35 s before checking stopped costing roles times size.
+
 Time is CPU time of this process (best of three); memory is the tracemalloc peak of one run.
 A report, not a gate: the gate is ``tests/hardening/test_scale.py`` (10x size < 30x time).
 """
@@ -17,13 +21,18 @@ A report, not a gate: the gate is ``tests/hardening/test_scale.py`` (10x size < 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import math
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
+from pathlib import Path
 
+from aura_kit.cli import main as cli_main
 from aura_kit.machine import CodeImage
 from aura_kit.ownership import CompositionManifest
 from aura_kit.protocol import check_protocol, limits, parse_local, parse_protocol
@@ -58,6 +67,39 @@ def manifest_names(n: int) -> Callable[[], object]:
     data = {"protocol_id": "p", "protocol_name": "P", "role_names": [f"R{i}" for i in range(n)]}
     text = json.dumps(data)
     return lambda: CompositionManifest.from_json(text)
+
+
+WIDE_BYTES = 218 * 1024
+WIDE_ROLES = 1_000
+
+
+def wide_file_check() -> dict[str, object]:
+    """``aura-kit check`` on a 218 KB, 1,000-role file within the default limits (its
+    messages stay under ``MAX_DEPTH``; long role names and labels make up the bytes)."""
+    names = [f"Participant{i:04d}" for i in range(WIDE_ROLES)]
+    head = f"protocol Wide({', '.join(names)}) {{"
+    body: list[str] = []
+    size = len(head) + 3
+    while size < WIDE_BYTES:
+        k = len(body)
+        line = f"  {names[k % WIDE_ROLES]} -> {names[(k + 1) % WIDE_ROLES]}: Message{k:04d}(int)"
+        body.append(line)
+        size += len(line) + 1
+    messages = len(body)
+    text = "\n".join([head, *body, "}"]) + "\n"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "wide.choreo"
+        path.write_text(text, encoding="utf-8")
+        with contextlib.redirect_stdout(io.StringIO()):
+            start = time.perf_counter()
+            code = cli_main(["check", str(path)])
+            seconds = time.perf_counter() - start
+    size = len(text.encode())
+    print(
+        f"  aura-kit check: {size / 1024:.0f} KB, {WIDE_ROLES:,} roles, {messages:,} messages:"
+        f" {seconds:.2f} s, exit {code}"
+    )
+    return {"series": "wide file check", "bytes": size, "seconds": seconds, "exit": code}
 
 
 def measure(work: Callable[[], object]) -> tuple[float, int]:
@@ -101,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     roles = [10, 100, 1_000] if args.quick else [10, 100, 1_000, 10_000]
     counts = [100, 1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
+    wide = wide_file_check()  # before the limits are raised: the defaults apply
     limits.MAX_ROLES = CodeImage.max_roles = max(roles)  # raised, as a caller may
     print("series                     size        time      peak")
     rows = [
@@ -108,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
         sweep("code image roles", image_roles, roles),
         sweep("parse_local branches", local_branches, counts),
         sweep("manifest names", manifest_names, counts),
+        wide,
     ]
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
