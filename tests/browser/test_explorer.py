@@ -273,3 +273,51 @@ def test_explorer_stays_readable_after_20_ownership_moves(
         assert clipped == []
     finally:
         page.close()
+
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _saved_widget_state(path: Path, status: str, timeout: float = 30.0) -> dict[str, Any]:
+    """The widget models saved in the notebook at ``path``, once a saved HTML model shows
+    ``status`` (JupyterLab may write the file more than once)."""
+    deadline = time.monotonic() + timeout
+    statuses: list[str] = []
+    while time.monotonic() < deadline:
+        widgets = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("widgets", {})
+        state: dict[str, Any] = widgets.get(WIDGET_STATE, {}).get("state", {})
+        statuses = [
+            str(model["state"].get("value", ""))[:60]
+            for model in state.values()
+            if model["model_name"] == "HTMLModel" and "TwoBuyer · pass" in str(model["state"])
+        ]
+        if any(status in line for line in statuses):
+            return state
+        time.sleep(0.3)
+    raise AssertionError(f"no saved status {status!r} in {path} after {timeout} s: {statuses}")
+
+
+def test_explorer_saved_notebook_keeps_its_last_state(jupyter_lab: Server, browser: Any) -> None:
+    """Saved with make lab's settings, the notebook holds the explorer as it was last drawn
+    (its status line and its pictures), for viewers that run no kernel."""
+    page = _new_page(browser)
+    try:
+        _started(page, jupyter_lab)
+        for _ in range(2):
+            _click(page, "step")
+        page.locator(".jp-Notebook").first.click()
+        page.keyboard.press("Control+s")
+        state = _saved_widget_state(jupyter_lab.root / NOTEBOOK, "TwoBuyer · pass 2 ·")
+    finally:
+        page.close()
+
+    def states(name: str) -> list[dict[str, Any]]:
+        return [model["state"] for model in state.values() if model["model_name"] == name]
+
+    pictures = [
+        output
+        for m in states("OutputModel")
+        for output in m.get("outputs", [])
+        if "image/svg+xml" in output.get("data", {})
+    ]
+    assert len(pictures) >= 3  # ownership, run and automata panels
