@@ -531,13 +531,19 @@ class ExplorerModel:
             return f"{self.protocol.name} · pass {self.passes} · every role is done · complete"
         return f"{self.protocol.name} · pass {self.passes} · {self._waits()}"
 
-    def buffers_text(self) -> str:
-        """Per role: situation, owner, queued payloads and choices, and its inbox."""
+    def buffers_text(self, role: str | None = None) -> str:
+        """Per role: situation, owner, queued payloads and choices, and its inbox; the
+        block of ``role`` (the one selected) is marked with ``>`` and ``(selected)``."""
         if not self.is_open:
             return "no sessions open"
-        return "\n".join(
-            line for r in self.world.roles for line in panels.buffer_lines(self.world, r)
-        )
+        lines = []
+        for r in self.world.roles:
+            head, *rest = panels.buffer_lines(self.world, r)
+            if r == role:
+                lines += [f"> {head}  (selected)", *(f"> {line}" for line in rest)]
+            else:
+                lines += [f"  {head}", *(f"  {line}" for line in rest)]
+        return "\n".join(lines)
 
     def event_rows(
         self, last: int | None = None, *, routine: bool = False

@@ -1,17 +1,19 @@
 """Automaton views to DOT and to text.
 
 Marks that survive greyscale: initial state = arrow from a dot, final = double circle,
-current state = filled and thick outline, last transition = thick edge with a bold label.
+current state = filled and thick outline, last transition = thick edge with a bold label;
+the highlighted role's box = doubled border, bold label and a tinted background.
 """
 
 from __future__ import annotations
 
-from aura_kit.render.dot import DotWriter, Html, html_escape, shorten
+from aura_kit.render.dot import HIGHLIGHT, DotWriter, Html, html_escape, shorten
 from aura_kit.view.automaton import AutomataView, AutomatonView
 
 
-def automaton_dot(view: AutomatonView | AutomataView) -> str:
-    """Deterministic DOT text of one automaton or several side by side."""
+def automaton_dot(view: AutomatonView | AutomataView, *, highlight: str | None = None) -> str:
+    """Deterministic DOT text of one automaton or several side by side (``highlight``: the
+    role whose box is marked)."""
     automata = view.automata if isinstance(view, AutomataView) else (view,)
     title = view.title if isinstance(view, AutomataView) else _caption(view)
     out = DotWriter(name=title)
@@ -21,7 +23,13 @@ def automaton_dot(view: AutomatonView | AutomataView) -> str:
     # rankdir=LR stacks clusters bottom-up: emit in reverse so the first role is on top
     for i, auto in reversed(list(enumerate(automata))):
         sub = out.subgraph(f"cluster_{i}")
-        sub.graph_attrs(label=auto.role or "automaton", style="rounded", fontsize=12)
+        if highlight is not None and auto.role == highlight:
+            label = Html(f"<B>{html_escape(auto.role)} (selected)</B>")
+            sub.graph_attrs(
+                label=label, style="rounded,filled,bold", fillcolor=HIGHLIGHT, fontsize=13
+            )
+        else:
+            sub.graph_attrs(label=auto.role or "automaton", style="rounded", fontsize=12)
         _automaton(sub, auto, f"a{i}_")
         out.add(sub)
     return out.source()

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 
 from aura_kit.view.text import shorten
 
-__all__ = ["DotWriter", "Html", "attr_list", "html_escape", "quote", "shorten"]
+__all__ = ["HIGHLIGHT", "DotWriter", "Html", "attr_list", "html_escape", "quote", "shorten"]
 
 Attr = str | int | float | bool
+
+HIGHLIGHT = "#fff3bf"  # the selected role in every figure (also a bold or double border)
 
 
 class Html(str):

@@ -14,7 +14,7 @@ picture stops growing with the number of moves and the current card keeps its si
 from __future__ import annotations
 
 from aura_kit.ownership import OwnerChange, OwnerChangeKind
-from aura_kit.render.dot import DotWriter, Html, html_escape, shorten
+from aura_kit.render.dot import HIGHLIGHT, DotWriter, Html, html_escape, shorten
 from aura_kit.view.ownership import (
     AuthorityView,
     OwnershipView,
@@ -192,7 +192,7 @@ def _compact_dot(view: OwnershipView, recent: int, highlight: str | None = None)
         sub = out.subgraph(f"cluster_a{i}")
         sub.graph_attrs(label=f"authority {authority.name}", style="rounded", fontsize=12)
         if authority.name == highlight:  # the selected role's authority: filled, bold
-            sub.graph_attrs(style="rounded,filled,bold", fillcolor="#fff3bf", penwidth=2)
+            sub.graph_attrs(style="rounded,filled,bold", fillcolor=HIGHLIGHT, penwidth=2)
         if not authority.sessions:
             sub.node(f"a{i}_empty", label="(no sessions)", fontcolor=GREY)
         for k, session in enumerate(authority.sessions):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 
-from aura_kit.render.dot import DotWriter, Html, html_escape, shorten
+from aura_kit.render.dot import HIGHLIGHT, DotWriter, Html, html_escape, shorten
 from aura_kit.view.sequence import (
     ArrowStatus,
     RowKind,
@@ -43,9 +43,6 @@ _MARK = {
     RowKind.END: "■ ",
     RowKind.DROP: "✗ ",
 }
-
-
-HIGHLIGHT = "#fff3bf"  # the selected role's lifeline heads (greyscale: also double-bordered)
 
 
 def sequence_dot(view: SequenceView, *, highlight: str | None = None) -> str:

@@ -15,6 +15,7 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -86,8 +87,9 @@ def run_figure(model: ExplorerModel, role: str | None = None) -> Figure:
     return timeline_figure(model.world.run_timeline(), highlight=role)
 
 
-def automata_figure(model: ExplorerModel) -> Figure:
-    """Every role's endpoint automaton with its current state marked."""
+def automata_figure(model: ExplorerModel, role: str | None = None) -> Figure:
+    """Every role's endpoint automaton with its current state marked (``role``'s box too)."""
+    from aura_kit.render.automaton import automaton_dot
     from aura_kit.render.figures import figure_of_view
     from aura_kit.view.automaton import automata_view
     from aura_kit.view.errors import ViewError
@@ -99,7 +101,10 @@ def automata_figure(model: ExplorerModel) -> Figure:
         view = automata_view(world.local_types, title=title, order=order, current=current or None)
     except ViewError:
         view = automata_view(world.local_types, title=title, order=order)
-    return figure_of_view(view)
+    figure = figure_of_view(view)
+    if role is None:
+        return figure
+    return dataclasses.replace(figure, dot=automaton_dot(view, highlight=role))
 
 
 def event_table(
@@ -413,13 +418,13 @@ class Explorer:
         figures = {
             "graph": ownership_figure(model, self.role.value),
             "run": run_figure(model, self.role.value),
-            "automata": automata_figure(model),
+            "automata": automata_figure(model, self.role.value),
         }
         for (key, figure), bundle in zip(
             figures.items(), self.svgs.bundles(list(figures.values())), strict=True
         ):
             _show_figure(self.panels[key], figure, bundle)
-        _show(self.panels["buffers"], model.buffers_text())
+        _show(self.panels["buffers"], model.buffers_text(self.role.value))
         _show(self.panels["events"], event_table(model, last=EVENT_ROWS))
 
     def _refresh_moves(self) -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from aura_kit.lab import AttackKind
 from aura_kit.widgets import explorer, ownership_figure, run_figure
+from aura_kit.widgets.explorer_widget import automata_figure
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' not on PATH")
 
@@ -231,3 +232,25 @@ def test_explorer_redraws_each_panel_in_one_update() -> None:
     ui.click("step")
     assert seen["events"] and all(len(outputs) == 1 for outputs in seen["events"])
     assert all(len(changes) <= 1 and all(changes[0]) for changes in seen.values() if changes)
+
+
+def test_explorer_marks_the_selected_role_in_every_panel() -> None:
+    """Choosing a role marks it in the ownership graph, the run, the automata and the buffers."""
+    ui = explorer("TwoBuyer")
+    ui.click("step")
+    ui.role.value = "Buyer2"
+    automata = ui.panels["automata"].outputs[0]["data"].get("image/svg+xml", "")
+    buffers = ui.panels["buffers"].outputs[0]["text"]
+    assert "> Buyer2 waits for" in buffers and "(selected)" in buffers
+    assert [line for line in buffers.splitlines() if "(selected)" in line] == [
+        next(line for line in buffers.splitlines() if line.startswith("> Buyer2"))
+    ]
+    assert "Buyer2 (selected)" in automata_figure(ui.model, "Buyer2").dot
+    assert "(selected)" not in automata_figure(ui.model).dot
+    assert "Buyer2 (selected)" in automata or shutil.which("dot") is None
+    for figure in (
+        ownership_figure(ui.model, "Buyer2"),
+        run_figure(ui.model, "Buyer2"),
+        automata_figure(ui.model, "Buyer2"),
+    ):
+        assert "#fff3bf" in figure.dot, figure.kind
