@@ -533,14 +533,14 @@ class ExplorerModel:
 
     def buffers_text(self, role: str | None = None) -> str:
         """Per role: situation, owner, queued payloads and choices, and its inbox; the
-        block of ``role`` (the one selected) is marked with ``>`` and ``(selected)``."""
+        block of ``role`` (the one selected) is marked with ``>``."""
         if not self.is_open:
             return "no sessions open"
         lines = []
         for r in self.world.roles:
             head, *rest = panels.buffer_lines(self.world, r)
             if r == role:
-                lines += [f"> {head}  (selected)", *(f"> {line}" for line in rest)]
+                lines += [f"> {head}", *(f"> {line}" for line in rest)]
             else:
                 lines += [f"  {head}", *(f"  {line}" for line in rest)]
         return "\n".join(lines)

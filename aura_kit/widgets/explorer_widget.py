@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import ipywidgets as w
+from ipyevents import Event
 from IPython.core.interactiveshell import InteractiveShell
 
 from aura_kit.lab import ActionResult, AttackKind, ExplorerModel, bundled_protocols
@@ -37,6 +38,9 @@ if TYPE_CHECKING:
     from aura_kit.render.figure import Figure
 
 EVENT_ROWS = 14
+# Keyboard shortcuts, with the pointer over the explorer: key -> button.
+KEYS = {"s": "step", "p": "play", "b": "back"}
+TYPING = ("INPUT", "TEXTAREA", "SELECT")  # keys typed here are text, not shortcuts
 RECENT_OWNERS = 2  # earlier owners drawn per session in the ownership panel
 _STYLE = (
     "<style>.aura-explorer svg, .aura-explorer img {max-width: 100%; height: auto;}"
@@ -129,7 +133,9 @@ INTRO = (
     '<p class="aura-legend" style="margin:2px 0;font-size:12px">Legend — ownership: bold card'
     " = the current owner; dashed grey = earlier owners and stale handles (dotted arrow: refused)."
     " Run: solid arrow = sent and received, dashed = in flight, ✗ = refused ingress. Automata:"
-    " the shaded state is where each role is now.</p></div>"
+    " the shaded state is where each role is now; the selected role is tinted in every panel."
+    " Keys, with the pointer over the explorer: s = step pass, p = play or pause, b = step"
+    " back.</p></div>"
 )
 
 
@@ -256,6 +262,8 @@ class Explorer:
         self.result.add_class("aura-result")
         self._wire()
         self.widget = self._layout()
+        self.keys = Event(source=self.widget, watched_events=["keydown"])
+        self.keys.on_dom_event(self.on_key)
         self.refresh()
 
     @classmethod
@@ -395,6 +403,21 @@ class Explorer:
         self.model.last_result = result
         self.refresh()
         return result
+
+    def press(self, key: str) -> None:
+        """Press a keyboard shortcut (``KEYS``: s, p, b), as a user would; other keys do
+        nothing."""
+        button = KEYS.get(key.lower())
+        if button is not None:
+            self.click(button)
+
+    def on_key(self, event: dict[str, Any]) -> None:
+        """A key pressed with the pointer over the explorer: a shortcut, unless it was typed
+        into a text field or a list, or held with a modifier."""
+        target = event.get("target") or {}
+        modified = any(event.get(m) for m in ("ctrlKey", "altKey", "metaKey"))
+        if target.get("tagName") not in TYPING and not modified:
+            self.press(str(event.get("key", "")))
 
     def click(self, key: str) -> None:
         """Press a button by its key (``step``, ``attack`` ...), as a user would."""

@@ -321,3 +321,24 @@ def test_explorer_saved_notebook_keeps_its_last_state(jupyter_lab: Server, brows
         if "image/svg+xml" in output.get("data", {})
     ]
     assert len(pictures) >= 3  # ownership, run and automata panels
+
+
+def test_explorer_keyboard_shortcut_steps_a_pass(
+    jupyter_lab: Server, browser: Any, artifacts: Path
+) -> None:
+    """With the pointer over the explorer, the key s steps one pass and b steps back."""
+    page = _new_page(browser)
+    try:
+        _started(page, jupyter_lab)
+        page.locator(".aura-explorer .aura-status").first.hover()
+        before = _html(page, "events")
+        page.keyboard.press("s")
+        _redrawn(page, before)
+        assert "pass 1" in _text(page, "status")
+        before = _html(page, "events")
+        page.keyboard.press("b")
+        _redrawn(page, before)
+        assert "pass 0" in _text(page, "status")
+        page.locator(".aura-explorer").first.screenshot(path=str(artifacts / "explorer-keys.png"))
+    finally:
+        page.close()

@@ -241,10 +241,9 @@ def test_explorer_marks_the_selected_role_in_every_panel() -> None:
     ui.role.value = "Buyer2"
     automata = ui.panels["automata"].outputs[0]["data"].get("image/svg+xml", "")
     buffers = ui.panels["buffers"].outputs[0]["text"]
-    assert "> Buyer2 waits for" in buffers and "(selected)" in buffers
-    assert [line for line in buffers.splitlines() if "(selected)" in line] == [
-        next(line for line in buffers.splitlines() if line.startswith("> Buyer2"))
-    ]
+    marked = [line for line in buffers.splitlines() if line.startswith(">")]
+    assert marked[0].startswith("> Buyer2 waits for") and len(marked) == 5
+    assert all(line.startswith("  ") for line in buffers.splitlines() if "Buyer1" in line[:9])
     assert "Buyer2 (selected)" in automata_figure(ui.model, "Buyer2").dot
     assert "(selected)" not in automata_figure(ui.model).dot
     assert "Buyer2 (selected)" in automata or shutil.which("dot") is None
@@ -254,3 +253,17 @@ def test_explorer_marks_the_selected_role_in_every_panel() -> None:
         automata_figure(ui.model, "Buyer2"),
     ):
         assert "#fff3bf" in figure.dot, figure.kind
+
+
+def test_explorer_keyboard_shortcuts_step_back_and_ignore_typing() -> None:
+    """s steps a pass and b steps back; a key typed into a field or held with Ctrl does not."""
+    ui = explorer("TwoBuyer")
+    ui.on_key({"type": "keydown", "key": "s", "target": {"tagName": "DIV"}})
+    assert ui.model.passes == 1
+    ui.on_key({"type": "keydown", "key": "s", "target": {"tagName": "INPUT"}})
+    ui.on_key({"type": "keydown", "key": "s", "ctrlKey": True, "target": {"tagName": "DIV"}})
+    ui.press("x")
+    assert ui.model.passes == 1
+    ui.press("b")
+    assert ui.model.passes == 0
+    assert ui.keys.source is ui.widget and ui.keys.watched_events == ["keydown"]
