@@ -11,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL  := --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg --nbval-current-env
 # JupyterLab opens at the first lesson, fetches no news (the settings in lab-settings/ also
 # stop it asking), and opens no browser where there is no display to show one.
-FIRST_LESSON := $(notdir $(firstword $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb))))
+FIRST_LESSON := $(patsubst notebooks/%,%,$(firstword $(sort $(wildcard notebooks/course/[0-9][0-9]-*.ipynb))))
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 HAS_DISPLAY := $(or $(DISPLAY),$(WAYLAND_DISPLAY),$(filter Darwin,$(shell uname -s)))
 LAB_FLAGS := --notebook-dir=notebooks --LabApp.default_url=/lab/tree/$(FIRST_LESSON) \

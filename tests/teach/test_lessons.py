@@ -76,15 +76,15 @@ def test_lessons_have_the_parts_a_student_needs() -> None:
         assert link is not None and (COURSE / link.group(1)).resolve().exists()
 
 
-def test_lessons_make_still_opens_lesson_00_and_tests_both_versions() -> None:
-    """``make lab`` opens 00 first, and ``make test-notebooks`` runs notebooks and solutions."""
+def test_lessons_make_lab_opens_course_lesson_01_and_tests_both_versions() -> None:
+    """``make lab`` opens the course's lesson 01 first, and ``make test-notebooks`` runs notebooks and solutions."""
     first = subprocess.run(
         ["make", "-s", "-C", str(ROOT), "--eval", "show: ; @echo $(FIRST_LESSON)", "show"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
-    assert first.startswith("00-")
+    assert first == "course/01-why-own-a-session.ipynb"
     dry = subprocess.run(
         ["make", "-n", "-C", str(ROOT), "test-notebooks"],
         capture_output=True,
