@@ -17,6 +17,7 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -69,6 +70,9 @@ class Editor:
         self.below.add_class("aura-editor-explorer")
         self.on_open = self._explore_below if on_open is None else on_open
         self.svgs = SvgCache()
+        self._lock = threading.Lock()  # one check at a time touches the SVG cache
+        self.heading = w.HTML()
+        self.heading.add_class("aura-editor-heading")
         self.result: Checked | TextError = check_text(text)
         self._pending: asyncio.TimerHandle | None = None
         self.checks = 0  # re-checks done (a debounced burst of keystrokes is one)
@@ -120,8 +124,9 @@ class Editor:
         return result
 
     def _work(self, text: str) -> tuple[Checked | TextError, list[dict[str, str]]]:
-        result = check_text(text)
-        return result, self._bundles(result)
+        with self._lock:
+            result = check_text(text)
+            return result, self._bundles(result)
 
     def _bundles(self, result: Checked | TextError) -> list[dict[str, str]]:
         if not isinstance(result, Checked):
@@ -140,6 +145,7 @@ class Editor:
             self.status.value = error_html(result)
             self.listing.value = listing_html(text, result)
             self.buttons["open-in-explorer"].disabled = True
+            self.heading.value = "<i>The diagrams below are of the last text that checked.</i>"
             return  # the last good diagrams stay, so the picture does not flicker away
         roles = ", ".join(result.protocol.roles)
         self.status.value = (
@@ -147,6 +153,7 @@ class Editor:
             f"roles {escape(roles)}</span>"
         )
         self.listing.value = listing_html(text, None)
+        self.heading.value = ""
         self.buttons["open-in-explorer"].disabled = False
         figures = [result.sequence_figure(), result.automata_figure()]
         for key, figure, bundle in zip(self.panels, figures, bundles, strict=True):
@@ -194,6 +201,7 @@ class Editor:
         box = w.VBox(
             [
                 w.HBox([left, right]),
+                self.heading,
                 w.HTML("<b>Sequence diagram</b>"),
                 self.panels["editor-sequence"],
                 w.HTML("<b>Automata</b>"),

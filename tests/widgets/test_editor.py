@@ -30,6 +30,7 @@ def test_broken_text_shows_the_line_and_a_caret() -> None:
     assert "line 3, column 10" in ed.status.value
     assert '<span class="aura-bad-line">  3 | ' in ed.listing.value
     assert ed.buttons["open-in-explorer"].disabled
+    assert "last text that checked" in ed.heading.value
 
 
 def test_caret_stands_under_the_column() -> None:
@@ -55,6 +56,7 @@ def test_fixing_the_text_redraws_the_diagrams() -> None:
         data = ed.panels[key].outputs[0]["data"]
         assert "Hello" in data["text/plain"]
     assert "aura-bad-line" not in ed.listing.value
+    assert ed.heading.value == ""
 
 
 def test_explore_button_reports_orphan_trace() -> None:
