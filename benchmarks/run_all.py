@@ -6,7 +6,7 @@ process is pinned to one core. ``make bench`` runs this file; options:
   --quick       smaller sizes and fewer repeats (a smoke run, ~3 s)
   --notebooks   also time the whole nbval run (target 7; slow)
   --profiles    also write the cProfile summaries to ``benchmarks/profiles/``
-  --only N ...  only these targets (1-7)
+  --only N ...  only these targets (1-9)
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ SUITES: dict[str, str] = {
     "6": "bench_render",
     "7": "bench_notebooks",
     "8": "bench_scribble",
+    "9": "bench_editor",
 }
 
 

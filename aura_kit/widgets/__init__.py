@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from aura_kit.widgets.editor_widget import Editor
     from aura_kit.widgets.explorer_widget import (
         Explorer,
         automata_figure,
@@ -19,8 +20,10 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
+    "Editor",
     "Explorer",
     "automata_figure",
+    "editor",
     "event_table",
     "explorer",
     "ownership_figure",
@@ -28,6 +31,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "Editor": "aura_kit.widgets.editor_widget",
     "Explorer": "aura_kit.widgets.explorer_widget",
     "automata_figure": "aura_kit.widgets.explorer_widget",
     "event_table": "aura_kit.widgets.explorer_widget",
@@ -42,6 +46,16 @@ def explorer(protocol: Any = None, **options: Any) -> Explorer:
     from aura_kit.widgets.explorer_widget import Explorer
 
     return Explorer.for_protocol(protocol, **options)
+
+
+def editor(text: str | None = None) -> Editor:
+    """A protocol editor on ``.choreo`` text (default: the bundled TwoBuyer's text); Open in
+    explorer shows an explorer of the checked protocol below it."""
+    from aura_kit.lab.catalog import load_bundled
+    from aura_kit.protocol import format_protocol
+    from aura_kit.widgets.editor_widget import Editor
+
+    return Editor(format_protocol(load_bundled("TwoBuyer")) if text is None else text)
 
 
 def __getattr__(name: str) -> Any:

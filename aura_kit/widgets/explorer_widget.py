@@ -9,7 +9,10 @@ Invariants:
 - panels are redrawn by replacing the outputs of ``Output`` widgets with display data
   (never ``with out: print``), so nbval sees stable outputs; a figure that could not be
   drawn (no ``dot``) shows its text form and a "Download DOT" link;
-- every control carries a stable CSS class (``aura-step``, ``aura-graph`` ...) for browser tests.
+- every control carries a stable CSS class (``aura-step``, ``aura-graph`` ...) for browser tests;
+- the widget is two tabs: "Explorer" (the layout above, class ``aura-explorer``) and "Editor"
+  (``editor_widget.Editor`` on the protocol's text, class ``aura-editor``); the editor's
+  Open in explorer replaces the explorer tab's protocol and selects that tab.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from aura_kit.lab import ActionResult, AttackKind, ExplorerModel, bundled_protoc
 from aura_kit.lab.explorer_moves import Move
 from aura_kit.lab.journal import COLUMNS
 from aura_kit.lab.panels import current_states
+from aura_kit.protocol import Protocol, format_protocol
 from aura_kit.render.errors import RenderError
 from aura_kit.render.figure import pipe_dot
 
@@ -261,9 +265,17 @@ class Explorer:
         self.result = w.HTML()
         self.result.add_class("aura-result")
         self._wire()
-        self.widget = self._layout()
-        self.keys = Event(source=self.widget, watched_events=["keydown"])
+        from .editor_widget import Editor  # the editor imports this module's helpers
+
+        self.editor = Editor(format_protocol(model.protocol), on_open=self.use_protocol)
+        self.page = self._layout()
+        self.keys = Event(source=self.page, watched_events=["keydown"])  # shortcuts
         self.keys.on_dom_event(self.on_key)
+        self.tabs = w.Tab([self.page, self.editor.widget])
+        self.tabs.set_title(0, "Explorer")
+        self.tabs.set_title(1, "Editor")
+        self.tabs.add_class("aura-explorer-tabs")
+        self.widget = self.tabs
         self.refresh()
 
     @classmethod
@@ -329,7 +341,7 @@ class Explorer:
         }
         for key, action in actions.items():
             self.buttons[key].on_click(self._handler(action))
-        self.protocol.observe(lambda _change: self.run(self._open), names="value")
+        self.protocol.observe(self._protocol_changed, names="value")
         self.role.observe(self._role_changed, names="value")
         self.policy.observe(lambda _change: self.run(self._switch_policy), names="value")
 
@@ -367,6 +379,10 @@ class Explorer:
             self.buttons["play"].icon = "forward"
             self.refresh()
 
+    def _protocol_changed(self, _change: object) -> None:
+        if not self._refreshing:
+            self.run(self._open)
+
     def _role_changed(self, _change: object) -> None:
         """The selected role is marked in the pictures: redraw them (not while redrawing)."""
         if not self._refreshing:
@@ -389,6 +405,21 @@ class Explorer:
                 else ExplorerModel.for_name(self.protocol.value, policy=policy)
             )
         return self.model.open()
+
+    def use_protocol(self, protocol: Protocol) -> ActionResult:
+        """Explore ``protocol`` (from the editor): it is offered under its name, replacing a
+        protocol of the same name, and opened; the Explorer tab is selected."""
+        self._own[protocol.name] = protocol
+        self.model = ExplorerModel(protocol, policy=self.model.policy)
+        self._refreshing = True  # the dropdown follows; the model is already the new one
+        try:
+            if protocol.name not in self.protocol.options:
+                self.protocol.options = (*self.protocol.options, protocol.name)
+            self.protocol.value = protocol.name
+        finally:
+            self._refreshing = False
+        self.tabs.selected_index = 0
+        return self.run(self.model.open)
 
     def _switch_policy(self) -> ActionResult:
         """The same actions replayed under the policy the switch names."""

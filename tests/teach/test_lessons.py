@@ -77,7 +77,7 @@ def test_lessons_have_the_parts_a_student_needs() -> None:
 
 
 def test_lessons_make_lab_opens_course_lesson_01_and_tests_both_versions() -> None:
-    """``make lab`` opens the course's lesson 01 first, and ``make test-notebooks`` runs notebooks and solutions."""
+    """``make lab`` opens the course's lesson 01; ``make test-notebooks`` runs both versions."""
     first = subprocess.run(
         ["make", "-s", "-C", str(ROOT), "--eval", "show: ; @echo $(FIRST_LESSON)", "show"],
         capture_output=True,

@@ -266,4 +266,4 @@ def test_explorer_keyboard_shortcuts_step_back_and_ignore_typing() -> None:
     assert ui.model.passes == 1
     ui.press("b")
     assert ui.model.passes == 0
-    assert ui.keys.source is ui.widget and ui.keys.watched_events == ["keydown"]
+    assert ui.keys.source is ui.page and ui.keys.watched_events == ["keydown"]
