@@ -136,9 +136,9 @@ def test_explorer_steps_transfers_and_refuses_an_attack(
             _click(page, "step")
         page.screenshot(path=str(artifacts / "explorer-steps.png"), full_page=True)
         _select(page, "role", "Seller")
-        _click(page, "transfer")
+        _click(page, "transfer", watch="result")
         _select(page, "attack-kind", "stale handle")
-        _click(page, "attack")
+        _click(page, "attack", watch="result")
         result = _text(page, "result")
         page.locator(".aura-explorer").first.screenshot(path=str(artifacts / "explorer.png"))
         assert page.locator(".aura-explorer .aura-graph").first.inner_html() != graph_before
@@ -305,8 +305,7 @@ def test_explorer_saved_notebook_keeps_its_last_state(jupyter_lab: Server, brows
         _started(page, jupyter_lab)
         for _ in range(2):
             _click(page, "step")
-        page.locator(".jp-Notebook").first.click()
-        page.keyboard.press("Control+s")
+        _menu(page, "File", "Save Notebook")
         state = _saved_widget_state(jupyter_lab.root / NOTEBOOK, "TwoBuyer · pass 2 ·")
     finally:
         page.close()
