@@ -17,6 +17,7 @@ from tests.conftest import ROOT
 
 GLOSSARY = ROOT / "docs" / "glossary.md"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+COURSE = sorted((ROOT / "notebooks" / "course").glob("[0-9][0-9]-*.ipynb"))
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\(([a-z_]*)\))?$")
 # Words the vocabulary replaces; none may appear in a lesson, the README or the docs.
 RETIRED = ("stale copy", "stale copies", "old copy", "stale capability", "round by round")
@@ -119,7 +120,8 @@ def _lesson_text(path: Any) -> str:
 @pytest.mark.parametrize("word", RETIRED)
 def test_glossary_retired_words_are_gone(word: str) -> None:
     """Lessons, README and docs say "stale handle" and "tick", never the words they replaced."""
-    texts = {p.name: _lesson_text(p) for p in NOTEBOOKS}
+    lessons = [*NOTEBOOKS, *COURSE, *(ROOT / "solutions").glob("[0-9][0-9]-*.ipynb")]
+    texts = {str(p.relative_to(ROOT)): _lesson_text(p) for p in lessons}
     texts["README.md"] = (ROOT / "README.md").read_text()
     for doc in (ROOT / "docs").glob("*.md"):
         texts[doc.name] = doc.read_text()
