@@ -1,12 +1,14 @@
 """Hypothesis strategies shared by every test package.
 
 - ``global_types(roles)``: closed, guarded global types with distinct labels per message
-  and no self-messages (not always projectable);
+  and no self-messages (not always projectable); payloads are built-in sorts, user sorts
+  (``Order``, ``Receipt``) or tuples of two or three of them;
 - ``well_formed_global_types()``: global types that also project onto every role;
 - ``protocols()``: ``Protocol`` values around well-formed global types;
 - ``local_types(partners)``: closed, guarded local types;
 - ``choreographies()``: ``.choreo`` protocols read from text, with nested ``rec``s, ``continue``
-  to inner and outer loops, choices of 2-3 branches (a branch may open with a ``rec`` or a
+  to inner and outer loops, payloads of built-in sorts, the file's own sorts (``sort Order,
+  Receipt``) and tuples of them, choices of 2-3 branches (a branch may open with a ``rec`` or a
   nested choice of the same chooser), 2-5 roles and keyword labels; every
   statement after one that never falls through is left out, so most parse (not all project).
 """
@@ -25,10 +27,13 @@ from aura_kit.protocol import (
     GlobalType,
     LocalType,
     Mu,
+    PayloadSort,
     Protocol,
     Recv,
     Send,
     Sort,
+    TupleSort,
+    UserSort,
     Var,
     parse_protocol,
     roles,
@@ -38,6 +43,17 @@ from aura_kit.protocol import (
 LABELS = ("Ping", "Pong", "Data", "Stop", "Go", "Ok", "end", "rec", "continue", "or")
 VARIABLES = ("X", "Y", "Loop")
 SORTS = tuple(Sort)
+USER_SORTS = (UserSort("Order"), UserSort("Receipt"))
+# A tuple's components: any sort but unit (a tuple never holds unit).
+_PARTS = tuple(s for s in SORTS if s is not Sort.UNIT) + USER_SORTS
+
+
+def payload_sorts() -> st.SearchStrategy[PayloadSort]:
+    """A built-in sort, a user sort, or a tuple of 2-3 components (simplest first)."""
+    tuples = st.lists(st.sampled_from(_PARTS), min_size=2, max_size=3).map(
+        lambda parts: TupleSort(tuple(parts))
+    )
+    return st.one_of(st.sampled_from(SORTS), st.sampled_from(USER_SORTS), tuples)
 
 
 Bound = tuple[str, ...]
@@ -48,7 +64,7 @@ DrawComm = Callable[[st.DrawFn, int, Bound], AnyType]
 def _branches(draw: st.DrawFn, depth: int, bound: Bound, comm: DrawComm) -> tuple[Branch, ...]:
     picked = draw(st.lists(st.sampled_from(LABELS), min_size=1, max_size=3, unique=True))
     return tuple(
-        Branch(label, draw(st.sampled_from(SORTS)), _type(draw, depth - 1, bound, comm))
+        Branch(label, draw(payload_sorts()), _type(draw, depth - 1, bound, comm))
         for label in picked
     )
 
@@ -128,6 +144,10 @@ _KINDS = ("message", "continue", "end", "choice", "rec", "continue")
 _HEADS = ("message", "message", "rec", "nested")
 
 
+# Payloads a generated message carries: none most often, built-in and declared sorts, tuples.
+_CHOREO_PAYLOADS = ("", "", "(int)", "(str)", "(Order)", "(int, Order)", "(Receipt, str, bool)")
+
+
 def _pair(draw: st.DrawFn, role_names: tuple[str, ...]) -> tuple[str, str]:
     sender, receiver = draw(st.permutations(role_names))[:2]
     return sender, receiver
@@ -135,7 +155,7 @@ def _pair(draw: st.DrawFn, role_names: tuple[str, ...]) -> tuple[str, str]:
 
 def _message(draw: st.DrawFn, sender: str, receiver: str, label: str | None = None) -> str:
     label = label or draw(st.sampled_from(LABELS))
-    sort = draw(st.sampled_from(("", "", "(int)", "(str)")))
+    sort = draw(st.sampled_from(_CHOREO_PAYLOADS))
     return f"{sender} -> {receiver}: {label}{sort}"
 
 
@@ -307,5 +327,10 @@ def choreographies(draw: st.DrawFn, max_depth: int = 3) -> Protocol:
         body = _loop_nest(draw, role_names, "  ")
     else:
         body, _ = _block(draw, role_names, (), max_depth, "  ")
-    text = "\n".join([f"protocol Random({', '.join(role_names)}) {{", *body, "}"]) + "\n"
+    text = (
+        "\n".join(
+            ["sort Order, Receipt", "", f"protocol Random({', '.join(role_names)}) {{", *body, "}"]
+        )
+        + "\n"
+    )
     return parse_protocol(text, source="<generated>")

@@ -7,12 +7,14 @@ The property runs ``SOUNDNESS_EXAMPLES`` generated protocols (200, or 5,000 unde
 from __future__ import annotations
 
 import pytest
-from hypothesis import event, given, settings
+from hypothesis import event, find, given, settings
 
 from aura_kit.machine import CodeImage, ExploreResult, explore
 from aura_kit.protocol import (
     ProjectionError,
     Protocol,
+    TupleSort,
+    UserSort,
     format_local,
     format_protocol,
     parse_protocol,
@@ -21,7 +23,7 @@ from aura_kit.protocol import (
     well_formed,
 )
 from tests.conftest import SOUNDNESS_EXAMPLES
-from tests.strategies import choreographies
+from tests.strategies import choreographies, protocols
 
 MAX_STATES = 20_000
 
@@ -49,6 +51,36 @@ def test_soundness_well_formed_protocols_run_safely(p: Protocol) -> None:
     event("accepted")
     result = run_all(p)
     assert not result.deadlocks and not result.orphans, verdict(p)
+
+
+@settings(max_examples=SOUNDNESS_EXAMPLES)
+@given(protocols())
+def test_soundness_generated_global_types_run_safely(p: Protocol) -> None:
+    """Every well-formed generated global type (any payload sorts) has no deadlock, no orphan."""
+    result = run_all(p)
+    assert not result.deadlocks and not result.orphans, verdict(p)
+
+
+def _payloads(p: Protocol) -> set[type]:
+    """The kinds of payload sort ``p``'s messages carry (``Sort``, ``UserSort``, ``TupleSort``)."""
+    return {type(s) for s in _sorts_of(p.global_type)}
+
+
+def _sorts_of(g: object) -> list[object]:
+    branches = getattr(g, "branches", ())
+    found = [b.sort for b in branches]
+    for b in branches:
+        found += _sorts_of(b.cont)
+    body = getattr(g, "body", None)
+    return found + (_sorts_of(body) if body is not None else [])
+
+
+@pytest.mark.parametrize("kind", [UserSort, TupleSort])
+@pytest.mark.parametrize("strategy", [choreographies, protocols])
+def test_soundness_strategies_draw_user_sorts_and_tuples(strategy, kind) -> None:
+    """Both protocol strategies reach well-formed protocols carrying user sorts and tuples."""
+    found = find(strategy(), lambda p: well_formed(p) and kind in _payloads(p))
+    assert well_formed(found)
 
 
 def run_all_with(p: Protocol, merge: str) -> ExploreResult:
