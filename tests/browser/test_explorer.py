@@ -33,8 +33,8 @@ SMALLEST_TEXT_JS = """async () => {
   let scale = null;
   const img = panel.querySelector('img');
   if (!svg && img) {
-    // a redraw replaces the picture: wait (up to 5 s) until the new one is laid out
-    for (let i = 0; i < 50 && !(img.complete && img.getBoundingClientRect().width > 0); i++) {
+    // a redraw replaces the picture: wait (up to 20 s) until the new one is laid out
+    for (let i = 0; i < 200 && !(img.complete && img.getBoundingClientRect().width > 0); i++) {
       await new Promise((done) => setTimeout(done, 100));
     }
     const source = await (await fetch(img.src)).text();
