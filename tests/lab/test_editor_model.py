@@ -6,20 +6,11 @@ from pathlib import Path
 
 from aura_kit.lab.editor_model import Checked, TextError, check_text
 from aura_kit.lab.explorer_model import ExplorerModel
+from tests.protocol.test_exploration import ORPHAN
 
 PROTOCOLS = Path(__file__).parents[2] / "aura_kit" / "data" / "protocols"
 TWO_BUYER = (PROTOCOLS / "two_buyer.choreo").read_text()
 
-ORPHAN = """protocol O(A, B, C) {
-  choice at A {
-    A -> B: l1
-    B -> C: x
-  } or {
-    A -> B: l2
-    C -> B: z
-  }
-}
-"""
 
 TWO_SENDERS = """protocol P(A, B, C) {
   choice at A {

@@ -13,6 +13,7 @@ pytest.importorskip("ipywidgets")
 from aura_kit.lab.editor_model import Checked, TextError
 from aura_kit.widgets import editor, explorer
 from aura_kit.widgets.editor_widget import DEBOUNCE, Editor, listing_html
+from tests.protocol.test_exploration import ORPHAN
 
 GOOD = """protocol Pair(A, B) {
   A -> B: Hello(int)
@@ -61,17 +62,7 @@ def test_fixing_the_text_redraws_the_diagrams() -> None:
 
 def test_explore_button_reports_orphan_trace() -> None:
     """A protocol the merge refuses is still explored, and its orphan trace is shown."""
-    orphan = """protocol O(A, B, C) {
-  choice at A {
-    A -> B: l1
-    B -> C: x
-  } or {
-    A -> B: l2
-    C -> B: z
-  }
-}
-"""
-    ed = editor(orphan)
+    ed = editor(ORPHAN)
     ed.buttons["explore"].click()
     assert "orphan message" in ed.note.value
     assert "C-&gt;B: z" in ed.note.value
