@@ -20,7 +20,11 @@ from nbclient import NotebookClient
 
 from tests.conftest import ROOT
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+# the older notebooks, and the course's lessons with their solutions in
+NOTEBOOKS = [
+    *sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")),
+    *sorted((ROOT / "solutions").glob("[0-9][0-9]-*.ipynb")),
+]
 SANITIZE = ROOT / "tests" / "notebooks" / "sanitize.cfg"
 IGNORE = "# NBVAL_IGNORE_OUTPUT"
 CELL_TIMEOUT = 60  # seconds per cell, far above any lesson cell
@@ -64,7 +68,7 @@ def test_rerun_finds_every_lesson() -> None:
     assert len(NOTEBOOKS) >= 10
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_rerun_every_cell_twice_same_answer(path: Path) -> None:
     """Running each cell twice in one kernel raises nothing and repeats each checked output."""
     nb, copies = _doubled(path)
