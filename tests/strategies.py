@@ -286,7 +286,7 @@ def _loop_nest(draw: st.DrawFn, role_names: tuple[str, ...], pad: str) -> list[s
     lines = [f"{pad}rec {outer} {{"]
     lines += [
         pad + "  " + _message(draw, *_pair(draw, role_names))
-        for _ in range(draw(st.integers(1, 2)))
+        for index in range(draw(st.integers(1, 2)))
     ]
     lines += [f"{pad}  rec {inner} {{", pad + "    " + _message(draw, *_pair(draw, cast))]
     tail, falls = _jumps(draw, cast, (outer, inner), pad + "    ")
@@ -334,3 +334,38 @@ def choreographies(draw: st.DrawFn, max_depth: int = 3) -> Protocol:
         + "\n"
     )
     return parse_protocol(text, source="<generated>")
+
+
+@st.composite
+def restart_loops(draw: st.DrawFn) -> str:
+    """``.choreo`` text: ``rec X`` opening with a message, then a choice with a ``continue X``
+    branch (at a random place among the branches), other branches ending, looping or going on.
+
+    Roles, senders, receivers and labels are random, so the text may be refused; the tests
+    say what must hold of what is accepted.
+    """
+    role_names = ROLES[: draw(st.integers(2, 3))]
+    chooser, receiver = _pair(draw, role_names)
+    fits = draw(st.integers(0, 3)) > 0  # mostly an opener the choice can restart with
+    opener = (chooser, receiver) if fits else _pair(draw, role_names)
+    lines = ["  rec X {", f"    {_message(draw, *opener, 'Go' if fits else None)}"]
+    if draw(st.booleans()):
+        lines.append(f"    {_message(draw, *_pair(draw, role_names))}")
+    lines.append(f"    choice at {chooser} {{")
+    labels = draw(st.permutations([label for label in LABELS if label != "Go"]))
+    others = [
+        [
+            _message(draw, chooser, receiver, labels[index]),
+            *draw(st.sampled_from([[], ["continue X"], ["end"]])),
+        ]
+        for index in range(draw(st.integers(1, 2)))
+    ]
+    others.insert(draw(st.integers(0, len(others))), ["continue X"])
+    for index, branch in enumerate(others):
+        if index:
+            lines.append("    } or {")
+        lines.extend(f"      {line}" for line in branch)
+    lines += ["    }", "  }"]
+    if draw(st.booleans()):
+        lines.append(f"  {_message(draw, *_pair(draw, role_names))}")
+    return "\n".join([f"protocol Restart({', '.join(role_names)}) {{", *lines, "}"]) + "\n"

@@ -8,6 +8,9 @@ Invariants:
   every payload names only built-in or declared sorts;
 - every branch of ``choice at A`` starts with a message from ``A`` to one common receiver,
   with distinct labels;
+- a branch that is ``continue X`` restarts ``rec X``: X's body must open with one message
+  from the chooser (its opening message); X's body is then built as that message followed by
+  a fresh ``Mu`` on a new name, and the branch is that message jumping to the new name;
 - ``continue X`` names an enclosing ``rec X``; a rec is guarded; the statements after a
   ``rec X`` never mention an outer ``X`` (the rec would capture it);
 - no statement follows one that never falls through (``continue``, ``end``, or a choice /
@@ -67,6 +70,10 @@ class Builder:
         self.source = source
         self.roles: set[str] = set()
         self.sorts: set[str] = set()
+        self.loops: dict[str, RecStmt] = {}  # enclosing recs by name, while checking
+        self.choices: list[ChoiceStmt] = []  # enclosing choices, innermost last
+        self.restarted: set[int] = set()  # ids of recs some branch restarts
+        self.resume: dict[str, tuple[MessageStmt, str]] = {}  # while building: X -> (head, Y)
 
     def error(self, message: str, token: Token, expected: str) -> ProtocolDefinitionError:
         """A definition error at ``token``."""
@@ -117,7 +124,13 @@ class Builder:
         elif isinstance(stmt, ChoiceStmt):
             self.check_choice(stmt, scope)
         elif isinstance(stmt, RecStmt):
+            outer = self.loops.get(stmt.name.text)
+            self.loops[stmt.name.text] = stmt
             self.check_block(stmt.body, scope | {stmt.name.text})
+            if outer is None:
+                del self.loops[stmt.name.text]
+            else:
+                self.loops[stmt.name.text] = outer
         elif isinstance(stmt, ContinueStmt) and stmt.name.text not in scope:
             bound = ", ".join(sorted(scope)) or "none"
             raise self.error(
@@ -187,31 +200,41 @@ class Builder:
         chooser = stmt.role.text
         receiver = _common_receiver(stmt.blocks, chooser)
         seen: set[str] = set()
+        self.choices.append(stmt)
         for block in stmt.blocks:
+            restart = block[0] if block and isinstance(block[0], ContinueStmt) else None
+            if restart is not None:
+                self.check_stmt(restart, scope)
             for head in self.heads(block, chooser, receiver, stmt.keyword):
+                where, why = head.receiver, head.label
+                if restart is not None:
+                    where = why = restart.name
                 receiver = receiver or head.receiver.text
                 if head.receiver.text != receiver:
                     raise self.error(
                         f"every branch of 'choice at {chooser}' must start with a message from "
                         f"{chooser} to {receiver}, the receiver of the first branch; this "
-                        f"branch sends to {head.receiver.text!r}",
-                        head.receiver,
+                        f"branch {_sends(block)} to {head.receiver.text!r}",
+                        where,
                         f"the common receiver {receiver!r}",
                     )
                 if head.label.text in seen:
                     raise self.error(
-                        f"duplicate label {head.label.text!r} in choice",
-                        head.label,
+                        f"duplicate label {head.label.text!r} in choice{_restart_note(block)}",
+                        why,
                         "distinct labels in one choice",
                     )
                 seen.add(head.label.text)
             self.check_block(block, scope)
+        self.choices.pop()
 
     def heads(
         self, block: tuple[Stmt, ...], chooser: str, receiver: str | None, at: Token
     ) -> list[MessageStmt]:
         """The opening messages of a choice branch (through ``rec`` and same-chooser choices)."""
         head = block[0] if block else None
+        if isinstance(head, ContinueStmt):
+            return [self.restart_head(head, chooser)]
         if isinstance(head, RecStmt) and head.body:
             return self.heads(head.body, chooser, receiver, head.keyword)
         if isinstance(head, ChoiceStmt) and head.role.text == chooser:
@@ -225,6 +248,41 @@ class Builder:
                 f"a message from {chooser!r} first in each branch",
             )
         return [head]
+
+    def restart_head(self, stmt: ContinueStmt, chooser: str) -> MessageStmt:
+        """The opening message of the loop a ``continue`` branch restarts (one, from ``chooser``).
+
+        Refused: a loop whose body opens with this very choice (the branch would send nothing
+        before coming back here), and a loop whose body opens with anything but one message.
+        """
+        name = stmt.name.text
+        loop = self.loops[name]
+        first = loop.body[0] if loop.body else None
+        branch = f"branch 'continue {name}' of 'choice at {chooser}'"
+        if _opens_with(loop.body, self.choices[-1]):
+            raise self.error(
+                f"{branch} restarts rec {name!r} at this very choice, so it sends nothing "
+                "before coming back here (an unguarded loop); drop the branch: the other "
+                "branches already say what the loop offers",
+                stmt.name,
+                "a rec whose body opens with a message before this choice",
+            )
+        if not isinstance(first, MessageStmt):
+            raise self.error(
+                f"{branch} restarts rec {name!r}, whose body opens with {_opening(first)}; "
+                "a continue branch needs the loop's body to open with one message",
+                stmt.name,
+                f"rec {name!r} opening with a message from {chooser!r}",
+            )
+        if first.sender.text != chooser:
+            raise self.error(
+                f"{branch} restarts rec {name!r}, whose opening message is from "
+                f"{first.sender.text!r}, not from the chooser {chooser!r}",
+                stmt.name,
+                f"rec {name!r} opening with a message from {chooser!r}",
+            )
+        self.restarted.add(id(loop))
+        return first
 
     # -- right-to-left construction ------------------------------------------------
 
@@ -261,6 +319,11 @@ class Builder:
         trees: list[PosTree] = []
         receiver = ""
         for block in stmt.blocks:
+            if isinstance(block[0], ContinueStmt):
+                first, resume = self.resume[block[0].name.text]
+                branches.append(Branch(first.label.text, first.sort, Var(resume)))
+                trees.append(None)
+                continue
             built, tree = self.block(block, rest)
             head = unfold(built)
             assert isinstance(head, Comm)
@@ -282,7 +345,7 @@ class Builder:
                 stmt.name,
                 "a recursion name not used by an enclosing rec",
             )
-        body, tree = self.block(stmt.body, rest)
+        body, tree = self.loop_body(stmt, rest)
         if _unguarded(body, frozenset({name})):
             raise self.error(
                 f"unguarded recursion: rec {name!r} reaches a continue before any message",
@@ -294,6 +357,76 @@ class Builder:
             stmt.keyword.column,
             (tree,),
         )
+
+    def loop_body(self, stmt: RecStmt, rest: Built) -> Built:
+        """The body of ``rec X``; when a branch restarts X, re-rooted after its first message.
+
+        ``rec X { m; S }`` becomes ``Mu X. m. Mu Y. S`` with Y fresh, and a branch
+        ``continue X`` inside S becomes ``m`` jumping to Y: restarting X sends m and goes on
+        where X's body goes on after m, which is Y.
+        """
+        if id(stmt) not in self.restarted:
+            return self.block(stmt.body, rest)
+        first = stmt.body[0]
+        assert isinstance(first, MessageStmt)
+        name, resume = stmt.name.text, self.fresh(stmt.name.text)
+        outer = self.resume.get(name)
+        self.resume[name] = (first, resume)
+        after, tree = self.block(stmt.body[1:], rest)
+        if outer is None:
+            del self.resume[name]
+        else:
+            self.resume[name] = outer
+        inner = Mu(resume, after, place=self.place(first.sender))
+        where = (first.sender.line, first.sender.column)
+        return self.stmt(first, (inner, (*where, (tree,))))
+
+    def fresh(self, name: str) -> str:
+        """A rec name after ``name`` used by no rec or continue in the declaration."""
+        taken = set(_names(self.decl.body))
+        candidate = f"{name}_resume"
+        while candidate in taken:
+            candidate += "_"
+        return candidate
+
+
+def _names(stmts: tuple[Stmt, ...]) -> Iterable[str]:
+    """Every rec and continue name in ``stmts``, at any depth."""
+    for stmt in stmts:
+        if isinstance(stmt, (RecStmt, ContinueStmt)):
+            yield stmt.name.text
+        if isinstance(stmt, RecStmt):
+            yield from _names(stmt.body)
+        if isinstance(stmt, ChoiceStmt):
+            for block in stmt.blocks:
+                yield from _names(block)
+
+
+def _opens_with(stmts: tuple[Stmt, ...], target: ChoiceStmt) -> bool:
+    """Whether ``target`` is reached from the start of ``stmts`` before any message."""
+    head = stmts[0] if stmts else None
+    if head is target:
+        return True
+    if isinstance(head, RecStmt):
+        return _opens_with(head.body, target)
+    if isinstance(head, ChoiceStmt):
+        return any(_opens_with(b, target) for b in head.blocks)
+    return False
+
+
+def _sends(block: tuple[Stmt, ...]) -> str:
+    """How a branch's opening send is named: directly, or through the loop it restarts."""
+    if block and isinstance(block[0], ContinueStmt):
+        return f"'continue {block[0].name.text}' restarts a loop that sends"
+    return "sends"
+
+
+def _restart_note(block: tuple[Stmt, ...]) -> str:
+    """Why a restarting branch has the label it has."""
+    if block and isinstance(block[0], ContinueStmt):
+        name = block[0].name.text
+        return f" (branch 'continue {name}' sends the opening message of rec {name!r})"
+    return ""
 
 
 def falls_through(stmt: Stmt) -> bool:

@@ -97,15 +97,6 @@ def test_choice_shapes_nested_other_chooser_is_refused() -> None:
         parse_protocol(text)
 
 
-def test_choice_shapes_continue_headed_branch_is_refused() -> None:
-    """A branch headed by continue is refused with the reason (not supported)."""
-    text = "protocol P(A, B) {\n  rec X {\n    choice at A {\n      A -> B: m\n"
-    text += "      continue X\n    } or {\n      continue X\n    }\n  }\n}\n"
-    with pytest.raises(ProtocolDefinitionError, match="starts with 'continue'") as info:
-        parse_protocol(text)
-    assert (info.value.line, info.value.column) == (7, 7)
-
-
 def test_choice_shapes_rec_headed_branch_in_scribble() -> None:
     """The same shape read from Scribble gives the same global type."""
     scribble = """global protocol R(role A, role B) {

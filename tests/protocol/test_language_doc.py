@@ -43,3 +43,20 @@ def test_doc_payload_sorts_example_checks_as_shown(
     (tmp_path / "checkout.choreo").write_text(source)
     assert main(["check", str(tmp_path / "checkout.choreo")]) == 0
     assert capsys.readouterr().out == shown
+
+
+def test_doc_restart_branch_example_checks_as_shown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The loop-restarting branch example gives the `aura-kit check` output and error shown."""
+    from aura_kit.cli import main
+
+    section = DOC.read_text(encoding="utf-8").split("### A branch that restarts its loop", 1)[1]
+    sources = [s.split("```", 1)[0] for s in section.split("```choreo\n")[1:3]]
+    shown = [s.split("```", 1)[0] for s in section.split("```text\n")[1:3]]
+    (tmp_path / "retry.choreo").write_text(sources[0])
+    assert main(["check", str(tmp_path / "retry.choreo")]) == 0
+    assert capsys.readouterr().out == shown[0]
+    with pytest.raises(errors.ProtocolDefinitionError) as info:
+        parse_protocol(sources[1], source="retry.choreo")
+    assert f"ProtocolDefinitionError: {info.value}\n" == shown[1]
