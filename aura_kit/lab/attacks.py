@@ -167,14 +167,18 @@ _REFUSED = {
 }
 
 
+_BEHIND = "{role}'s old handle is at generation {old}; the owner is at generation {now} now"
+
+
 def attack_words(attack: AttackResult, current: RuntimeSessionOwner) -> str:
     """The attempt in plain words: refused (as it should be) and why, or let in and why."""
     role = attack.role
     if attack.error is None:
         return f"Let in: {why_passed(attack.kind)}."
     name = error_name(attack.error)
+    old, now = attack.owner.capability.generation, current.capability.generation
     template = _REFUSED.get(name, "the runtime's owner check failed")
-    reason = template.format(
-        role=role, old=attack.owner.capability.generation, now=current.capability.generation
-    )
+    if name == "InvalidIngressRouting(CapabilityRejected)" and old != now:
+        template = _BEHIND  # the fields, not the tag, failed: the generation moved on
+    reason = template.format(role=role, old=old, now=now)
     return f"Refused, as it should be: {reason} ({name})."

@@ -125,7 +125,7 @@ class ExplorerModel:
             {role.lower(): role for role in self.protocol.roles},
             manifest=self.manifest,
             session_id=self.session_id,
-            policy=explorer_policy(self.policy),
+            policy=OwnershipPolicy.coerce(self.policy),
             demo_payloads=True,
             stuck_is_error=False,
         )
@@ -504,7 +504,7 @@ class ExplorerModel:
 
     def seed_verdict(self, kind: AttackKind | str, role: str) -> str | None:
         """What the seed's policy does with the same attempt now (None under the seed's)."""
-        if explorer_policy(self.policy) == OwnershipPolicy.seed():
+        if OwnershipPolicy.coerce(self.policy) == OwnershipPolicy.seed():
             return None
         twin = ExplorerModel(self.protocol, policy="seed", session_id=self.session_id)
         twin.opened = self.opened
@@ -567,16 +567,3 @@ def short(text: str, limit: int = 160) -> str:
     """``text`` on one line, cut to ``limit`` characters."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def explorer_policy(policy: OwnershipPolicy | str) -> OwnershipPolicy:
-    """The explorer's policy: a value, a preset name (``"kit"``, ``"seed"``), or an attenuation
-    mode (``"narrow"``, ``"permissive"``) on top of the kit's other switches."""
-    if isinstance(policy, OwnershipPolicy):
-        return policy
-    if policy in ("kit", "seed"):
-        return OwnershipPolicy.named(policy)
-    if policy in ("narrow", "permissive"):
-        return OwnershipPolicy(attenuation=policy)  # type: ignore[arg-type]
-    choices = "an OwnershipPolicy, 'kit', 'seed', 'narrow' or 'permissive'"
-    raise ValueError(f"policy must be {choices}, got {policy!r}")

@@ -103,7 +103,7 @@ class World:
         *,
         manifest: CompositionManifest | None = None,
         session_id: SessionId | uuid.UUID | str | None = None,
-        policy: OwnershipPolicy = OwnershipPolicy(),  # noqa: B008 - frozen value
+        policy: OwnershipPolicy | str = OwnershipPolicy(),  # noqa: B008 - frozen value
         codec: Codec = DEFAULT_CODEC,
         demo_payloads: bool = False,
         stuck_is_error: bool = True,

@@ -340,6 +340,20 @@ class OwnershipPolicy:
             return cls.seed()
         raise ValueError(f"policy must be 'kit' or 'seed', got {name!r}")
 
+    @classmethod
+    def coerce(cls, policy: OwnershipPolicy | str) -> OwnershipPolicy:
+        """A policy value, a preset name (``"kit"``, ``"seed"``), or an attenuation mode
+        (``"narrow"``, ``"permissive"``) on top of the kit's other switches; anything else is
+        a ``ValueError`` naming the choices."""
+        if isinstance(policy, OwnershipPolicy):
+            return policy
+        if policy in ("kit", "seed"):
+            return cls.named(policy)
+        if policy in ("narrow", "permissive"):
+            return cls(attenuation=policy)  # type: ignore[arg-type]
+        choices = "an OwnershipPolicy, 'kit', 'seed', 'narrow' or 'permissive'"
+        raise ValueError(f"policy must be {choices}, got {policy!r}")
+
     @property
     def name(self) -> str:
         """``"kit"``, ``"seed"``, or ``"custom"`` for a mix of switches."""

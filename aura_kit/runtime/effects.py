@@ -145,10 +145,10 @@ class EffectSystem(Displayable):
         authority: str,
         *,
         network: Any = None,
-        policy: OwnershipPolicy = OwnershipPolicy(),  # noqa: B008 - frozen value
+        policy: OwnershipPolicy | str = OwnershipPolicy(),  # noqa: B008 - frozen value
     ) -> None:
         self.authority = authority
-        self.policy = policy
+        self.policy = OwnershipPolicy.coerce(policy)
         self.network = network
         self.event_log = ev.EventLog(authority=str(authority))
         self._lock = threading.RLock()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aura_kit.lab import AttackKind, NoStaleHandle, World, error_name
+from aura_kit.lab import AttackKind, ExplorerModel, NoStaleHandle, World, error_name
 from aura_kit.lab.scenario import ATTACKS
 from aura_kit.protocol import load_protocol
 from aura_kit.runtime import (
@@ -104,3 +104,15 @@ def test_attacks_error_name_is_the_class_then_the_details_class() -> None:
     assert error is not None
     assert error_name(error) == "InvalidIngressRouting(MissingTaskBinding)"
     assert error_name(ValueError("x")) == "ValueError"
+
+
+def test_attack_words_blame_the_generation_not_the_tag_for_a_stale_generation() -> None:
+    """Same label, newer generation: the words say the generation moved on; a forged tag
+    is still described as a forged tag."""
+    model = ExplorerModel.for_name("TwoBuyer")
+    model.open()
+    model.attenuate("Seller")  # same label, generation 2
+    stale = model.attack(AttackKind.STALE_HANDLE, "Seller").message
+    forged = model.attack(AttackKind.FORGED_CAPABILITY, "Seller").message
+    assert "old handle is at generation 1; the owner is at generation 2" in stale
+    assert "integrity tag" not in stale and "integrity tag" in forged
