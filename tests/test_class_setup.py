@@ -103,6 +103,6 @@ def test_readme_binder_link_opens_the_first_lesson() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "## Run it for a class" in readme
     links = re.findall(r"urlpath=lab/tree/(notebooks/[^\s)&`]+\.ipynb)", readme)
-    first = min(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+    first = min(p.name for p in (ROOT / "notebooks" / "course").glob("[0-9][0-9]-*.ipynb"))
     assert links
-    assert set(links) == {f"notebooks/{first}"}
+    assert set(links) == {f"notebooks/course/{first}"}

@@ -19,7 +19,7 @@ from tests.browser.conftest import Server
 
 pytestmark = pytest.mark.browser
 
-NOTEBOOK = "09-explorer.ipynb"
+NOTEBOOK = "explorer.ipynb"
 TIMEOUT_MS = 60_000
 WIDTH = 1280
 # The smallest text in the ownership panel, in CSS px, as drawn (font size times the scale
