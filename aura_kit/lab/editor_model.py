@@ -6,15 +6,14 @@ Invariants:
   place) and the text's line at that place; when the text parsed, the error keeps the
   protocol so that ``explore()`` still works (exploration accepts some the merge refuses);
 - a ``Checked`` holds the parsed protocol and every declared role's local type (the merge
-  projection of ``check_protocol``); its figures and ``explore()`` are computed on demand;
-- nothing here imports ipywidgets, IPython or graphviz: the figures go through the render
-  package, imported only when a figure is asked for.
+  projection of ``check_protocol``); ``explore()`` is computed on demand;
+- nothing here imports render, ipywidgets, IPython or graphviz: the editor widget draws the
+  checked protocol's figures.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from aura_kit.protocol import Protocol, parse_protocol
 from aura_kit.protocol.errors import ExplorationError, ProtocolError
@@ -91,18 +90,6 @@ class Checked:
     def summary(self) -> str:
         """One line: protocol and roles."""
         return f"{self.protocol.name}: checked, roles {', '.join(self.protocol.roles)}"
-
-    def sequence_figure(self) -> Any:
-        """The protocol's sequence diagram (a render ``Figure``)."""
-        from aura_kit.render import sequence_figure
-
-        return sequence_figure(self.protocol)
-
-    def automata_figure(self) -> Any:
-        """Every role's endpoint automaton (a render ``Figure``)."""
-        from aura_kit.render import automata_figure
-
-        return automata_figure(self.protocol)
 
     def explore(self) -> Exploration:
         """Explore the joint endpoint states: the first deadlock or orphan, shortest trace."""

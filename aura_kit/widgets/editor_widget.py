@@ -26,8 +26,9 @@ import ipywidgets as w
 
 from aura_kit.lab.editor_model import Checked, TextError, check_text
 from aura_kit.protocol import Protocol
+from aura_kit.render import automata_figure, sequence_figure
 
-from .explorer_widget import SvgCache, _button, _output, _show_figure
+from .explorer_widget import SvgCache, button, output, show_figure
 
 DEBOUNCE = 0.2  # seconds of quiet after the last keystroke before a re-check (plus the
 # re-check and redraw, about 35 ms for 10 roles, this stays under 300 ms: benchmarks target 9)
@@ -86,10 +87,10 @@ class Editor:
         self.note.add_class("aura-editor-note")
         self.listing = w.HTML()
         self.listing.add_class("aura-editor-listing")
-        self.panels = {key: _output(key) for key in ("editor-sequence", "editor-automata")}
+        self.panels = {key: output(key) for key in ("editor-sequence", "editor-automata")}
         self.buttons = {
-            "explore": _button("explore", "Explore", "look for deadlocks and orphans", "search"),
-            "open-in-explorer": _button(
+            "explore": button("explore", "Explore", "look for deadlocks and orphans", "search"),
+            "open-in-explorer": button(
                 "open-in-explorer", "Open in explorer", "run this protocol in the explorer", "play"
             ),
         }
@@ -131,7 +132,7 @@ class Editor:
     def _bundles(self, result: Checked | TextError) -> list[dict[str, str]]:
         if not isinstance(result, Checked):
             return []
-        return self.svgs.bundles([result.sequence_figure(), result.automata_figure()])
+        return self.svgs.bundles(_figures(result))
 
     def _apply(self, result: Checked | TextError, bundles: list[dict[str, str]]) -> None:
         self.result = result
@@ -155,9 +156,9 @@ class Editor:
         self.listing.value = listing_html(text, None)
         self.heading.value = ""
         self.buttons["open-in-explorer"].disabled = False
-        figures = [result.sequence_figure(), result.automata_figure()]
+        figures = _figures(result)
         for key, figure, bundle in zip(self.panels, figures, bundles, strict=True):
-            _show_figure(self.panels[key], figure, bundle)
+            show_figure(self.panels[key], figure, bundle)
 
     # -- buttons -----------------------------------------------------------------------------
     def explore(self) -> str:
@@ -218,3 +219,8 @@ class Editor:
 
 
 __all__ = ["DEBOUNCE", "Editor", "error_html", "listing_html"]
+
+
+def _figures(result: Checked) -> list[Any]:
+    """The checked protocol's sequence diagram and endpoint automata."""
+    return [sequence_figure(result.protocol), automata_figure(result.protocol)]

@@ -148,13 +148,13 @@ def _row(children: list[w.Widget]) -> w.HBox:
     return w.HBox(children, layout=w.Layout(flex_flow="row wrap", align_items="center"))
 
 
-def _button(key: str, text: str, tip: str, icon: str) -> w.Button:
+def button(key: str, text: str, tip: str, icon: str) -> w.Button:
     button = w.Button(description=text, tooltip=tip, icon=icon, layout=w.Layout(width="auto"))
     button.add_class(f"aura-{key}")
     return button
 
 
-def _output(key: str) -> w.Output:
+def output(key: str) -> w.Output:
     out = w.Output(layout=w.Layout(border="1px solid #ddd", padding="4px", overflow="auto"))
     out.add_class(f"aura-{key}")
     return out
@@ -212,7 +212,7 @@ def _svg_or_none(dot: str) -> str | None:
         return None
 
 
-def _show_figure(out: w.Output, figure: Figure, bundle: dict[str, str] | None = None) -> None:
+def show_figure(out: w.Output, figure: Figure, bundle: dict[str, str] | None = None) -> None:
     """Show a figure; where no SVG could be made (no ``dot``), add a "Download DOT" link."""
     bundle = figure._repr_mimebundle_() if bundle is None else bundle
     outputs = [{"output_type": "display_data", "data": bundle, "metadata": {}}]
@@ -254,10 +254,10 @@ class Explorer:
         self._playing: asyncio.Task[None] | None = None
         self._pause = False
         self.svgs = SvgCache()
-        self.buttons = {key: _button(key, *rest) for key, *rest in _BUTTONS}
+        self.buttons = {key: button(key, *rest) for key, *rest in _BUTTONS}
         self._make_inputs()
         keys = ("graph", "run", "automata", "buffers", "events")
-        self.panels = {key: _output(key) for key in keys}
+        self.panels = {key: output(key) for key in keys}
         self.moves = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         self.moves.add_class("aura-moves")
         self.status = w.HTML()
@@ -477,7 +477,7 @@ class Explorer:
         for (key, figure), bundle in zip(
             figures.items(), self.svgs.bundles(list(figures.values())), strict=True
         ):
-            _show_figure(self.panels[key], figure, bundle)
+            show_figure(self.panels[key], figure, bundle)
         _show(self.panels["buffers"], model.buffers_text(self.role.value))
         _show(self.panels["events"], event_table(model, last=EVENT_ROWS))
 
