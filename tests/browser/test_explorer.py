@@ -106,6 +106,16 @@ def _redrawn(page: Any, before: str, key: str = "events") -> None:
     )
 
 
+def _status_shows(page: Any, text: str) -> None:
+    """Wait until the status line shows ``text`` (fails after the timeout)."""
+    page.wait_for_function(
+        "(text) => (document.querySelector('.aura-explorer .aura-status') || {innerText: ''})"
+        ".innerText.includes(text)",
+        arg=text,
+        timeout=TIMEOUT_MS,
+    )
+
+
 def _click(page: Any, key: str, watch: str = "events") -> float:
     """Click a control and wait until ``watch`` changed; the seconds that took."""
     before = _html(page, watch)
@@ -330,14 +340,10 @@ def test_explorer_keyboard_shortcut_steps_a_pass(
     try:
         _started(page, jupyter_lab)
         page.locator(".aura-explorer .aura-status").first.hover()
-        before = _html(page, "events")
         page.keyboard.press("s")
-        _redrawn(page, before)
-        assert "pass 1" in _text(page, "status")
-        before = _html(page, "events")
+        _status_shows(page, "pass 1")
         page.keyboard.press("b")
-        _redrawn(page, before)
-        assert "pass 0" in _text(page, "status")
+        _status_shows(page, "pass 0")
         page.locator(".aura-explorer").first.screenshot(path=str(artifacts / "explorer-keys.png"))
     finally:
         page.close()
