@@ -65,9 +65,13 @@ def _sequence(view: SequenceView) -> Figure:
     )
 
 
-def _automata(view: AutomatonView | AutomataView) -> Figure:
+def automata_view_figure(
+    view: AutomatonView | AutomataView, *, highlight: str | None = None
+) -> Figure:
+    """The figure of an automata view (``highlight``: the role whose box is marked)."""
     title = view.title if isinstance(view, AutomataView) else f"automaton {view.role}".strip()
-    return Figure(kind="automata", title=title, dot=automaton_dot(view), text=automaton_text(view))
+    dot = automaton_dot(view, highlight=highlight)
+    return Figure(kind="automata", title=title, dot=dot, text=automaton_text(view))
 
 
 def _ownership(
@@ -95,8 +99,8 @@ def _states(view: StateGraphView) -> Figure:
 
 VIEW_FIGURES: Mapping[type, Callable[[Any], Figure]] = {
     SequenceView: _sequence,
-    AutomatonView: _automata,
-    AutomataView: _automata,
+    AutomatonView: automata_view_figure,
+    AutomataView: automata_view_figure,
     OwnershipView: _ownership,
     SessionView: _machine,
     StateGraphView: _states,

@@ -18,7 +18,6 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -97,8 +96,7 @@ def run_figure(model: ExplorerModel, role: str | None = None) -> Figure:
 
 def automata_figure(model: ExplorerModel, role: str | None = None) -> Figure:
     """Every role's endpoint automaton with its current state marked (``role``'s box too)."""
-    from aura_kit.render.automaton import automaton_dot
-    from aura_kit.render.figures import figure_of_view
+    from aura_kit.render.figures import automata_view_figure
     from aura_kit.view.automaton import automata_view
     from aura_kit.view.errors import ViewError
 
@@ -109,10 +107,7 @@ def automata_figure(model: ExplorerModel, role: str | None = None) -> Figure:
         view = automata_view(world.local_types, title=title, order=order, current=current or None)
     except ViewError:
         view = automata_view(world.local_types, title=title, order=order)
-    figure = figure_of_view(view)
-    if role is None:
-        return figure
-    return dataclasses.replace(figure, dot=automaton_dot(view, highlight=role))
+    return automata_view_figure(view, highlight=role)
 
 
 def event_table(

@@ -6,22 +6,11 @@ from pathlib import Path
 
 from aura_kit.lab.editor_model import Checked, TextError, check_text
 from aura_kit.lab.explorer_model import ExplorerModel
-from tests.protocol.test_exploration import ORPHAN
+from aura_kit.render import automata_figure, sequence_figure
+from tests.protocol.test_exploration import ORPHAN, TWO_SENDERS
 
 PROTOCOLS = Path(__file__).parents[2] / "aura_kit" / "data" / "protocols"
 TWO_BUYER = (PROTOCOLS / "two_buyer.choreo").read_text()
-
-
-TWO_SENDERS = """protocol P(A, B, C) {
-  choice at A {
-    A -> B: l1
-    B -> C: x
-  } or {
-    A -> B: l2
-    A -> C: y
-  }
-}
-"""
 
 
 def test_good_text_checks_with_local_types_and_figures() -> None:
@@ -30,7 +19,8 @@ def test_good_text_checks_with_local_types_and_figures() -> None:
     assert isinstance(result, Checked)
     assert result.protocol.name == "TwoBuyer"
     assert set(result.local_types) == {"Buyer1", "Buyer2", "Seller"}
-    assert set(result.local_types) == set(result.protocol.roles)
+    assert sequence_figure(result.protocol).kind == "sequence"
+    assert "Buyer2" in automata_figure(result.protocol).text
     assert result.explore().ok
 
 
