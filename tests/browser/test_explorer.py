@@ -263,6 +263,11 @@ def test_explorer_stays_readable_after_20_ownership_moves(
             _select(page, "role", ("Buyer1", "Buyer2", "Seller")[i % 3])
             _click(page, "attenuate" if i % 4 == 0 else "transfer")
         smallest = page.evaluate(SMALLEST_TEXT_JS)
+        for _ in range(20):  # a picture being replaced measures 0 px: measure it once drawn
+            if smallest:
+                break
+            page.wait_for_timeout(500)
+            smallest = page.evaluate(SMALLEST_TEXT_JS)
         clipped = page.evaluate(CLIPPED_BUTTONS_JS)
         page.locator(".aura-explorer").first.screenshot(
             path=str(artifacts / "explorer-20-moves.png")
