@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from aura_kit.render.dot_process import POOL
 from aura_kit.render.errors import RenderError
 
 FORMATS = (".svg", ".png", ".dot", ".gv", ".txt")
@@ -115,6 +116,26 @@ def pipe_dot(source: str, fmt: str) -> bytes:
             actual=str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
             expected="valid DOT",
         ) from exc
+
+
+def live_svg(source: str) -> bytes:
+    """The SVG of a picture redrawn while a person watches (the explorer's panels): from a
+    long-running ``dot`` when it can (``render.dot_process``: no start-up cost, not always
+    the same bytes as one run), else one ``dot`` run, which gives the typed error."""
+    if source.rstrip().endswith("}"):  # dot would wait for the rest of an unclosed graph
+        drawn = POOL.svg(source, _dot_command())
+        if drawn is not None:
+            return drawn
+    return pipe_dot(source, "svg")
+
+
+def _dot_command() -> str:
+    """The ``dot`` the graphviz package runs (its setting, normally ``dot`` on PATH)."""
+    try:
+        from graphviz.backend import dot_command
+    except ImportError:  # pipe_dot then says the package is missing
+        return "dot"
+    return str(dot_command.DOT_BINARY)
 
 
 def write_figure(fig: Figure, path: Path) -> Path:

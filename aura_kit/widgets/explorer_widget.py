@@ -33,7 +33,7 @@ from aura_kit.lab.journal import COLUMNS
 from aura_kit.lab.panels import current_states
 from aura_kit.protocol import Protocol, format_protocol
 from aura_kit.render.errors import RenderError
-from aura_kit.render.figure import pipe_dot
+from aura_kit.render.figure import live_svg
 
 if TYPE_CHECKING:
     import pandas
@@ -174,8 +174,9 @@ def _show(out: w.Output, *objects: Any) -> None:
 
 class SvgCache:
     """SVG of recently drawn DOT texts: a panel whose picture did not change is not redrawn
-    by ``dot`` again, and the pictures that did change are drawn side by side (one ``dot``
-    process each). The one performance seam of the explorer widget."""
+    by ``dot`` again, and the pictures that did change are drawn side by side by long-running
+    ``dot`` processes (``render.figure.live_svg``). The one performance seam of the explorer
+    widget."""
 
     def __init__(self, size: int = 24) -> None:
         self.size = size
@@ -202,7 +203,7 @@ class SvgCache:
 
 def _svg_or_none(dot: str) -> str | None:
     try:
-        return pipe_dot(dot, "svg").decode("utf-8")
+        return live_svg(dot).decode("utf-8")
     except RenderError:
         return None
 
