@@ -255,6 +255,9 @@ class Explorer:
         keys = ("graph", "run", "automata", "buffers", "events")
         self.panels = {key: output(key) for key in keys}
         self.moves = w.HBox(layout=w.Layout(flex_flow="row wrap"))
+        self._moves: tuple[Move, ...] | None = None
+        self._move_buttons: list[w.Button] = []
+        self._moves_label = w.HTML()
         self.moves.add_class("aura-moves")
         self.status = w.HTML()
         self.status.add_class("aura-status")
@@ -478,19 +481,29 @@ class Explorer:
         _show(self.panels["events"], event_table(model, last=EVENT_ROWS))
 
     def _refresh_moves(self) -> None:
-        """One button per enabled move (the student as scheduler)."""
-        buttons = []
-        for move in self.model.enabled_moves():
-            button = w.Button(description=move.describe(), layout=w.Layout(width="auto"))
-            button.tooltip = "do exactly this one move"
+        """One button per enabled move (the student as scheduler). The buttons are kept and
+        relabelled: a redraw whose moves did not change sends nothing to the page, and one
+        whose moves changed makes a new button only when there are more moves than before."""
+        moves = tuple(self.model.enabled_moves())
+        if moves == self._moves:
+            return
+        self._moves = moves
+        while len(self._move_buttons) < len(moves):
+            index = len(self._move_buttons)
+            button = w.Button(layout=w.Layout(width="auto"), tooltip="do exactly this one move")
             button.add_class("aura-move")
-            button.on_click(self._handler(self._taker(move)))
-            buttons.append(button)
-        label = w.HTML("<b>Moves:</b>" if buttons else "<b>Moves:</b> none now")
-        self.moves.children = (label, *buttons)
+            button.on_click(self._handler(self._taker(index)))
+            self._move_buttons.append(button)
+        for button, move in zip(self._move_buttons, moves, strict=False):
+            button.description = move.describe()
+        self._moves_label.value = "<b>Moves:</b>" if moves else "<b>Moves:</b> none now"
+        children = (self._moves_label, *self._move_buttons[: len(moves)])
+        if self.moves.children != children:
+            self.moves.children = children
 
-    def _taker(self, move: Move) -> Callable[[], ActionResult]:
-        return lambda: self.model.take(move)
+    def _taker(self, index: int) -> Callable[[], ActionResult]:
+        """The action of the ``index``-th move button: that move of the current list."""
+        return lambda: self.model.take((self._moves or ())[index])
 
     def click_move(self, index: int) -> None:
         """Press the ``index``-th move button, as a user would."""

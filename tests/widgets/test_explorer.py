@@ -116,6 +116,26 @@ def test_explorer_move_buttons_take_that_move() -> None:
     assert labels == ["Seller receives Title from Buyer1"]
 
 
+def test_explorer_move_buttons_are_kept_and_relabelled() -> None:
+    """A redraw with the same moves sends nothing; a relabelled button does its new move."""
+    ui = explorer("TwoBuyer")
+    ui.click_move(0)
+    before = ui.moves.children
+    ui.click("transfer")  # the owner changes, the moves do not
+    assert ui.moves.children is before
+    first = before[1]
+    ui.click_move(0)  # the same button, now "Seller receives Title from Buyer1"
+    assert ui.moves.children[1] is first
+    assert ui.model.last_result.message == "Seller receives Title from Buyer1"
+    made = set()
+    for _ in range(12):
+        made |= {id(c) for c in ui.moves.children}
+        if not ui.model.enabled_moves():
+            break
+        ui.click_move(0)
+    assert len(made) <= 1 + max(3, len(ui.model.protocol.roles))  # the label and a few buttons
+
+
 def test_explorer_step_pass_names_its_scheduler() -> None:
     """The pass button says it is round-robin, next to the move buttons."""
     ui = explorer("TwoBuyer")
