@@ -28,7 +28,7 @@ from aura_kit.lab.editor_model import Checked, TextError, check_text
 from aura_kit.protocol import Protocol
 from aura_kit.render import automata_figure, sequence_figure
 
-from .explorer_widget import SvgCache, button, output, show_figure
+from .explorer_widget import SvgCache, button, panel, show
 
 DEBOUNCE = 0.2  # seconds of quiet after the last keystroke before a re-check (plus the
 # re-check and redraw, about 35 ms for 10 roles, this stays under 300 ms: benchmarks target 9)
@@ -87,7 +87,7 @@ class Editor:
         self.note.add_class("aura-editor-note")
         self.listing = w.HTML()
         self.listing.add_class("aura-editor-listing")
-        self.panels = {key: output(key) for key in ("editor-sequence", "editor-automata")}
+        self.panels = {key: panel(key) for key in ("editor-sequence", "editor-automata")}
         self.buttons = {
             "explore": button("explore", "Explore", "look for deadlocks and orphans", "search"),
             "open-in-explorer": button(
@@ -98,7 +98,7 @@ class Editor:
         self.buttons["open-in-explorer"].on_click(lambda _b: self.open_in_explorer())
         self.text.observe(self._changed, names="value")
         self.widget = self._layout()
-        self._draw(self.result, self._bundles(self.result))
+        self._draw(self.result, self._pictures(self.result))
 
     # -- checking ----------------------------------------------------------------------------
     def _changed(self, _change: object) -> None:
@@ -114,33 +114,34 @@ class Editor:
     async def _check_async(self) -> None:
         text = self.text.value
         loop = asyncio.get_running_loop()
-        result, bundles = await loop.run_in_executor(None, self._work, text)
+        result, pictures = await loop.run_in_executor(None, self._work, text)
         if text == self.text.value:  # the text changed meanwhile: a newer check follows
-            self._apply(result, bundles)
+            self._apply(result, pictures)
 
     def check_now(self) -> Checked | TextError:
         """Re-check the current text and redraw, at once."""
-        result, bundles = self._work(self.text.value)
-        self._apply(result, bundles)
+        result, pictures = self._work(self.text.value)
+        self._apply(result, pictures)
         return result
 
-    def _work(self, text: str) -> tuple[Checked | TextError, list[dict[str, str]]]:
+    def _work(self, text: str) -> tuple[Checked | TextError, list[str]]:
         with self._lock:
             result = check_text(text)
-            return result, self._bundles(result)
+            return result, self._pictures(result)
 
-    def _bundles(self, result: Checked | TextError) -> list[dict[str, str]]:
+    def _pictures(self, result: Checked | TextError) -> list[str]:
+        """The panel HTML of the sequence diagram and the automata (none for an error)."""
         if not isinstance(result, Checked):
             return []
-        return self.svgs.bundles(_figures(result))
+        return self.svgs.html(_figures(result))
 
-    def _apply(self, result: Checked | TextError, bundles: list[dict[str, str]]) -> None:
+    def _apply(self, result: Checked | TextError, pictures: list[str]) -> None:
         self.result = result
         self.checks += 1
         self.note.value = ""
-        self._draw(result, bundles)
+        self._draw(result, pictures)
 
-    def _draw(self, result: Checked | TextError, bundles: list[dict[str, str]]) -> None:
+    def _draw(self, result: Checked | TextError, pictures: list[str]) -> None:
         text = self.text.value
         if isinstance(result, TextError):
             self.status.value = error_html(result)
@@ -156,9 +157,8 @@ class Editor:
         self.listing.value = listing_html(text, None)
         self.heading.value = ""
         self.buttons["open-in-explorer"].disabled = False
-        figures = _figures(result)
-        for key, figure, bundle in zip(self.panels, figures, bundles, strict=True):
-            show_figure(self.panels[key], figure, bundle)
+        for key, html in zip(self.panels, pictures, strict=True):
+            show(self.panels[key], html)
 
     # -- buttons -----------------------------------------------------------------------------
     def explore(self) -> str:

@@ -3,12 +3,13 @@
 Invariants:
 - every button calls exactly one model method and then redraws every panel; no logic lives
   here that a test without a kernel could not reach through the model;
-- the panels are drawn from the model's world: the ownership graph and the automata (current
-  state marked; a state the automata view cannot place is left unmarked) through the render
-  layer, the journal as a DataFrame (render, view and pandas are imported when first drawn);
-- panels are redrawn by replacing the outputs of ``Output`` widgets with display data
-  (never ``with out: print``), so nbval sees stable outputs; a figure that could not be
-  drawn (no ``dot``) shows its text form and a "Download DOT" link;
+- the panels are drawn from the model's world: the ownership graph, the run and the automata
+  (current state marked; a state the automata view cannot place is left unmarked) through the
+  render layer, the buffers as text and the journal's last rows as a table;
+- a panel is an ``HTML`` widget whose whole value a redraw replaces in one update (an SVG
+  inline, text in ``<pre>``, a table), and only when it changed: the page never shows a panel
+  empty, and a click sends only what changed; a figure that could not be drawn (no ``dot``)
+  shows its text form, why, and a "Download DOT" link;
 - every control carries a stable CSS class (``aura-step``, ``aura-graph`` ...) for browser tests;
 - the widget is two tabs: "Explorer" (the layout above, class ``aura-explorer``) and "Editor"
   (``editor_widget.Editor`` on the protocol's text, class ``aura-editor``); the editor's
@@ -25,7 +26,6 @@ from urllib.parse import quote
 
 import ipywidgets as w
 from ipyevents import Event
-from IPython.core.interactiveshell import InteractiveShell
 
 from aura_kit.lab import ActionResult, AttackKind, ExplorerModel, bundled_protocols
 from aura_kit.lab.explorer_moves import Move
@@ -47,7 +47,10 @@ TYPING = ("INPUT", "TEXTAREA", "SELECT")  # keys typed here are text, not shortc
 RECENT_OWNERS = 2  # earlier owners drawn per session in the ownership panel
 _STYLE = (
     "<style>.aura-explorer svg, .aura-explorer img {max-width: 100%; height: auto;}"
-    " .aura-explorer .aura-events table {font-size: 12px;}"
+    " .aura-explorer .aura-events table {font-size: 12px; border-collapse: collapse;}"
+    " .aura-explorer .aura-table th, .aura-explorer .aura-table td"
+    " {padding: 1px 8px; text-align: left; vertical-align: top;}"
+    " .aura-explorer .aura-table tbody tr:nth-child(odd) {background: #f5f5f5;}"
     " .aura-explorer .widget-button {overflow: visible;}"
     " .aura-explorer .aura-moves .widget-button {background: #eef4ff;}</style>"
 )
@@ -149,27 +152,31 @@ def button(key: str, text: str, tip: str, icon: str) -> w.Button:
     return button
 
 
-def output(key: str) -> w.Output:
-    out = w.Output(layout=w.Layout(border="1px solid #ddd", padding="4px", overflow="auto"))
+def panel(key: str) -> w.HTML:
+    """A picture or text panel: an HTML widget whose whole value each redraw replaces."""
+    out = w.HTML(layout=w.Layout(border="1px solid #ddd", padding="4px", overflow="auto"))
     out.add_class(f"aura-{key}")
     return out
 
 
-def _show(out: w.Output, *objects: Any) -> None:
-    """Replace what ``out`` shows with ``objects`` (text, or rich display data) in one update:
-    the page never shows the panel empty between two redraws."""
-    outputs = []
-    formatter = InteractiveShell.instance().display_formatter
-    assert formatter is not None  # an InteractiveShell always has one
-    for obj in objects:
-        if isinstance(obj, str):
-            text = obj if obj.endswith("\n") else obj + "\n"
-            outputs.append({"output_type": "stream", "name": "stdout", "text": text})
-        else:
-            data, metadata = formatter.format(obj)
-            outputs.append({"output_type": "display_data", "data": data, "metadata": metadata})
-    if out.outputs != tuple(outputs):
-        out.outputs = tuple(outputs)
+def show(out: w.HTML, html: str) -> None:
+    """Replace what ``out`` shows in one update (nothing is sent when it did not change)."""
+    if out.value != html:
+        out.value = html
+
+
+def text_html(text: str) -> str:
+    """Plain text as a preformatted block."""
+    return f'<pre class="aura-text" style="margin:0">{_escape(text)}</pre>'
+
+
+def table_html(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
+    """Rows as an HTML table under ``columns`` (every cell escaped)."""
+    head = "".join(f"<th>{_escape(str(c))}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_escape(str(v))}</td>" for v in row) + "</tr>" for row in rows
+    )
+    return f'<table class="aura-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 class SvgCache:
@@ -182,8 +189,9 @@ class SvgCache:
         self.size = size
         self._svg: dict[str, str | None] = {}
 
-    def bundles(self, figures: list[Figure]) -> list[dict[str, str]]:
-        """The display bundle of each figure (SVG when ``dot`` worked, else text and DOT)."""
+    def html(self, figures: list[Figure]) -> list[str]:
+        """The panel HTML of each figure: its SVG inline, or (no ``dot``) its text, why there
+        is no picture and a "Download DOT" link."""
         missing = list(dict.fromkeys(f.dot for f in figures if f.dot not in self._svg))
         if missing:
             with ThreadPoolExecutor(max_workers=len(missing)) as pool:
@@ -191,32 +199,24 @@ class SvgCache:
                     self._svg[dot] = svg
             while len(self._svg) > self.size:
                 self._svg.pop(next(iter(self._svg)))
-        out = []
-        for figure in figures:
-            svg = self._svg.get(figure.dot)
-            if svg is None:
-                out.append(figure._repr_mimebundle_())  # the text, the DOT and why
-            else:
-                out.append({"text/plain": figure.text, "image/svg+xml": svg})
-        return out
+        return [figure_html(figure, self._svg.get(figure.dot)) for figure in figures]
 
 
 def _svg_or_none(dot: str) -> str | None:
     try:
-        return live_svg(dot).decode("utf-8")
+        svg = live_svg(dot).decode("utf-8")
     except RenderError:
         return None
+    return svg[svg.find("<svg") :]  # inline: without the XML declaration and doctype
 
 
-def show_figure(out: w.Output, figure: Figure, bundle: dict[str, str] | None = None) -> None:
-    """Show a figure; where no SVG could be made (no ``dot``), add a "Download DOT" link."""
-    bundle = figure._repr_mimebundle_() if bundle is None else bundle
-    outputs = [{"output_type": "display_data", "data": bundle, "metadata": {}}]
-    if "image/svg+xml" not in bundle:
-        link = {"text/html": dot_download_link(figure), "text/plain": "Download DOT"}
-        outputs.append({"output_type": "display_data", "data": link, "metadata": {}})
-    if out.outputs != tuple(outputs):
-        out.outputs = tuple(outputs)
+def figure_html(figure: Figure, svg: str | None) -> str:
+    """A figure's panel HTML: ``svg`` inline, or when it is ``None`` the text form, the
+    reason there is no picture and a link that saves the DOT."""
+    if svg is not None:
+        return svg
+    bundle = figure._repr_mimebundle_()  # the text and why there is no picture
+    return text_html(bundle["text/plain"]) + dot_download_link(figure)
 
 
 def dot_download_link(figure: Figure) -> str:
@@ -253,7 +253,7 @@ class Explorer:
         self.buttons = {key: button(key, *rest) for key, *rest in _BUTTONS}
         self._make_inputs()
         keys = ("graph", "run", "automata", "buffers", "events")
-        self.panels = {key: output(key) for key in keys}
+        self.panels = {key: panel(key) for key in keys}
         self.moves = w.HBox(layout=w.Layout(flex_flow="row wrap"))
         self._moves: tuple[Move, ...] | None = None
         self._move_buttons: list[w.Button] = []
@@ -473,12 +473,10 @@ class Explorer:
             "run": run_figure(model, self.role.value),
             "automata": automata_figure(model, self.role.value),
         }
-        for (key, figure), bundle in zip(
-            figures.items(), self.svgs.bundles(list(figures.values())), strict=True
-        ):
-            show_figure(self.panels[key], figure, bundle)
-        _show(self.panels["buffers"], model.buffers_text(self.role.value))
-        _show(self.panels["events"], event_table(model, last=EVENT_ROWS))
+        for key, html in zip(figures, self.svgs.html(list(figures.values())), strict=True):
+            show(self.panels[key], html)
+        show(self.panels["buffers"], text_html(model.buffers_text(self.role.value)))
+        show(self.panels["events"], table_html(COLUMNS, model.event_rows(EVENT_ROWS)))
 
     def _refresh_moves(self) -> None:
         """One button per enabled move (the student as scheduler). The buttons are kept and

@@ -359,12 +359,7 @@ def test_explorer_saved_notebook_keeps_its_last_state(jupyter_lab: Server, brows
     def states(name: str) -> list[dict[str, Any]]:
         return [model["state"] for model in state.values() if model["model_name"] == name]
 
-    pictures = [
-        output
-        for m in states("OutputModel")
-        for output in m.get("outputs", [])
-        if "image/svg+xml" in output.get("data", {})
-    ]
+    pictures = [m for m in states("HTMLModel") if str(m.get("value", "")).startswith("<svg")]
     assert len(pictures) >= 3  # ownership, run and automata panels
 
 

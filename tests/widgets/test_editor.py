@@ -49,13 +49,12 @@ def test_caret_stands_under_the_column() -> None:
 def test_fixing_the_text_redraws_the_diagrams() -> None:
     """After the fix the result is checked and both panels show the new protocol."""
     ed = editor(BROKEN)
-    assert not ed.panels["editor-sequence"].outputs
+    assert not ed.panels["editor-sequence"].value
     ed.type(GOOD)
     assert isinstance(ed.result, Checked)
     assert "Pair" in ed.status.value
     for key in ("editor-sequence", "editor-automata"):
-        data = ed.panels[key].outputs[0]["data"]
-        assert "Hello" in data["text/plain"]
+        assert "Hello" in ed.panels[key].value
     assert "aura-bad-line" not in ed.listing.value
     assert ed.heading.value == ""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -26,10 +27,10 @@ def test_explorer_buttons_carry_css_classes() -> None:
 def test_explorer_step_redraws_panels() -> None:
     """A click on step advances the model and refreshes the event table."""
     ui = explorer("PingPong")
-    before = ui.panels["events"].outputs
+    before = ui.panels["events"].value
     ui.click("step")
     assert ui.model.passes == 1
-    assert ui.panels["events"].outputs != before
+    assert ui.panels["events"].value != before
     assert "pass 1" in ui.status.value
 
 
@@ -63,25 +64,30 @@ def test_explorer_offers_dot_download_without_the_dot_binary(
 
     monkeypatch.setattr(dot_command, "DOT_BINARY", Path("/nonexistent/dot"))
     ui = explorer("PingPong")
-    for key in ("graph", "run", "automata"):
-        shown, link = ui.panels[key].outputs
-        assert set(shown["data"]) == {"text/plain", "text/vnd.graphviz"}
-        href = re.search(
-            r'href="data:text/vnd\.graphviz;charset=utf-8,([^"]*)"', link["data"]["text/html"]
-        )
+    figures = {
+        "graph": ownership_figure(ui.model, ui.role.value),
+        "run": run_figure(ui.model, ui.role.value),
+        "automata": automata_figure(ui.model, ui.role.value),
+    }
+    for key, figure in figures.items():
+        shown = ui.panels[key].value
+        assert "<svg" not in shown and "dot binary not found" in shown
+        assert html.escape(figure.text, quote=False).splitlines()[0] in shown
+        href = re.search(r'href="data:text/vnd\.graphviz;charset=utf-8,([^"]*)"', shown)
         assert href is not None
-        assert unquote(href.group(1)) == shown["data"]["text/vnd.graphviz"]
-        assert ">Download DOT</a>" in link["data"]["text/html"]
+        assert unquote(href.group(1)) == figure.dot
+        assert ">Download DOT</a>" in shown
 
 
 @pytest.mark.dot
 @needs_dot
 def test_explorer_shows_svg_and_no_download_link_with_dot() -> None:
-    """With dot, each figure panel holds one SVG output and no Download DOT link."""
+    """With dot, each figure panel holds one inline SVG and no Download DOT link."""
     ui = explorer("PingPong")
     for key in ("graph", "run", "automata"):
-        (shown,) = ui.panels[key].outputs
-        assert "image/svg+xml" in shown["data"]
+        shown = ui.panels[key].value
+        assert shown.startswith("<svg") and shown.rstrip().endswith("</svg>")
+        assert shown.count("<svg") == 1 and "Download DOT" not in shown
 
 
 def test_explorer_cell_runs_twice_in_one_kernel() -> None:
@@ -244,14 +250,16 @@ def test_explorer_own_protocol_stays_in_the_dropdown() -> None:
 
 
 def test_explorer_redraws_each_panel_in_one_update() -> None:
-    """A click replaces a panel's outputs once: the page never sees it empty in between."""
+    """A click replaces a panel's value once: the page never sees it empty in between; a
+    panel whose content did not change is not sent again."""
     ui = explorer("TwoBuyer")
-    seen: dict[str, list[tuple[object, ...]]] = {key: [] for key in ui.panels}
+    seen: dict[str, list[str]] = {key: [] for key in ui.panels}
     for key, panel in ui.panels.items():
-        panel.observe(lambda change, key=key: seen[key].append(change["new"]), names="outputs")
+        panel.observe(lambda change, key=key: seen[key].append(change["new"]), names="value")
     ui.click("step")
-    assert seen["events"] and all(len(outputs) == 1 for outputs in seen["events"])
-    assert all(len(changes) <= 1 and all(changes[0]) for changes in seen.values() if changes)
+    assert len(seen["events"]) == 1 and "<table" in seen["events"][0]
+    assert all(len(changes) <= 1 and all(changes) for changes in seen.values())
+    assert seen["automata"] and not seen["graph"]  # a step moves states, not owners
 
 
 def test_explorer_marks_the_selected_role_in_every_panel() -> None:
@@ -259,8 +267,8 @@ def test_explorer_marks_the_selected_role_in_every_panel() -> None:
     ui = explorer("TwoBuyer")
     ui.click("step")
     ui.role.value = "Buyer2"
-    automata = ui.panels["automata"].outputs[0]["data"].get("image/svg+xml", "")
-    buffers = ui.panels["buffers"].outputs[0]["text"]
+    automata = ui.panels["automata"].value
+    buffers = html.unescape(re.sub(r"<[^>]+>", "", ui.panels["buffers"].value))
     marked = [line for line in buffers.splitlines() if line.startswith(">")]
     assert marked[0].startswith("> Buyer2 waits for") and len(marked) == 5
     assert all(line.startswith("  ") for line in buffers.splitlines() if "Buyer1" in line[:9])
