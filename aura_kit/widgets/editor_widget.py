@@ -178,7 +178,8 @@ class Editor:
             self.note.value = "only a checked protocol can be opened in the explorer"
             return False
         self.on_open(self.result.protocol)
-        self.note.value = f"opened {escape(self.result.protocol.name)} in the explorer tab"
+        where = "below" if self.on_open == self._explore_below else "in the explorer tab"
+        self.note.value = f"opened {escape(self.result.protocol.name)} {where}"
         return True
 
     def _explore_below(self, protocol: Protocol) -> None:

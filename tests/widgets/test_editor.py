@@ -78,6 +78,7 @@ def test_editor_tab_opens_its_protocol_in_the_explorer_tab() -> None:
     assert ex.protocol.value == "Pair"
     assert ex.tabs.selected_index == 0
     assert ex.model.is_open
+    assert ex.editor.note.value == "opened Pair in the explorer tab"
     ex.click("step")
     assert ex.model.passes == 1
 
@@ -88,6 +89,7 @@ def test_standalone_editor_shows_an_explorer_below() -> None:
     assert ed.open_in_explorer()
     assert ed.explorer.model.protocol.name == "Pair"
     assert ed.below.children == (ed.explorer.widget,)
+    assert ed.note.value == "opened Pair below"
 
 
 def test_changes_are_debounced_in_a_running_loop() -> None:
