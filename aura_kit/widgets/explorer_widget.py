@@ -19,6 +19,7 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -217,6 +218,16 @@ def figure_html(figure: Figure, svg: str | None) -> str:
         return svg
     bundle = figure._repr_mimebundle_()  # the text and why there is no picture
     return text_html(bundle["text/plain"]) + dot_download_link(figure)
+
+
+def png_bundle(figure: Figure) -> dict[str, str]:
+    """A figure as display data with its PNG (base64) and its text; the text and why there
+    is no picture when ``dot`` is missing."""
+    try:
+        png = figure.png()
+    except RenderError:
+        return {"text/plain": figure._repr_mimebundle_()["text/plain"]}
+    return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": figure.text}
 
 
 def dot_download_link(figure: Figure) -> str:
@@ -468,11 +479,7 @@ class Explorer:
         self.status.value = f"<b>{_escape(model.status_line())}</b>"
         self.result.value = result_html(model.last_result)
         self._refresh_moves()
-        figures = {
-            "graph": ownership_figure(model, self.role.value),
-            "run": run_figure(model, self.role.value),
-            "automata": automata_figure(model, self.role.value),
-        }
+        figures = self.figures()
         for key, html in zip(figures, self.svgs.html(list(figures.values())), strict=True):
             show(self.panels[key], html)
         show(self.panels["buffers"], text_html(model.buffers_text(self.role.value)))
@@ -543,6 +550,30 @@ class Explorer:
             box.layout.flex = flex
             box.layout.min_width = "0"
         return box
+
+    def figures(self) -> dict[str, Figure]:
+        """The pictures of the panels, by panel: ownership graph, run so far, automata."""
+        role = self.role.value
+        return {
+            "graph": ownership_figure(self.model, role),
+            "run": run_figure(self.model, role),
+            "automata": automata_figure(self.model, role),
+        }
+
+    def snapshot(self) -> list[dict[str, str]]:
+        """Show the explorer as it is now as still pictures in the cell's output, and return
+        them: the status line, the three pictures as PNG (the format viewers that run no
+        widgets show, GitHub's among them; the text form where ``dot`` is missing) and the
+        buffers. Run it before saving a notebook for such a viewer."""
+        from IPython.display import display
+
+        status = self.model.status_line()
+        bundles = [{"text/markdown": f"**{_escape(status)}**", "text/plain": status}]
+        bundles += [png_bundle(figure) for figure in self.figures().values()]
+        bundles.append({"text/plain": self.model.buffers_text(self.role.value)})
+        for bundle in bundles:
+            display(bundle, raw=True)
+        return bundles
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 import shutil
@@ -295,3 +296,41 @@ def test_explorer_keyboard_shortcuts_step_back_and_ignore_typing() -> None:
     ui.press("b")
     assert ui.model.passes == 0
     assert ui.keys.source is ui.page and ui.keys.watched_events == ["keydown"]
+
+
+@pytest.mark.dot
+@needs_dot
+def test_explorer_snapshot_shows_the_last_state_as_png() -> None:
+    """snapshot() shows the status, three PNG pictures of the current state and the buffers."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    ui = explorer("TwoBuyer")
+    ui.click("step")
+    ui.click("transfer")
+    with capture_output() as shown:
+        bundles = ui.snapshot()
+    assert [output.data for output in shown.outputs] == bundles
+    status, *pictures, buffers = bundles
+    assert "pass 1" in status["text/plain"] and status["text/markdown"].startswith("**")
+    assert len(pictures) == 3
+    for picture, figure in zip(pictures, ui.figures().values(), strict=True):
+        assert base64.b64decode(picture["image/png"]).startswith(b"\x89PNG\r\n\x1a\n")
+        assert picture["text/plain"] == figure.text
+    assert "delegate" in pictures[0]["text/plain"]  # the transfer is in the ownership picture
+    assert buffers["text/plain"] == ui.model.buffers_text(ui.role.value)
+
+
+def test_explorer_snapshot_without_dot_shows_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With dot missing, each picture of the snapshot is its text form and the reason."""
+    import graphviz.backend.dot_command as dot_command
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    monkeypatch.setattr(dot_command, "DOT_BINARY", Path("/nonexistent/dot"))
+    InteractiveShell.instance()
+    ui = explorer("PingPong")
+    with capture_output():
+        _, *pictures, _ = ui.snapshot()
+    assert all(set(p) == {"text/plain"} and "no picture" in p["text/plain"] for p in pictures)
