@@ -260,6 +260,69 @@ def test_explorer_dropdown_opens_and_student_picks_moves(
         page.close()
 
 
+def _set_speed(page: Any, end: str) -> None:
+    """Drag the s/pass slider's handle past the ``"left"`` (0 s) or ``"right"`` (2 s) end of
+    its track, as a person does with the mouse."""
+    track = page.locator(".aura-explorer .aura-speed .noUi-base").first.bounding_box()
+    handle = page.locator(".aura-explorer .aura-speed .noUi-handle").first.bounding_box()
+    y = handle["y"] + handle["height"] / 2
+    page.mouse.move(handle["x"] + handle["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(track["x"] - 40 if end == "left" else track["x"] + track["width"] + 40, y)
+    page.mouse.up()
+    page.wait_for_function(
+        "(value) => document.querySelector('.aura-explorer .aura-speed .widget-readout')"
+        ".innerText.trim() === value",
+        arg="0.00" if end == "left" else "2.00",
+        timeout=TIMEOUT_MS,
+    )
+
+
+def _pass_number(page: Any) -> int:
+    status = _text(page, "status")
+    return int(status.split("pass ")[1].split()[0])
+
+
+def test_explorer_queued_choice_speed_pause_and_open(
+    jupyter_lab: Server, browser: Any, artifacts: Path
+) -> None:
+    """A queued Quit steers Adder's loop to its end; at 2 s per pass Play is slow enough to
+    pause, and a paused Play stays paused; Open sessions starts the protocol again."""
+    page = _new_page(browser)
+    try:
+        _started(page, jupyter_lab)
+        before = _html(page, "status")
+        _select(page, "protocol", "Adder")
+        _redrawn(page, before, "status")
+        _select(page, "role", "Client")
+        page.locator(".aura-explorer .aura-choice input").first.fill("Quit")
+        _click(page, "queue-choice", watch="result")
+        assert "Client: queued Quit" in _text(page, "result")
+        _set_speed(page, "right")
+        page.locator(".aura-explorer button.aura-play").first.click()
+        _status_shows(page, "pass 1")
+        page.wait_for_timeout(1000)
+        assert _pass_number(page) <= 1  # 2 s per pass (at the default 0.4 s it would be 3)
+        page.locator(".aura-explorer button.aura-play").first.click()  # now "Pause"
+        page.wait_for_function(
+            "() => document.querySelector('.aura-explorer .aura-result').innerText"
+            ".includes('paused')",
+            timeout=TIMEOUT_MS,
+        )
+        paused_at = _pass_number(page)
+        page.wait_for_timeout(2500)
+        assert _pass_number(page) == paused_at  # a paused Play takes no more passes
+        _set_speed(page, "left")
+        _click(page, "play", watch="result")
+        _status_shows(page, "complete")  # the queued Quit ended the loop
+        assert "Quit" in _html(page, "run")
+        page.locator(".aura-explorer").first.screenshot(path=str(artifacts / "explorer-quit.png"))
+        _click(page, "open", watch="status")
+        _status_shows(page, "Adder · pass 0")
+    finally:
+        page.close()
+
+
 def test_explorer_policy_switch_and_payload_check(
     jupyter_lab: Server, browser: Any, artifacts: Path
 ) -> None:
