@@ -149,7 +149,7 @@ def _merge_steps(a: LocalType, b: LocalType, mode: Merge) -> _Steps:
         merged = []
         for left, right in zip(a.branches, b.branches, strict=True):
             cont = yield (left.cont, right.cont)  # type: ignore[misc]
-            merged.append(Branch(left.label, left.sort, cont))  # type: ignore[arg-type]
+            merged.append(left._replace(cont=cont))  # type: ignore[arg-type]
         return Send(a.partner, tuple(merged))
     if full and isinstance(a, Recv) and isinstance(b, Recv) and a.partner == b.partner:
         out = list(a.branches)
@@ -180,7 +180,8 @@ def _same_sends(a: LocalType, b: LocalType) -> bool:
         isinstance(a, Send)
         and isinstance(b, Send)
         and a.partner == b.partner
-        and [(x.label, x.sort) for x in a.branches] == [(y.label, y.sort) for y in b.branches]
+        and [(x.label, x.sort, x.peer) for x in a.branches]
+        == [(y.label, y.sort, y.peer) for y in b.branches]
     )
 
 
