@@ -64,6 +64,7 @@ from aura_kit.protocol.types import (
     Var,
     component_sorts,
     payload_sorts,
+    peer_of,
 )
 
 SUFFIXES = (".scr", ".nuscr")
@@ -778,7 +779,7 @@ def _write(g: GlobalType, depth: int, lines: list[str], protocol: Protocol) -> N
     elif isinstance(g, Comm):
         for index, branch in enumerate(g.branches):
             lines.append(pad + (f"choice at {g.sender} {{" if index == 0 else "} or {"))
-            lines.append(pad + "    " + _signature(g.sender, g.receiver, branch, protocol))
+            lines.append(pad + "    " + _signature(g.sender, peer_of(g, branch), branch, protocol))
             _write(branch.cont, depth + 1, lines, protocol)  # type: ignore[arg-type]
         lines.append(pad + "}")
     else:
