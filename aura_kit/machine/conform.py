@@ -118,7 +118,7 @@ def _advance_comm(g: Comm, action: Action, seen: frozenset[object]) -> object | 
         rest = _advance(b.cont, action, seen)
         if rest is None:
             return None
-        branches.append(b._replace(cont=rest))  # type: ignore[arg-type]
+        branches.append(b.with_cont(rest))  # type: ignore[arg-type]
     return Comm(g.sender, g.receiver, tuple(branches))
 
 

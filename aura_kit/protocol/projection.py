@@ -160,7 +160,7 @@ def _merge_steps(a: LocalType, b: LocalType, mode: Merge) -> _Steps:
         merged = []
         for left, right in zip(a.branches, b.branches, strict=True):
             cont = yield (left.cont, right.cont)  # type: ignore[misc]
-            merged.append(left._replace(cont=cont))  # type: ignore[arg-type]
+            merged.append(left.with_cont(cont))  # type: ignore[arg-type]
         return Send(a.partner, tuple(merged))
     if full and isinstance(a, Recv) and isinstance(b, Recv) and a.partner == b.partner:
         out = list(a.branches)
@@ -334,7 +334,7 @@ class _Projector:
 
     def comm(self, t: Comm) -> LocalType:
         conts = [self.project(b.cont) for b in t.branches]  # type: ignore[arg-type]
-        branches = tuple(b._replace(cont=c) for b, c in zip(t.branches, conts, strict=True))
+        branches = tuple(b.with_cont(c) for b, c in zip(t.branches, conts, strict=True))
         if self.role == t.sender:
             return Send(t.receiver, branches)  # the peers stay canonical: partner is receiver
         if self.role == t.receiver and is_directed(t):
@@ -351,7 +351,7 @@ class _Projector:
     def view(self, t: Comm, b: Branch) -> LocalType:
         """What the role does in one branch: the opening receive when it is that branch's peer."""
         if peer_of(t, b) == self.role:
-            return Recv(t.sender, (b._replace(peer=None),))
+            return Recv(t.sender, (b.with_peer(None),))
         return b.cont  # type: ignore[return-value]
 
     def failure(

@@ -136,6 +136,14 @@ class Branch(NamedTuple):
     cont: GlobalType | LocalType
     peer: str | None = None
 
+    def with_cont(self, cont: GlobalType | LocalType) -> Branch:
+        """This branch (label, sort, peer) with another continuation."""
+        return Branch(self.label, self.sort, cont, self.peer)
+
+    def with_peer(self, peer: str | None) -> Branch:
+        """This branch with another ``peer`` field (``None``: the node's own peer)."""
+        return Branch(self.label, self.sort, self.cont, peer)
+
 
 def _check_peers(kind: str, default: str, branches: tuple[Branch, ...]) -> None:
     """The canonical form of per-branch peers (module docstring); ``ValueError`` otherwise."""
@@ -355,7 +363,7 @@ def with_peers(peered: Iterable[tuple[str, Branch]]) -> tuple[str, tuple[Branch,
     """
     pairs = list(peered)
     first = pairs[0][0]
-    return first, tuple(b._replace(peer=None if p == first else p) for p, b in pairs)
+    return first, tuple(b.with_peer(None if p == first else p) for p, b in pairs)
 
 
 def labels(t: Comm | Send | Recv) -> tuple[str, ...]:
