@@ -6,7 +6,8 @@ kit's ``Builder`` checks and builds each protocol, so every rule of the kit appl
 Invariants:
 - supported: ``module`` headers, ``type`` and ``sig`` declarations, ``[aux] global protocol
   P(role A, ...)``, messages ``label(T) from A to B[, C...];`` (several receivers are one
-  message each, in order), ``choice at A { } or { }``, ``rec X { }``, ``continue X;`` and
+  message each, in order), ``choice at A { } or { }`` (its branches may open with messages to
+  different receivers, as in ``.choreo``), ``rec X { }``, ``continue X;`` and
   ``do Q(A, ...);``;
 - ``do`` is expanded by substituting roles; a ``do`` of a protocol already being expanded
   with the same roles becomes ``continue`` to a ``rec`` wrapped round that expansion, and is
