@@ -87,8 +87,9 @@ class _Space:
         if st.kind is ActionKind.SEND:
             kind = EventKind.SENT if len(st.labels) == 1 else EventKind.SELECTED
             edges = tuple(self.edge_index[(role, p)] for p in st.peers)
+            others = tuple(sorted(set(edges) - {edges[0]})) or None  # a non-directed select
             branches = tuple(zip(st.labels, st.sorts, st.nexts, edges, st.peers, strict=True))
-            return (_SEND, role, edges[0], kind, tuple(sorted(set(edges))), branches)
+            return (_SEND, role, edges[0], kind, others, branches)
         kind = EventKind.RECEIVED if len(st.labels) == 1 else EventKind.BRANCHED
         return (_RECV, role, self.edge_index[(st.partner, role)], kind, st.partner, st.table)
 
@@ -153,11 +154,15 @@ class _Space:
             e = plan[2]
             queue = bufs[e]
             if code == _SEND:
-                _, role, _, kind, edges, branches = plan
-                blocked = next((x for x in edges if len(bufs[x]) >= self.capacity), None)
-                if blocked is not None:  # as in the machine: a select waits while any is full
-                    full.append(blocked)
+                _, role, _, kind, others, branches = plan
+                if len(queue) >= self.capacity:
+                    full.append(e)
                     continue
+                if others is not None:  # as in the machine: waits while any edge is full
+                    blocked = [x for x in others if len(bufs[x]) >= self.capacity]
+                    if blocked:
+                        full.append(blocked[0])
+                        continue
                 for label, sort, nxt, b_e, partner in branches:
                     target = (
                         (*locs[:i], nxt, *locs[i + 1 :]),

@@ -77,6 +77,7 @@ from aura_kit.machine.session import (
     K_SENT,
     K_STUCK,
     Coroutine,
+    Link,
     Queue,
     RawEvent,
     VmSession,
@@ -455,18 +456,31 @@ class ProtocolMachine(Displayable):
             if not q:
                 co.status, co.wait, co.edge = BLOCKED_RECV, q, edge
                 return
+        elif kind is SEND and st.nondirected:  # waits while any edge it may send on is full
+            full = self._full_link(co, co.select_links[co.state])
+            if full is not None:
+                co.status, co.wait, co.edge = BLOCKED_SEND, full[0], full[2]
+                return
         elif kind is SEND:
-            links = co.select_links[co.state] if st.nondirected else (co.links[co.state],)
-            for q, _, edge in links:  # type: ignore[misc]
-                used = len(q) if q is not None else co.sess.pending_count[edge]
-                if used >= self._capacity:
-                    co.status, co.wait, co.edge = BLOCKED_SEND, q, edge
-                    return
+            q, _, edge = co.links[co.state]  # type: ignore[misc]
+            used = len(q) if q is not None else co.sess.pending_count[edge]
+            if used >= self._capacity:
+                co.status, co.wait, co.edge = BLOCKED_SEND, q, edge
+                return
         co.status = READY
         co.wait = None
         co.edge = None
         co.since = self._tick
         self._push(co)
+
+    def _full_link(self, co: Coroutine, links: tuple[Link, ...]) -> Link | None:
+        """The first link among ``links`` whose edge holds ``buffer_capacity`` messages."""
+        for link in links:
+            q, _, edge = link
+            used = len(q) if q is not None else co.sess.pending_count[edge]
+            if used >= self._capacity:
+                return link
+        return None
 
     def _wake(self, co: Coroutine) -> None:
         co.status = READY

@@ -99,8 +99,10 @@ def roles(g: GlobalType) -> tuple[str, ...]:
         seen.add(id(t))
         if isinstance(t, Comm):
             found.setdefault(t.sender)
-            for peer in peers(t):
-                found.setdefault(peer)
+            found.setdefault(t.receiver)
+            for b in t.branches:  # a non-directed choice's other receivers
+                if b.peer is not None:
+                    found.setdefault(b.peer)
             stack.extend(reversed([b.cont for b in t.branches]))  # type: ignore[misc]
         elif isinstance(t, Mu):
             stack.append(t.body)  # type: ignore[arg-type]
@@ -334,12 +336,16 @@ class _Projector:
 
     def comm(self, t: Comm) -> LocalType:
         conts = [self.project(b.cont) for b in t.branches]  # type: ignore[arg-type]
-        branches = tuple(b.with_cont(c) for b, c in zip(t.branches, conts, strict=True))
-        if self.role == t.sender:
-            return Send(t.receiver, branches)  # the peers stay canonical: partner is receiver
-        if self.role == t.receiver and is_directed(t):
+        directed = is_directed(t)
+        if self.role == t.sender or (directed and self.role == t.receiver):
+            pairs = zip(t.branches, conts, strict=True)
+            branches = tuple(Branch(b.label, b.sort, c, b.peer) for b, c in pairs)
+            if self.role == t.sender:
+                return Send(t.receiver, branches)  # the peers stay canonical: partner is receiver
             return Recv(t.sender, branches)
-        views = [self.view(t, b) for b in branches]
+        views = conts
+        if not directed:
+            views = [self.view(t, b, c) for b, c in zip(t.branches, conts, strict=True)]
         merged = views[0]
         for view in views[1:]:
             try:
@@ -348,11 +354,12 @@ class _Projector:
                 raise self.failure(t, merged, view, views) from None
         return merged
 
-    def view(self, t: Comm, b: Branch) -> LocalType:
-        """What the role does in one branch: the opening receive when it is that branch's peer."""
+    def view(self, t: Comm, b: Branch, cont: LocalType) -> LocalType:
+        """What the role does in branch ``b`` (projected to ``cont``): the opening receive
+        when the role is that branch's peer, else ``cont``."""
         if peer_of(t, b) == self.role:
-            return Recv(t.sender, (b.with_peer(None),))
-        return b.cont  # type: ignore[return-value]
+            return Recv(t.sender, (Branch(b.label, b.sort, cont),))
+        return cont
 
     def failure(
         self, t: Comm, left: LocalType, right: LocalType, views: list[LocalType]

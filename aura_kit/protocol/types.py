@@ -167,7 +167,10 @@ class Comm(Node):
     place: Place | None = field(default=None, kw_only=True, compare=False)
 
     def __post_init__(self) -> None:
-        _check_peers("Comm", self.receiver, self.branches)
+        for b in self.branches:  # inline: directed nodes (most) pay one loop, no call
+            if b.peer is not None:
+                _check_peers("Comm", self.receiver, self.branches)
+                return
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -184,7 +187,10 @@ class Send(Node):
     branches: tuple[Branch, ...]
 
     def __post_init__(self) -> None:
-        _check_peers("Send", self.partner, self.branches)
+        for b in self.branches:  # inline: directed nodes (most) pay one loop, no call
+            if b.peer is not None:
+                _check_peers("Send", self.partner, self.branches)
+                return
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
