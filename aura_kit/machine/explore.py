@@ -86,10 +86,13 @@ class _Space:
             return (_END, role, -1, None, None)
         if st.kind is ActionKind.SEND:
             kind = EventKind.SENT if len(st.labels) == 1 else EventKind.SELECTED
-            edges = tuple(self.edge_index[(role, p)] for p in st.peers)
-            others = tuple(sorted(set(edges) - {edges[0]})) or None  # a non-directed select
+            e = self.edge_index[(role, st.partner)]
+            edges, others = (e,) * len(st.labels), None
+            if st.nondirected:  # each branch on its own edge; the select waits on all of them
+                edges = tuple(self.edge_index[(role, p)] for p in st.peers)
+                others = tuple(sorted(set(edges) - {e}))
             branches = tuple(zip(st.labels, st.sorts, st.nexts, edges, st.peers, strict=True))
-            return (_SEND, role, edges[0], kind, others, branches)
+            return (_SEND, role, e, kind, others, branches)
         kind = EventKind.RECEIVED if len(st.labels) == 1 else EventKind.BRANCHED
         return (_RECV, role, self.edge_index[(st.partner, role)], kind, st.partner, st.table)
 
