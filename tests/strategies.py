@@ -9,7 +9,9 @@
 - ``choreographies()``: ``.choreo`` protocols read from text, with nested ``rec``s, ``continue``
   to inner and outer loops, payloads of built-in sorts, the file's own sorts (``sort Order,
   Receipt``) and tuples of them, choices of 2-3 branches (a branch may open with a ``rec`` or a
-  nested choice of the same chooser), 2-5 roles and keyword labels; every
+  nested choice of the same chooser; with three roles or more, a choice's branches sometimes
+  go to different receivers, and then usually tell the other receivers which branch was
+  taken), 2-5 roles and keyword labels; every
   statement after one that never falls through is left out, so most parse (not all project).
 """
 
@@ -224,20 +226,28 @@ def _choice(
     pad: str,
     head: tuple[str, str, list[str]] | None = None,
 ) -> tuple[list[str], bool]:
-    """``choice at A`` with 2-3 branches, each opening with a distinct label to one receiver.
+    """``choice at A`` with 2-3 branches, each opening with a distinct label.
 
     A branch opens with its message, or (deeper down) with a ``rec`` whose body opens with
     it, or with a nested choice of the same chooser and receiver (``head`` gives that
-    choice its chooser, receiver and labels).
+    choice its chooser, receiver and labels). The branches go to one receiver, or (sometimes,
+    see ``_receivers``) to different ones: then a branch usually goes on by telling each
+    other receiver the branch (``chooser -> R: label_R``).
     """
     if head is None:
         chooser, receiver = _pair(draw, role_names)
         picked = draw(st.lists(st.sampled_from(LABELS), min_size=2, max_size=3, unique=True))
+        receivers = _receivers(draw, role_names, chooser, receiver, len(picked))
     else:
         chooser, receiver, picked = head
-    common, bystander = _common_send(draw, role_names, (chooser, receiver))
+        receivers = [receiver] * len(picked)
+    tell = len(set(receivers)) > 1 and draw(st.integers(0, 4)) > 0
+    # told roles only, mostly, in the branches of a choice that tells its receivers
+    told = (chooser, *sorted(set(receivers))) if tell and draw(st.integers(0, 3)) else role_names
+    common, bystander = _common_send(draw, role_names, (chooser, *receivers))
     lines, falls = [], False
     for index, label in enumerate(picked):
+        receiver = receivers[index]
         lines.append(pad + (f"choice at {chooser} {{" if index == 0 else "} or {"))
         shape = draw(st.sampled_from(_HEADS)) if depth > 0 else "message"
         if shape == "nested":
@@ -251,11 +261,14 @@ def _choice(
         inner_pad = pad + ("    " if looped else "  ")
         lines += [f"{pad}  rec {name} {{"] if looped else []
         lines.append(inner_pad + _message(draw, chooser, receiver, label))
+        if tell:
+            others = sorted(set(receivers) - {receiver})
+            lines += [f"{inner_pad}{chooser} -> {r}: {label}_{r}" for r in others]
         if common:  # the bystander sends the same message, then learns the branch
             lines += [inner_pad + common, f"{inner_pad}{receiver} -> {bystander}: {label}"]
         if draw(st.booleans()):
             scope = (*loops, name) if looped else loops
-            body, inner = _block(draw, role_names, scope, depth - 1, inner_pad)
+            body, inner = _block(draw, told, scope, depth - 1, inner_pad)
             lines += body
             falls = falls or inner
         else:
@@ -264,8 +277,22 @@ def _choice(
     return [*lines, pad + "}"], falls
 
 
+def _receivers(
+    draw: st.DrawFn, role_names: tuple[str, ...], chooser: str, receiver: str, count: int
+) -> list[str]:
+    """Each branch's receiver: ``receiver`` for all, or (half the time, with three roles or
+    more) receivers drawn among the other roles, at least two of them different."""
+    others = [r for r in role_names if r != chooser]
+    if len(others) < 2 or draw(st.integers(0, 1)):
+        return [receiver] * count
+    picked = [draw(st.sampled_from(others)) for _ in range(count)]
+    if len(set(picked)) == 1:
+        picked[-1] = next(r for r in others if r != picked[0])
+    return picked
+
+
 def _common_send(
-    draw: st.DrawFn, role_names: tuple[str, ...], opening: tuple[str, str]
+    draw: st.DrawFn, role_names: tuple[str, ...], opening: tuple[str, ...]
 ) -> tuple[str, str]:
     """Sometimes a bystander's message, the same in every branch, and that bystander.
 

@@ -19,7 +19,19 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from aura_kit.machine.values import CoroutineStatus
-from aura_kit.protocol.types import Branch, End, Mu, PayloadSort, Recv, Send, Sort, Var, unfold
+from aura_kit.protocol.types import (
+    Branch,
+    End,
+    Mu,
+    PayloadSort,
+    Recv,
+    Send,
+    Sort,
+    Var,
+    is_directed,
+    peer_of,
+    unfold,
+)
 
 from .demo_payloads import current_local_type
 
@@ -100,7 +112,7 @@ def role_moves(world: World, role: str) -> list[Move]:
         return []
     if isinstance(head, Send):
         kind = MoveKind.SEND if len(head.branches) == 1 else MoveKind.SELECT
-        return [_move(role, kind, head.partner, b) for b in head.branches]
+        return [_move(role, kind, peer_of(head, b), b) for b in head.branches]
     if isinstance(head, Recv):
         label = _waiting_label(world, role, head)
         if label is None:
@@ -139,6 +151,9 @@ def situation(world: World, role: str) -> str:
             return f"{role} is about to send {head.branches[0].label} to {head.partner}"
         queued = world.sessions[role].handler.queued_choices
         picked = f" (queued: {queued[0]})" if queued else ""
+        if not is_directed(head):
+            offers = ", ".join(f"{b.label} for {peer_of(head, b)}" for b in head.branches)
+            return f"{role} chooses one of {offers}{picked}"
         return f"{role} chooses {_labels(head.branches)} for {head.partner}{picked}"
     if isinstance(head, Recv):
         label = _waiting_label(world, role, head)

@@ -4,11 +4,14 @@ Invariants:
 - states and their numbering are those of ``aura_kit.protocol.fsm.local_fsm`` (state 0 is
   the initial state; unfolding is done once per state when the image is built), so the
   machine's state index of a coroutine is a state of the drawn automaton;
-- each ``LocalState`` holds its action, partner and labelled branches; ``nexts`` of every
+- each ``LocalState`` holds its action, partner and labelled branches, and ``peers``, each
+  branch's partner: all equal to ``partner`` except in a non-directed select
+  (``nondirected``), whose ``partner`` is only the first branch's peer; ``nexts`` of every
   branch point into the same automaton, and ``table`` maps a label to its sort, next state
   and payload type, so a tick never re-unfolds a type or scans the branches;
 - a free recursion variable, an unguarded recursion, more than ``MAX_LOCAL_STATES`` states,
-  a partner that is not a role of the image or the role itself, a communication with no
+  a partner (of any branch) that is not a role of the image or the role itself, a
+  communication with no
   branches or with duplicate labels is an ``ImageError``.
 """
 
@@ -19,7 +22,17 @@ from enum import IntEnum
 
 from aura_kit.machine.errors import ImageError
 from aura_kit.protocol.fsm import LocalFsm, local_fsm
-from aura_kit.protocol.types import End, LocalType, PayloadSort, Recv, Send, Sort, as_sort
+from aura_kit.protocol.types import (
+    End,
+    LocalType,
+    PayloadSort,
+    Recv,
+    Send,
+    Sort,
+    as_sort,
+    is_directed,
+    peers,
+)
 
 MAX_LOCAL_STATES = 100_000
 PAYLOAD_TYPES: dict[Sort, type] = {
@@ -46,11 +59,16 @@ class ActionKind(IntEnum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LocalState:
-    """One automaton state: its action, partner and labelled branches to next states."""
+    """One automaton state: its action, partner and labelled branches to next states.
+
+    ``peers[i]`` is the partner of branch ``i``; a non-directed select has several.
+    """
 
     index: int
     kind: ActionKind
     partner: str
+    peers: tuple[str, ...]
+    nondirected: bool
     labels: tuple[str, ...]
     sorts: tuple[PayloadSort, ...]
     nexts: tuple[int, ...]
@@ -93,8 +111,9 @@ def compile_local(role: str, local: LocalType, roles: frozenset[str]) -> Automat
 
 def _check_head(role: str, head: object, roles: frozenset[str]) -> None:
     if isinstance(head, (Send, Recv)):
-        if head.partner == role or head.partner not in roles:
-            raise ImageError(role, f"partner {head.partner!r} is not another role of the image")
+        for partner in peers(head):
+            if partner == role or partner not in roles:
+                raise ImageError(role, f"partner {partner!r} is not another role of the image")
         if not head.branches:
             raise ImageError(role, "a communication with no branches")
         names = [b.label for b in head.branches]
@@ -110,6 +129,8 @@ def _run_state(index: int, head: LocalType, nexts: tuple[int, ...]) -> LocalStat
             index=index,
             kind=ActionKind.END,
             partner="",
+            peers=(),
+            nondirected=False,
             labels=(),
             sorts=(),
             nexts=(),
@@ -124,6 +145,8 @@ def _run_state(index: int, head: LocalType, nexts: tuple[int, ...]) -> LocalStat
         index=index,
         kind=ActionKind.SEND if isinstance(head, Send) else ActionKind.RECV,
         partner=head.partner,
+        peers=peers(head),
+        nondirected=not is_directed(head),
         labels=labels,
         sorts=sorts,
         nexts=nexts,

@@ -1,10 +1,13 @@
 """Conformance of a recorded run to a global type, under asynchronous semantics.
 
 Invariants:
-- a send ``p->q:l`` moves a ``Comm(p, q, ...)`` into an in-transit message; the matching
+- a send ``p->q:l`` moves a ``Comm`` from ``p`` whose branch ``l`` goes to ``q`` (its peer,
+  which in a non-directed choice differs between branches) into an in-transit message; the
+  matching
   receive by ``q`` consumes it; messages on one edge are received in FIFO order;
 - an action of role ``a`` may overtake a communication only when ``a`` is neither its sender
-  nor its receiver (or, for an in-transit message, when ``a`` is not its receiver); it must
+  nor the receiver of any branch (or, for an in-transit message, when ``a`` is not its
+  receiver); it must
   then be possible in every branch of that communication;
 - ``halted`` by ``a`` is allowed only when ``a`` has nothing left to do;
 - checked per session; only the action events (sent, selected, received, branched, halted)
@@ -17,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from aura_kit.machine.values import RECV_KINDS, SEND_KINDS, EventKind, MachineEvent
-from aura_kit.protocol.types import Branch, Comm, GlobalType, Mu, unfold
+from aura_kit.protocol.types import Comm, GlobalType, Mu, peer_of, peers, unfold
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,19 +106,19 @@ def _advance_transit(g: _Transit, action: Action, seen: frozenset[object]) -> ob
 
 def _advance_comm(g: Comm, action: Action, seen: frozenset[object]) -> object | None:
     kind, sender, receiver, label = action
-    if kind == "send" and (sender, receiver) == (g.sender, g.receiver):
+    if kind == "send" and sender == g.sender:
         for b in g.branches:
-            if b.label == label:
+            if b.label == label and peer_of(g, b) == receiver:
                 return _Transit(sender, receiver, label, b.cont)
         return None
-    if _actor(action) in (g.sender, g.receiver):
+    if _actor(action) in (g.sender, *peers(g)):
         return None
     branches = []
     for b in g.branches:
         rest = _advance(b.cont, action, seen)
         if rest is None:
             return None
-        branches.append(Branch(b.label, b.sort, rest))  # type: ignore[arg-type]
+        branches.append(b.with_cont(rest))  # type: ignore[arg-type]
     return Comm(g.sender, g.receiver, tuple(branches))
 
 
@@ -126,7 +129,7 @@ def _occurs(g: object, role: str, seen: frozenset[object]) -> bool:
     if isinstance(g, _Transit):
         return role == g.receiver or _occurs(g.cont, role, seen)
     if isinstance(g, Comm):
-        if role in (g.sender, g.receiver):
+        if role in (g.sender, *peers(g)):
             return True
         return any(_occurs(b.cont, role, seen) for b in g.branches)
     return False

@@ -5,7 +5,8 @@ Invariants:
   some automaton sends or receives on; other pairs of roles never hold a message);
   payloads are abstract (a send carries its sort's default value);
 - every role of the image runs here (nothing is external); buffers hold ``buffer_capacity``
-  messages, and a send on a full buffer is blocked and reported as an overflow;
+  messages, and a send on a full buffer is blocked and reported as an overflow (a
+  non-directed select, as in the machine, while any of its buffers is full);
 - a deadlock is a state where nothing is enabled but some role is not done;
 - an orphan is a buffered message that its receiver can never take: the receiver has finished,
   or no state its automaton can still reach receives that label on that buffer. It is
@@ -62,11 +63,11 @@ class _Space:
     def __init__(self, image: CodeImage, capacity: int) -> None:
         self.roles = image.roles
         self.autos: tuple[Automaton, ...] = tuple(image.automata[r] for r in self.roles)
-        used = set()
+        used: set[tuple[str, str]] = set()
         for role, auto in zip(self.roles, self.autos, strict=True):
             for st in auto.states:
                 if st.kind is ActionKind.SEND:
-                    used.add((role, st.partner))
+                    used.update((role, p) for p in st.peers)
                 elif st.kind is not ActionKind.END:
                     used.add((st.partner, role))
         rank = {r: i for i, r in enumerate(self.roles)}
@@ -85,8 +86,13 @@ class _Space:
             return (_END, role, -1, None, None)
         if st.kind is ActionKind.SEND:
             kind = EventKind.SENT if len(st.labels) == 1 else EventKind.SELECTED
-            branches = tuple(zip(st.labels, st.sorts, st.nexts, strict=True))
-            return (_SEND, role, self.edge_index[(role, st.partner)], kind, st.partner, branches)
+            e = self.edge_index[(role, st.partner)]
+            edges, others = (e,) * len(st.labels), None
+            if st.nondirected:  # each branch on its own edge; the select waits on all of them
+                edges = tuple(self.edge_index[(role, p)] for p in st.peers)
+                others = tuple(sorted(set(edges) - {e}))
+            branches = tuple(zip(st.labels, st.sorts, st.nexts, edges, st.peers, strict=True))
+            return (_SEND, role, e, kind, others, branches)
         kind = EventKind.RECEIVED if len(st.labels) == 1 else EventKind.BRANCHED
         return (_RECV, role, self.edge_index[(st.partner, role)], kind, st.partner, st.table)
 
@@ -118,7 +124,7 @@ class _Space:
         while todo:
             plan = plans[todo.pop()]
             if plan[0] == _SEND:
-                nexts = [nxt for _, _, nxt in plan[5]]
+                nexts = [branch[2] for branch in plan[5]]
             elif plan[0] == _RECV:
                 if plan[2] == e and label in plan[5]:
                     return True
@@ -151,14 +157,19 @@ class _Space:
             e = plan[2]
             queue = bufs[e]
             if code == _SEND:
+                _, role, _, kind, others, branches = plan
                 if len(queue) >= self.capacity:
                     full.append(e)
                     continue
-                _, role, _, kind, partner, branches = plan
-                for label, sort, nxt in branches:
+                if others is not None:  # as in the machine: waits while any edge is full
+                    blocked = [x for x in others if len(bufs[x]) >= self.capacity]
+                    if blocked:
+                        full.append(blocked[0])
+                        continue
+                for label, sort, nxt, b_e, partner in branches:
                     target = (
                         (*locs[:i], nxt, *locs[i + 1 :]),
-                        (*bufs[:e], (*queue, label), *bufs[e + 1 :]),
+                        (*bufs[:b_e], (*bufs[b_e], label), *bufs[b_e + 1 :]),
                     )
                     moves.append(Move(role, kind, partner, label, sort, target))
             elif queue:

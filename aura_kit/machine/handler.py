@@ -37,7 +37,11 @@ class EffectHandler(Protocol):
     def select_label(
         self, session: int, role: str, to_role: str, offered: tuple[str, ...]
     ) -> str | None:
-        """Label for a select among ``offered`` (``None``: the first offered)."""
+        """Label for a select among ``offered`` (``None``: the first offered).
+
+        ``to_role`` is the partner of every offered label, or ``""`` for a non-directed
+        select, whose labels go to different partners (each label to its own).
+        """
         ...
 
     def on_receive(

@@ -13,6 +13,10 @@ Invariants:
   entries and they could be half of it, so stepping only outside it keeps it bounded;
 - a receive on an empty edge is BLOCKED_RECV, a send on a full edge is BLOCKED_SEND; the action
   that changes that edge wakes the blocked coroutine (found through ``wait``, see ``session``);
+  a non-directed select (its labels go to different partners) asks ``select_label`` with
+  ``to_role=""`` and sends the chosen label to that label's partner; it is BLOCKED_SEND while
+  any of its edges is full (the choice is the handler's, made when it acts), so it waits on
+  the first full one;
 - a fault marks the coroutine and its session FAULTED, records a ``faulted`` event and raises
   ``ProtocolViolation``; the session's other coroutines never run again; other sessions go on;
 - whatever a handler callback does (returns a value of any type, raises any exception, or a
@@ -73,6 +77,7 @@ from aura_kit.machine.session import (
     K_SENT,
     K_STUCK,
     Coroutine,
+    Link,
     Queue,
     RawEvent,
     VmSession,
@@ -334,11 +339,11 @@ class ProtocolMachine(Displayable):
             raise
 
     def _send(self, co: Coroutine, st: LocalState) -> None:
-        partner = st.partner
         if len(st.labels) == 1:
             idx, kind = 0, K_SENT
         else:
             idx, kind = self._select(co, st), K_SELECTED
+        partner = st.peers[idx]  # a non-directed select sends to the chosen label's peer
         label = st.labels[idx]
         ptype = st.ptypes[idx]
         payload: Payload = None
@@ -361,7 +366,8 @@ class ProtocolMachine(Displayable):
                     st.sorts[idx].value,
                     describe(payload),
                 )
-        q, rc, edge = co.links[co.state]  # type: ignore[misc]
+        link = co.select_links[co.state][idx] if st.nondirected else co.links[co.state]
+        q, rc, edge = link  # type: ignore[misc]
         if q is None:
             self._send_external(co, edge, label, st.sorts[idx], payload)
         else:
@@ -432,7 +438,8 @@ class ProtocolMachine(Displayable):
 
     def _select(self, co: Coroutine, st: LocalState) -> int:
         try:
-            label = co.handler.select_label(co.sid, co.role, st.partner, st.labels)
+            to_role = "" if st.nondirected else st.partner  # "": each label has its own peer
+            label = co.handler.select_label(co.sid, co.role, to_role, st.labels)
         except Exception as exc:
             self._fault(co, "handler failure on select", "a label", repr(exc), exc)
         if label is None:
@@ -449,6 +456,11 @@ class ProtocolMachine(Displayable):
             if not q:
                 co.status, co.wait, co.edge = BLOCKED_RECV, q, edge
                 return
+        elif kind is SEND and st.nondirected:  # waits while any edge it may send on is full
+            full = self._full_link(co, co.select_links[co.state])
+            if full is not None:
+                co.status, co.wait, co.edge = BLOCKED_SEND, full[0], full[2]
+                return
         elif kind is SEND:
             q, _, edge = co.links[co.state]  # type: ignore[misc]
             used = len(q) if q is not None else co.sess.pending_count[edge]
@@ -460,6 +472,15 @@ class ProtocolMachine(Displayable):
         co.edge = None
         co.since = self._tick
         self._push(co)
+
+    def _full_link(self, co: Coroutine, links: tuple[Link, ...]) -> Link | None:
+        """The first link among ``links`` whose edge holds ``buffer_capacity`` messages."""
+        for link in links:
+            q, _, edge = link
+            used = len(q) if q is not None else co.sess.pending_count[edge]
+            if used >= self._capacity:
+                return link
+        return None
 
     def _wake(self, co: Coroutine) -> None:
         co.status = READY

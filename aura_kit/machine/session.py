@@ -7,7 +7,9 @@ Invariants:
   squared; ``pending_count`` likewise holds only the sends to external roles that can happen;
 - ``co.links[k]`` is ``(buffer, peer coroutine, edge)`` of the action in state ``k`` (None for
   an END state): the buffer is None when the peer is external, the peer None when external;
-  one link object per partner and direction, so a tick never looks up a dict;
+  one link object per partner and direction, so a tick never looks up a dict; for a
+  non-directed select (branches to different partners) ``co.links[k]`` is the first
+  branch's link and ``co.select_links[k]`` holds one link per branch;
 - ``co.wait`` is the buffer a BLOCKED coroutine waits on (None otherwise, and for a send
   blocked on an external peer, which ``edge`` describes);
 - ``VmSession.view`` freezes a session into a ``SessionView`` that shares no mutable object
@@ -57,6 +59,7 @@ class Coroutine:
         "handler",
         "links",
         "role",
+        "select_links",
         "sess",
         "sid",
         "since",
@@ -72,6 +75,7 @@ class Coroutine:
         self.states: tuple[LocalState, ...] = image.automata[role].states
         self.state = 0
         self.links: tuple[Link | None, ...] = ()
+        self.select_links: dict[int, tuple[Link, ...]] = {}
         self.stale = 0
         self.handler = sess.handler
         self.sid = sess.sid
@@ -154,14 +158,23 @@ class VmSession:
                 links.append(None)
                 continue
             sending = st.kind is ActionKind.SEND
-            edge = (co.role, st.partner) if sending else (st.partner, co.role)
-            if edge not in made:
-                peer = self.cos.get(st.partner)
-                if sending and peer is None:
-                    q = None
-                    self.pending_count[edge] = 0
-                else:
-                    q = self.buffers.setdefault(edge, deque())
-                made[edge] = (q, peer, edge)
-            links.append(made[edge])
+            if st.nondirected:
+                each = tuple(self._link(co.role, p, True, made) for p in st.peers)
+                co.select_links[st.index] = each
+            links.append(self._link(co.role, st.partner, sending, made))
         return tuple(links)
+
+    def _link(
+        self, role: str, partner: str, sending: bool, made: dict[tuple[str, str], Link]
+    ) -> Link:
+        """The one link of ``role`` with ``partner`` in one direction (made on first use)."""
+        edge = (role, partner) if sending else (partner, role)
+        if edge not in made:
+            peer = self.cos.get(partner)
+            if sending and peer is None:
+                q = None
+                self.pending_count[edge] = 0
+            else:
+                q = self.buffers.setdefault(edge, deque())
+            made[edge] = (q, peer, edge)
+        return made[edge]

@@ -12,7 +12,7 @@ Invariants:
 
 from __future__ import annotations
 
-from aura_kit.protocol.types import Branch, End, LocalType, Mu, Recv, Send, Var
+from aura_kit.protocol.types import End, LocalType, Mu, Recv, Send, Var
 
 __all__ = ["nearest_loop"]
 
@@ -36,7 +36,7 @@ def _rewrite(
         body = _rewrite(t.body, t.var, memo)  # type: ignore[arg-type]
         out = t if body is t.body else Mu(t.var, body, place=t.place)
     elif isinstance(t, (Send, Recv)):
-        branches = tuple(Branch(b.label, b.sort, _rewrite(b.cont, inner, memo)) for b in t.branches)  # type: ignore[arg-type]
+        branches = tuple(b.with_cont(_rewrite(b.cont, inner, memo)) for b in t.branches)  # type: ignore[arg-type]
         same = all(n.cont is o.cont for n, o in zip(branches, t.branches, strict=True))
         out = t if same else type(t)(t.partner, branches)
     else:

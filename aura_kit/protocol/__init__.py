@@ -38,7 +38,10 @@ from aura_kit.protocol.types import (
     Var,
     as_sort,
     free_vars,
+    is_directed,
     labels,
+    peer_of,
+    peers,
     substitute,
     unfold,
 )
@@ -69,7 +72,10 @@ __all__ = [
     "Var",
     "as_sort",
     "free_vars",
+    "is_directed",
     "labels",
+    "peer_of",
+    "peers",
     "substitute",
     "unfold",
     # text

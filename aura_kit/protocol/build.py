@@ -6,8 +6,10 @@ Invariants:
 - roles are declared once; every message is between two distinct declared roles;
 - a user sort is declared once per file (``sort NAME``), is not a built-in sort's name, and
   every payload names only built-in or declared sorts;
-- every branch of ``choice at A`` starts with a message from ``A`` to one common receiver,
-  with distinct labels;
+- every branch of ``choice at A`` starts with a message from ``A``, with labels distinct
+  across the whole choice; the branches may go to different receivers (a non-directed
+  choice: each branch of the ``Comm`` carries its receiver as its peer, see ``types``), and
+  projection decides whether every other role learns the branch soundly;
 - a branch that is ``continue X`` restarts ``rec X``: X's body must open with one message
   from the chooser (its opening message); X's body is then built as that message followed by
   a fresh ``Mu`` on a new name, and the branch is that message jumping to the new name;
@@ -52,7 +54,9 @@ from aura_kit.protocol.types import (
     Sort,
     Var,
     free_vars,
+    peer_of,
     unfold,
+    with_peers,
 )
 
 _BUILT_IN = frozenset(s.value for s in Sort)
@@ -191,33 +195,22 @@ class Builder:
             )
 
     def check_choice(self, stmt: ChoiceStmt, scope: frozenset[str]) -> None:
-        """Every branch starts with a message from the chooser to one receiver; labels differ.
+        """Every branch starts with a message from the chooser; labels differ across branches.
 
         A branch may start with that message directly, or with a ``rec`` or a choice of the
         same chooser that starts with it (its messages are the branch's opening messages).
+        The opening messages may go to different receivers (a non-directed choice).
         """
         self.check_role(stmt.role)
         chooser = stmt.role.text
-        receiver = _common_receiver(stmt.blocks, chooser)
         seen: set[str] = set()
         self.choices.append(stmt)
         for block in stmt.blocks:
             restart = block[0] if block and isinstance(block[0], ContinueStmt) else None
             if restart is not None:
                 self.check_stmt(restart, scope)
-            for head in self.heads(block, chooser, receiver, stmt.keyword):
-                where, why = head.receiver, head.label
-                if restart is not None:
-                    where = why = restart.name
-                receiver = receiver or head.receiver.text
-                if head.receiver.text != receiver:
-                    raise self.error(
-                        f"every branch of 'choice at {chooser}' must start with a message from "
-                        f"{chooser} to {receiver}, the receiver of the first branch; this "
-                        f"branch {_sends(block)} to {head.receiver.text!r}",
-                        where,
-                        f"the common receiver {receiver!r}",
-                    )
+            for head in self.heads(block, chooser, stmt.keyword):
+                why = restart.name if restart is not None else head.label
                 if head.label.text in seen:
                     raise self.error(
                         f"duplicate label {head.label.text!r} in choice{_restart_note(block)}",
@@ -228,22 +221,19 @@ class Builder:
             self.check_block(block, scope)
         self.choices.pop()
 
-    def heads(
-        self, block: tuple[Stmt, ...], chooser: str, receiver: str | None, at: Token
-    ) -> list[MessageStmt]:
+    def heads(self, block: tuple[Stmt, ...], chooser: str, at: Token) -> list[MessageStmt]:
         """The opening messages of a choice branch (through ``rec`` and same-chooser choices)."""
         head = block[0] if block else None
         if isinstance(head, ContinueStmt):
             return [self.restart_head(head, chooser)]
         if isinstance(head, RecStmt) and head.body:
-            return self.heads(head.body, chooser, receiver, head.keyword)
+            return self.heads(head.body, chooser, head.keyword)
         if isinstance(head, ChoiceStmt) and head.role.text == chooser:
-            return [h for b in head.blocks for h in self.heads(b, chooser, receiver, head.keyword)]
+            return [h for b in head.blocks for h in self.heads(b, chooser, head.keyword)]
         if not isinstance(head, MessageStmt) or head.sender.text != chooser:
-            to = f" to {receiver}" if receiver else ""
             raise self.error(
                 f"every branch of 'choice at {chooser}' must start with a message from "
-                f"{chooser}{to}; this branch starts with {_opening(head)}",
+                f"{chooser}; this branch starts with {_opening(head)}",
                 first_token(head) if head else at,
                 f"a message from {chooser!r} first in each branch",
             )
@@ -313,27 +303,28 @@ class Builder:
         """One ``Comm`` whose branches fall through to ``rest``.
 
         A branch headed by a ``rec`` is unfolded once, and one headed by a choice of the same
-        chooser gives all its branches, so the choice's branches are the opening messages.
+        chooser gives all its branches, so the choice's branches are the opening messages,
+        each with its own receiver (``with_peers`` puts them in canonical form).
         """
-        branches: list[Branch] = []
+        branches: list[tuple[str, Branch]] = []
         trees: list[PosTree] = []
-        receiver = ""
         for block in stmt.blocks:
             if isinstance(block[0], ContinueStmt):
                 first, resume = self.resume[block[0].name.text]
-                branches.append(Branch(first.label.text, first.sort, Var(resume)))
+                opening = Branch(first.label.text, first.sort, Var(resume))
+                branches.append((first.receiver.text, opening))
                 trees.append(None)
                 continue
             built, tree = self.block(block, rest)
             head = unfold(built)
             assert isinstance(head, Comm)
-            receiver = head.receiver
-            branches.extend(head.branches)
+            branches.extend((peer_of(head, b), b) for b in head.branches)
             if isinstance(block[0], MessageStmt) and tree is not None:
                 trees.extend(tree[2])
             else:  # unfolded or flattened: no single source place per branch
                 trees.extend(None for _ in head.branches)
-        comm = Comm(stmt.role.text, receiver, tuple(branches), place=self.place(stmt.keyword))
+        receiver, canonical = with_peers(branches)
+        comm = Comm(stmt.role.text, receiver, canonical, place=self.place(stmt.keyword))
         return comm, (stmt.keyword.line, stmt.keyword.column, tuple(trees))
 
     def rec(self, stmt: RecStmt, rest: Built) -> Built:
@@ -414,13 +405,6 @@ def _opens_with(stmts: tuple[Stmt, ...], target: ChoiceStmt) -> bool:
     return False
 
 
-def _sends(block: tuple[Stmt, ...]) -> str:
-    """How a branch's opening send is named: directly, or through the loop it restarts."""
-    if block and isinstance(block[0], ContinueStmt):
-        return f"'continue {block[0].name.text}' restarts a loop that sends"
-    return "sends"
-
-
 def _restart_note(block: tuple[Stmt, ...]) -> str:
     """Why a restarting branch has the label it has."""
     if block and isinstance(block[0], ContinueStmt):
@@ -438,21 +422,6 @@ def falls_through(stmt: Stmt) -> bool:
     if isinstance(stmt, RecStmt):
         return _block_falls_through(stmt.body)
     return True
-
-
-def _common_receiver(blocks: tuple[tuple[Stmt, ...], ...], chooser: str) -> str | None:
-    """The receiver of the first branch that opens with a message from ``chooser``, if any.
-
-    Error messages about a wrong opening name it, even when the wrong branch comes first.
-    """
-    for block in blocks:
-        head = block[0] if block else None
-        while isinstance(head, (RecStmt, ChoiceStmt)):
-            inner = head.body if isinstance(head, RecStmt) else head.blocks[0]
-            head = inner[0] if inner else None
-        if isinstance(head, MessageStmt) and head.sender.text == chooser:
-            return head.receiver.text
-    return None
 
 
 def _did_you_mean(word: str, names: Iterable[str]) -> str:

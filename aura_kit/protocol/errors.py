@@ -66,7 +66,10 @@ class ProtocolDefinitionError(ProtocolError):
 
 
 class ProjectionError(ProtocolError):
-    """A role's view of a choice cannot be merged into one local type."""
+    """A role's view of a choice cannot be merged into one local type.
+
+    ``peers`` gives each label's receiver (all ``receiver`` for a directed choice).
+    """
 
     def __init__(
         self,
@@ -76,6 +79,7 @@ class ProjectionError(ProtocolError):
         sender: str,
         receiver: str,
         labels: tuple[str, ...],
+        peers: tuple[str, ...] = (),
         left: LocalType,
         right: LocalType,
         merge: str,
@@ -87,6 +91,7 @@ class ProjectionError(ProtocolError):
         self.sender = sender
         self.receiver = receiver
         self.labels = labels
+        self.peers = peers or tuple(receiver for _ in labels)
         self.left = left
         self.right = right
         self.merge = merge
@@ -95,9 +100,16 @@ class ProjectionError(ProtocolError):
             source=source,
             line=line,
             column=column,
-            text=f"{sender} -> {receiver}: {{{', '.join(labels)}}}",
+            text=_choice(sender, self.peers, labels),
             expected=f"branches that {merge}-merge for {role}",
         )
+
+
+def _choice(sender: str, peers: tuple[str, ...], labels: tuple[str, ...]) -> str:
+    """``A -> B: {x, y}``, or ``A -> {B: x, C: y}`` for a choice to several receivers."""
+    if len(set(peers)) <= 1:
+        return f"{sender} -> {peers[0] if peers else ''}: {{{', '.join(labels)}}}"
+    return f"{sender} -> {{{', '.join(f'{p}: {n}' for p, n in zip(peers, labels, strict=True))}}}"
 
 
 class UnsupportedConstructError(ProtocolSyntaxError):

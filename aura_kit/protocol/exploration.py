@@ -2,9 +2,11 @@
 
 Invariants:
 - a role's automaton is a subset construction over unfolded global states: a message the
-  role neither sends nor receives is a silent step into every branch, so a state is the set
-  of global states the role cannot tell apart, and its actions are those of all of them (no
-  merge is needed, so a bystander may learn the branch from different senders);
+  role neither sends nor receives is a silent step into every branch (in a non-directed
+  choice, each branch whose peer the role is not is a silent step into that branch), so a
+  state is the set of global states the role cannot tell apart, and its actions are those
+  of all of them (no merge is needed, so a bystander may learn the branch from different
+  senders);
 - a state is final when the protocol may have ended there (``end`` is among its global states);
 - a configuration is every role's state and one FIFO queue per ordered pair of roles, each
   holding at most ``buffer_capacity`` messages (a full queue blocks its sender);
@@ -22,7 +24,7 @@ from aura_kit.protocol.errors import ExplorationError
 from aura_kit.protocol.fsm import LocalFsm, Transition
 from aura_kit.protocol.intern import TypeKeys
 from aura_kit.protocol.local import format_branch
-from aura_kit.protocol.types import Comm, End, GlobalType, Protocol, unfold
+from aura_kit.protocol.types import Comm, End, GlobalType, Protocol, peer_of, unfold
 
 # A joint configuration: each role's state, then each ordered pair's queue of actions.
 Config = tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]
@@ -53,8 +55,9 @@ def _closure(role: str, seeds: list[GlobalType], subsets: _Subsets) -> frozenset
             continue
         seen.add(key)
         node = subsets.nodes[key]
-        if isinstance(node, Comm) and role not in (node.sender, node.receiver):
-            todo.extend(subsets.key(b.cont) for b in node.branches)  # type: ignore[arg-type]
+        if isinstance(node, Comm) and role != node.sender:
+            silent = [b.cont for b in node.branches if peer_of(node, b) != role]
+            todo.extend(subsets.key(g) for g in silent)  # type: ignore[arg-type]
     return frozenset(seen)
 
 
@@ -63,12 +66,17 @@ def _actions(role: str, state: frozenset[int], subsets: _Subsets) -> dict[str, l
     out: dict[str, list[GlobalType]] = {}
     for key in sorted(state):
         node = subsets.nodes[key]
-        if not isinstance(node, Comm) or role not in (node.sender, node.receiver):
+        if not isinstance(node, Comm):
             continue
-        sending = node.sender == role
-        partner, mark = (node.receiver, "!") if sending else (node.sender, "?")
         for b in node.branches:
-            out.setdefault(f"{partner}{mark}{format_branch(b)}", []).append(b.cont)  # type: ignore[arg-type]
+            peer = peer_of(node, b)
+            if role == node.sender:
+                action = f"{peer}!{format_branch(b)}"
+            elif role == peer:
+                action = f"{node.sender}?{format_branch(b)}"
+            else:
+                continue  # a silent step for this role (see ``_closure``)
+            out.setdefault(action, []).append(b.cont)  # type: ignore[arg-type]
     return out
 
 

@@ -7,8 +7,9 @@ Invariants:
 - a state stands for one unfolded local type (its head is ``end``, a send or a receive);
   recursion folds back into loops because unfolding ``rec X.T`` reaches a type equal to an
   earlier state;
-- an action reads ``Server!Ping(int)`` or ``Client?Pong``; final states are those whose type
-  is ``end``;
+- an action reads ``Server!Ping(int)`` or ``Client?Pong``, naming the branch's own peer (a
+  non-directed select gives ``B!Left`` and ``C!Right`` from one state); final states
+  are those whose type is ``end``;
 - an open or unguarded local type, or one with more than ``max_states`` states, is refused
   with ``ValueError`` when the offending state is reached.
 """
@@ -21,7 +22,7 @@ from typing import NamedTuple
 
 from aura_kit.protocol.intern import TypeKeys
 from aura_kit.protocol.local import format_branch
-from aura_kit.protocol.types import End, LocalType, Mu, Recv, Send, Var, unfold
+from aura_kit.protocol.types import End, LocalType, Mu, Recv, Send, Var, peer_of, unfold
 
 
 class Transition(NamedTuple):
@@ -93,7 +94,7 @@ def local_fsm(t: LocalType, *, max_states: int | None = None) -> LocalFsm:
                 index[key] = len(types)
                 types.append(nxt)
                 queue.append(index[key])
-            action = f"{current.partner}{mark}{format_branch(branch)}"
+            action = f"{peer_of(current, branch)}{mark}{format_branch(branch)}"
             transitions.append(Transition(src, index[key], action))
     finals = frozenset(i for i, ty in enumerate(types) if isinstance(ty, End))
     return LocalFsm(

@@ -56,4 +56,5 @@ def _shape(t: AnyType, kids: tuple[int, ...]) -> tuple[object, ...]:
         head = (type(t), t.partner)
     else:
         return (type(t),)
-    return (*head, tuple((b.label, b.sort, k) for b, k in zip(t.branches, kids, strict=True)))
+    parts = zip(t.branches, kids, strict=True)
+    return (*head, tuple((b.label, b.sort, b.peer, k) for b, k in parts))

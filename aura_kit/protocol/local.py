@@ -1,7 +1,8 @@
 """Local type notation (see docs/protocol-language.md) and duality.
 
 Notation: ``end`` · ``P!L(s).T`` · ``P!{L1(s).T1, L2.T2}`` · ``P?L(s).T`` ·
-``P?{L1(s).T1, L2.T2}`` · ``rec X.T`` · ``X``.
+``P?{L1(s).T1, L2.T2}`` · ``rec X.T`` · ``X`` · and a non-directed select (its branches go
+to different roles) ``{P!L1(s).T1, Q!L2.T2}``: each branch names its own partner.
 
 Invariants:
 - ``parse_local(format_local(t)) == t`` for every closed local type with identifier names
@@ -11,8 +12,12 @@ Invariants:
 - a unit payload prints without parentheses; ``L()`` and ``L(unit)`` parse as unit; a tuple
   prints as ``L(int, str)``; local text has no sort declarations, so any name that is not a
   built-in sort reads as a user sort (``L(Order)``);
-- one branch prints without braces, several with braces, in branch order;
+- one branch prints without braces, several with braces, in branch order; a select whose
+  branches go to one partner prints ``P!{...}`` (however it was written), one whose branches
+  go to several prints ``{P!..., Q!...}``; braces opening a type hold sends only;
 - ``dual`` swaps sends and receives and keeps everything else, so ``dual(dual(t)) == t``;
+  it is for two-party types and refuses a type with several partners (a non-directed
+  select among them) with ``ValueError``;
 - every function here walks a type with an explicit stack, so any depth up to ``MAX_DEPTH``
   works under the default recursion limit; deeper text is a ``ProtocolSyntaxError``.
 """
@@ -38,7 +43,11 @@ from aura_kit.protocol.types import (
     Sort,
     Var,
     distinct_nodes,
+    is_directed,
+    peer_of,
+    peers,
     rebuild,
+    with_peers,
 )
 
 _LOCAL_KINDS = (End, Send, Recv, Mu, Var)
@@ -75,9 +84,11 @@ def _pieces(t: Send | Recv) -> list[LocalType | str]:
     head = f"{t.partner}{'!' if isinstance(t, Send) else '?'}"
     if len(t.branches) == 1:
         return [f"{head}{format_branch(t.branches[0])}.", t.branches[0].cont]  # type: ignore[list-item]
-    pieces: list[LocalType | str] = [head + "{"]
+    nondirected = not is_directed(t)
+    pieces: list[LocalType | str] = ["{" if nondirected else head + "{"]
     for i, b in enumerate(t.branches):
-        pieces += [f"{', ' if i else ''}{format_branch(b)}.", b.cont]  # type: ignore[list-item]
+        to = f"{peer_of(t, b)}!" if nondirected else ""
+        pieces += [f"{', ' if i else ''}{to}{format_branch(b)}.", b.cont]  # type: ignore[list-item]
     return [*pieces, "}"]
 
 
@@ -98,10 +109,11 @@ class _Hole:
     """A type being read whose continuation comes next: a ``rec`` body or a branch's."""
 
     var: str = ""  # a ``rec`` when set
-    partner: str = ""
+    partner: str = ""  # of the branch being read
     send: bool = False
     braced: bool = False
-    branches: list[Branch] = field(default_factory=list)
+    peered: bool = False  # ``{P!..., Q!...}``: each branch names its partner
+    branches: list[tuple[str, Branch]] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)  # the branches' labels, for a linear check
     label: Token | None = None
     sort: PayloadSort = Sort.UNIT
@@ -137,6 +149,12 @@ class _LocalParser:
             stream.expect(Kind.DOT)
             self.holes.append(_Hole(var=var))
             return None
+        if stream.at(Kind.LBRACE):
+            stream.next()
+            hole = _Hole(send=True, braced=True, peered=True)
+            self.branch_head(hole)
+            self.holes.append(hole)
+            return None
         name = stream.name("'end', 'rec', a recursion name or a role")
         if not (stream.at(Kind.BANG) or stream.at(Kind.QUERY)):
             if not any(hole.var == name.text for hole in self.holes):
@@ -156,6 +174,12 @@ class _LocalParser:
         return None
 
     def branch_head(self, hole: _Hole) -> None:
+        if hole.peered:
+            hole.partner = self.stream.name("a role followed by '!'").text
+            if not self.stream.at(Kind.BANG):
+                hint = " (a type that opens with '{' is a select to several roles: sends only)"
+                raise self.stream.fail("'!'", hint=hint)
+            self.stream.next()
         hole.label = self.stream.label()
         hole.sort = parse_payload(self.stream)
         self.stream.expect(Kind.DOT)
@@ -175,7 +199,7 @@ class _LocalParser:
                 expected="distinct labels in one branch set",
             )
         hole.seen.add(label.text)
-        hole.branches.append(Branch(label.text, hole.sort, cont))
+        hole.branches.append((hole.partner, Branch(label.text, hole.sort, cont)))
         if hole.braced and self.stream.at(Kind.COMMA):
             self.stream.next()
             self.branch_head(hole)
@@ -183,8 +207,8 @@ class _LocalParser:
         if hole.braced:
             self.stream.expect(Kind.RBRACE, "',' or '}'")
         self.holes.pop()
-        branches = tuple(hole.branches)
-        return Send(hole.partner, branches) if hole.send else Recv(hole.partner, branches)
+        partner, branches = with_peers(hole.branches)
+        return Send(partner, branches) if hole.send else Recv(partner, branches)
 
 
 def _dual_node(role: str | None) -> Callable[[AnyType, tuple[AnyType, ...]], AnyType]:
@@ -222,4 +246,4 @@ def _dual(t: LocalType, role: str | None) -> LocalType:
 
 def partners(t: LocalType) -> frozenset[str]:
     """Every role a local type talks to."""
-    return frozenset(x.partner for x in distinct_nodes(t) if isinstance(x, (Send, Recv)))
+    return frozenset(p for x in distinct_nodes(t) if isinstance(x, (Send, Recv)) for p in peers(x))

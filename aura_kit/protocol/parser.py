@@ -27,6 +27,7 @@ from aura_kit.protocol.types import (
     Protocol,
     Sort,
     Var,
+    peer_of,
     user_sorts,
 )
 
@@ -167,6 +168,6 @@ def _choice(g: Comm, depth: int, lines: list[str]) -> None:
     for index, branch in enumerate(g.branches):
         opener = f"choice at {g.sender} {{" if index == 0 else "} or {"
         lines.append(pad + opener)
-        lines.append("  " * (depth + 1) + _message(g.sender, g.receiver, branch))
+        lines.append("  " * (depth + 1) + _message(g.sender, peer_of(g, branch), branch))
         _statements(branch.cont, depth + 1, lines)  # type: ignore[arg-type]
     lines.append(pad + "}")

@@ -3,6 +3,13 @@
 Invariants:
 - ``Comm(p, q, bs)`` is ``Send(q, ...)`` for ``p``, ``Recv(p, ...)`` for ``q`` and the merge
   of the projected continuations for every other role;
+- a non-directed ``Comm`` (branches to different peers, ``types.peer_of``) is a non-directed
+  ``Send`` for its sender, with the same peers; every other role sees, per branch, the
+  receive ``Recv(p, {l.T})`` when it is that branch's peer and the projected continuation
+  otherwise, and those views are merged as a bystander's are: so a role must learn the
+  branch from one sender in every branch where its behaviour differs, and when the merge
+  fails the error says why in terms of the choice (from different senders, or in some
+  branches only);
 - a role *occurs* in ``Mu(X, G)`` when it sends or receives in ``G``, or when ``G`` has a free
   variable bound by an enclosing ``Mu`` the role occurs in (an inner loop that can jump back
   to an outer one); this is decided before projecting ``G``;
@@ -55,7 +62,10 @@ from aura_kit.protocol.types import (
     Send,
     Var,
     free_vars,
+    is_directed,
     labels,
+    peer_of,
+    peers,
 )
 
 _GLOBAL_OR_PROTOCOL = (End, Comm, Mu, Var, Protocol)
@@ -90,6 +100,9 @@ def roles(g: GlobalType) -> tuple[str, ...]:
         if isinstance(t, Comm):
             found.setdefault(t.sender)
             found.setdefault(t.receiver)
+            for b in t.branches:  # a non-directed choice's other receivers
+                if b.peer is not None:
+                    found.setdefault(b.peer)
             stack.extend(reversed([b.cont for b in t.branches]))  # type: ignore[misc]
         elif isinstance(t, Mu):
             stack.append(t.body)  # type: ignore[arg-type]
@@ -149,7 +162,7 @@ def _merge_steps(a: LocalType, b: LocalType, mode: Merge) -> _Steps:
         merged = []
         for left, right in zip(a.branches, b.branches, strict=True):
             cont = yield (left.cont, right.cont)  # type: ignore[misc]
-            merged.append(Branch(left.label, left.sort, cont))  # type: ignore[arg-type]
+            merged.append(left.with_cont(cont))  # type: ignore[arg-type]
         return Send(a.partner, tuple(merged))
     if full and isinstance(a, Recv) and isinstance(b, Recv) and a.partner == b.partner:
         out = list(a.branches)
@@ -180,7 +193,8 @@ def _same_sends(a: LocalType, b: LocalType) -> bool:
         isinstance(a, Send)
         and isinstance(b, Send)
         and a.partner == b.partner
-        and [(x.label, x.sort) for x in a.branches] == [(y.label, y.sort) for y in b.branches]
+        and [(x.label, x.sort, x.peer) for x in a.branches]
+        == [(y.label, y.sort, y.peer) for y in b.branches]
     )
 
 
@@ -322,27 +336,42 @@ class _Projector:
 
     def comm(self, t: Comm) -> LocalType:
         conts = [self.project(b.cont) for b in t.branches]  # type: ignore[arg-type]
-        branches = tuple(Branch(b.label, b.sort, c) for b, c in zip(t.branches, conts, strict=True))
-        if self.role == t.sender:
-            return Send(t.receiver, branches)
-        if self.role == t.receiver:
+        directed = is_directed(t)
+        if self.role == t.sender or (directed and self.role == t.receiver):
+            pairs = zip(t.branches, conts, strict=True)
+            branches = tuple(Branch(b.label, b.sort, c, b.peer) for b, c in pairs)
+            if self.role == t.sender:
+                return Send(t.receiver, branches)  # the peers stay canonical: partner is receiver
             return Recv(t.sender, branches)
-        merged = conts[0]
-        for cont in conts[1:]:
+        views = conts
+        if not directed:
+            views = [self.view(t, b, c) for b, c in zip(t.branches, conts, strict=True)]
+        merged = views[0]
+        for view in views[1:]:
             try:
-                merged = _merge(merged, cont, self.merge)
+                merged = _merge(merged, view, self.merge)
             except _NoMerge:
-                raise self.failure(t, merged, cont) from None
+                raise self.failure(t, merged, view, views) from None
         return merged
 
-    def failure(self, t: Comm, left: LocalType, right: LocalType) -> ProjectionError:
+    def view(self, t: Comm, b: Branch, cont: LocalType) -> LocalType:
+        """What the role does in branch ``b`` (projected to ``cont``): the opening receive
+        when the role is that branch's peer, else ``cont``."""
+        if peer_of(t, b) == self.role:
+            return Recv(t.sender, (Branch(b.label, b.sort, cont),))
+        return cont
+
+    def failure(
+        self, t: Comm, left: LocalType, right: LocalType, views: list[LocalType]
+    ) -> ProjectionError:
         place = t.place or Place(self.source, 0, 0)
         names = labels(t)
         where = f" at line {place.line}" if place.line else ""
+        reason = "" if self.merge is Merge.PLAIN else _why(self.role, names, views)
         message = (
-            f"cannot project onto {self.role!r}: choice {t.sender} -> {t.receiver} "
-            f"{{{', '.join(names)}}}{where} gives {_shown(left)} and "
-            f"{_shown(right)}, which do not {self.merge.value}-merge"
+            f"cannot project onto {self.role!r}: choice {_choice_text(t)}"
+            f"{where} gives {_shown(left)} and "
+            f"{_shown(right)}, which do not {self.merge.value}-merge{reason}"
         )
         return ProjectionError(
             message,
@@ -350,6 +379,7 @@ class _Projector:
             sender=t.sender,
             receiver=t.receiver,
             labels=names,
+            peers=peers(t),
             left=left,
             right=right,
             merge=self.merge.value,
@@ -357,6 +387,44 @@ class _Projector:
             line=place.line,
             column=place.column,
         )
+
+
+def _choice_text(t: Comm) -> str:
+    """A choice in an error: ``A -> B {x, y}``, or ``A -> {B: x, C: y}`` when non-directed."""
+    if is_directed(t):
+        return f"{t.sender} -> {t.receiver} {{{', '.join(labels(t))}}}"
+    return f"{t.sender} -> {{{', '.join(f'{peer_of(t, b)}: {b.label}' for b in t.branches)}}}"
+
+
+def _learns_from(t: LocalType) -> str | None:
+    """The sender a role first hears from in ``t`` (through ``rec``), or ``None``."""
+    while isinstance(t, Mu):
+        t = t.body  # type: ignore[assignment]
+    return t.partner if isinstance(t, Recv) else None
+
+
+def _why(role: str, names: tuple[str, ...], views: list[LocalType]) -> str:
+    """Why a role's branch views do not merge, in terms of the choice; empty if no simple reason.
+
+    Either the role learns the branch from different senders in different branches, or it
+    learns it in some branches only while its behaviour differs.
+    """
+    senders = [_learns_from(v) for v in views]
+    told = [(n, s) for n, s in zip(names, senders, strict=True) if s is not None]
+    untold = [n for n, s in zip(names, senders, strict=True) if s is None]
+    if len({s for _, s in told}) > 1:
+        (n1, s1), (n2, s2) = told[0], next(x for x in told if x[1] != told[0][1])
+        return (
+            f": {role} would learn which branch was taken from {s1} in branch {n1!r} but from "
+            f"{s2} in branch {n2!r} (a role must learn the branch from one sender)"
+        )
+    if told and untold:
+        (n1, s1), n2 = told[0], untold[0]
+        return (
+            f": {role} learns which branch was taken from {s1} in branch {n1!r} but is not "
+            f"told in branch {n2!r}, where it acts differently"
+        )
+    return ""
 
 
 def _shown(t: LocalType) -> str:

@@ -6,7 +6,8 @@ kit's ``Builder`` checks and builds each protocol, so every rule of the kit appl
 Invariants:
 - supported: ``module`` headers, ``type`` and ``sig`` declarations, ``[aux] global protocol
   P(role A, ...)``, messages ``label(T) from A to B[, C...];`` (several receivers are one
-  message each, in order), ``choice at A { } or { }``, ``rec X { }``, ``continue X;`` and
+  message each, in order), ``choice at A { } or { }`` (its branches may open with messages to
+  different receivers, as in ``.choreo``), ``rec X { }``, ``continue X;`` and
   ``do Q(A, ...);``;
 - ``do`` is expanded by substituting roles; a ``do`` of a protocol already being expanded
   with the same roles becomes ``continue`` to a ``rec`` wrapped round that expansion, and is
@@ -64,6 +65,7 @@ from aura_kit.protocol.types import (
     Var,
     component_sorts,
     payload_sorts,
+    peer_of,
 )
 
 SUFFIXES = (".scr", ".nuscr")
@@ -778,7 +780,7 @@ def _write(g: GlobalType, depth: int, lines: list[str], protocol: Protocol) -> N
     elif isinstance(g, Comm):
         for index, branch in enumerate(g.branches):
             lines.append(pad + (f"choice at {g.sender} {{" if index == 0 else "} or {"))
-            lines.append(pad + "    " + _signature(g.sender, g.receiver, branch, protocol))
+            lines.append(pad + "    " + _signature(g.sender, peer_of(g, branch), branch, protocol))
             _write(branch.cont, depth + 1, lines, protocol)  # type: ignore[arg-type]
         lines.append(pad + "}")
     else:

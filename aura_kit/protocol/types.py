@@ -11,11 +11,21 @@ Invariants:
 - the structural ``==``, ``hash`` and ``repr`` walks live in ``walk`` (the ``Node`` base);
 - a ``Comm`` or ``Mu`` read from text carries its ``Place`` (source, line, column); the place
   takes no part in ``==``, ``hash`` or ``repr`` and survives ``substitute`` and ``unfold``.
+
+Peers (non-directed choice): a branch goes to a *peer*, ``peer_of(node, branch)``. A branch's
+``peer`` field is ``None`` when its peer is the node's ``receiver`` (``Comm``) or ``partner``
+(``Send``), and names another role otherwise; the first branch's ``peer`` is always ``None``,
+so ``receiver`` / ``partner`` is the first branch's peer and a *directed* node (every branch to
+one role, the only kind before non-directed choice) has every ``peer`` ``None``. A ``Recv`` is
+always directed: a role learns a branch from one sender. These rules are checked when a node
+is built (``ValueError``), so each type has one representation and ``==`` stays structural.
+Code that needs where a branch goes reads ``peer_of`` (or ``peers``), never ``receiver`` /
+``partner`` alone, unless ``is_directed`` holds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar, NamedTuple, TypeAlias
@@ -115,11 +125,34 @@ class Mu(Node):
 
 
 class Branch(NamedTuple):
-    """One labelled alternative: ``label(sort).cont``."""
+    """One labelled alternative: ``label(sort).cont``, to ``peer`` when that is set.
+
+    ``peer`` is ``None`` for a branch that goes to its node's ``receiver`` / ``partner``
+    (see "Peers" in the module docstring); read a branch's peer with ``peer_of``.
+    """
 
     label: str
     sort: PayloadSort
     cont: GlobalType | LocalType
+    peer: str | None = None
+
+    def with_cont(self, cont: GlobalType | LocalType) -> Branch:
+        """This branch (label, sort, peer) with another continuation."""
+        return Branch(self.label, self.sort, cont, self.peer)
+
+    def with_peer(self, peer: str | None) -> Branch:
+        """This branch with another ``peer`` field (``None``: the node's own peer)."""
+        return Branch(self.label, self.sort, self.cont, peer)
+
+
+def _check_peers(kind: str, default: str, branches: tuple[Branch, ...]) -> None:
+    """The canonical form of per-branch peers (module docstring); ``ValueError`` otherwise."""
+    for i, b in enumerate(branches):
+        if b.peer is not None and (i == 0 or b.peer == default):
+            raise ValueError(
+                f"{kind} branch {b.label!r} names peer {b.peer!r}: the first branch and a "
+                f"branch to {default!r} keep peer None (their peer is the node's)"
+            )
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -133,15 +166,31 @@ class Comm(Node):
     branches: tuple[Branch, ...]
     place: Place | None = field(default=None, kw_only=True, compare=False)
 
+    def __post_init__(self) -> None:
+        for b in self.branches:  # inline: directed nodes (most) pay one loop, no call
+            if b.peer is not None:
+                _check_peers("Comm", self.receiver, self.branches)
+                return
+
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Send(Node):
-    """Local send (one branch) or select (several) towards ``partner``."""
+    """Local send (one branch) or select (several) towards ``partner``.
+
+    A non-directed select sends some branches to other peers (``Branch.peer``); ``partner``
+    is then the first branch's peer.
+    """
 
     shape: ClassVar[Shape] = Shape.PEER
 
     partner: str
     branches: tuple[Branch, ...]
+
+    def __post_init__(self) -> None:
+        for b in self.branches:  # inline: directed nodes (most) pay one loop, no call
+            if b.peer is not None:
+                _check_peers("Send", self.partner, self.branches)
+                return
 
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
@@ -152,6 +201,13 @@ class Recv(Node):
 
     partner: str
     branches: tuple[Branch, ...]
+
+    def __post_init__(self) -> None:
+        for b in self.branches:
+            if b.peer is not None:
+                raise ValueError(
+                    f"Recv branch {b.label!r} names peer {b.peer!r}: receives are directed"
+                )
 
 
 GlobalType: TypeAlias = End | Comm | Mu | Var
@@ -199,7 +255,7 @@ def with_children(t: AnyType, kids: tuple[AnyType, ...]) -> AnyType:
     if isinstance(t, Mu):
         return Mu(t.var, kids[0], place=t.place)
     branches = tuple(
-        Branch(b.label, b.sort, k)
+        Branch(b.label, b.sort, k, b.peer)
         for b, k in zip(t.branches, kids, strict=True)  # type: ignore[union-attr]
     )
     if isinstance(t, Comm):
@@ -287,6 +343,33 @@ def user_sorts(t: AnyType) -> tuple[str, ...]:
         if isinstance(part, UserSort)
     }
     return tuple(sorted(names))
+
+
+def peer_of(t: Comm | Send | Recv, branch: Branch) -> str:
+    """The role ``branch`` of ``t`` goes to (``Comm``, ``Send``) or comes from (``Recv``)."""
+    if branch.peer is not None:
+        return branch.peer
+    return t.receiver if isinstance(t, Comm) else t.partner
+
+
+def peers(t: Comm | Send | Recv) -> tuple[str, ...]:
+    """Each branch's peer, in branch order (see ``peer_of``)."""
+    return tuple(peer_of(t, b) for b in t.branches)
+
+
+def is_directed(t: Comm | Send | Recv) -> bool:
+    """Whether every branch of ``t`` goes to one peer (its ``receiver`` / ``partner``)."""
+    return all(b.peer is None for b in t.branches)
+
+
+def with_peers(peered: Iterable[tuple[str, Branch]]) -> tuple[str, tuple[Branch, ...]]:
+    """The node peer and canonical branches of ``(peer, branch)`` pairs (first peer leads).
+
+    Each branch's own ``peer`` field is replaced: ``None`` when its peer is the first one's.
+    """
+    pairs = list(peered)
+    first = pairs[0][0]
+    return first, tuple(b.with_peer(None if p == first else p) for p, b in pairs)
 
 
 def labels(t: Comm | Send | Recv) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ and says its ``shape``:
 - ``Shape.COMM``: fields ``sender``, ``receiver`` and ``branches``;
 - ``Shape.PEER``: fields ``partner`` and ``branches``;
 
-a branch has ``label``, ``sort`` and ``cont`` (its child). Anything that is not a ``Node``
+a branch has ``label``, ``sort``, ``peer`` and ``cont`` (its child). Anything that is not a ``Node``
 is a flat leaf compared with its own ``==``.
 
 Invariants:
@@ -85,7 +85,7 @@ def node_eq(a: object, b: object) -> bool:
             return False
         if x.shape is not _MU:
             for bx, by in zip(x.branches, y.branches, strict=True):  # type: ignore[attr-defined]
-                if bx.label != by.label or bx.sort != by.sort:
+                if bx.label != by.label or bx.sort != by.sort or bx.peer != by.peer:
                     return False
         stack.extend(zip(children(x), children(y), strict=True))
     return True
@@ -102,7 +102,7 @@ def node_hash(t: object) -> int:
             continue
         parts.append(head(x))
         if x.shape is not _MU:
-            parts.extend((b.label, b.sort) for b in x.branches)  # type: ignore[attr-defined]
+            parts.extend((b.label, b.sort, b.peer) for b in x.branches)  # type: ignore[attr-defined]
         stack.extend(reversed(children(x)))
     return hash(tuple(parts))
 
@@ -119,7 +119,8 @@ def _pieces(x: Node) -> list[tuple[bool, object]]:
     branches = x.branches  # type: ignore[attr-defined]
     for i, b in enumerate(branches):
         start = f"{', ' if i else ''}Branch(label={b.label!r}, sort={b.sort!r}, cont="
-        pieces += [(True, start), (False, b.cont), (True, ")")]
+        end = ")" if b.peer is None else f", peer={b.peer!r})"
+        pieces += [(True, start), (False, b.cont), (True, end)]
     pieces.append((True, ",))" if len(branches) == 1 else "))"))
     return pieces
 

@@ -36,6 +36,7 @@ from aura_kit.protocol.types import (
     Send,
     Var,
     free_vars,
+    peers,
 )
 
 
@@ -110,12 +111,12 @@ class _Checker:
             raise self.fail(f"unguarded recursion on {t.var!r}", place, t.var, "a message first")
 
     def comm(self, t: Comm, place: Place) -> None:
-        for role in (t.sender, t.receiver):
+        for role in (t.sender, *peers(t)):
             if not is_name(role):
                 raise self.fail(f"bad role name {role!r}", place, role, "an identifier")
             if self.declared is not None and role not in self.declared:
                 raise self.fail(f"undeclared role {role!r}", place, role, f"one of {self.roles}")
-        if t.sender == t.receiver:
+        if t.sender in peers(t):
             raise self.fail(f"message from {t.sender!r} to itself", place, t.sender, "two roles")
         if not t.branches:
             raise self.fail("message without branches", place, t.sender, "at least one branch")

@@ -26,6 +26,7 @@ from aura_kit.machine import EventKind, MachineEvent
 from aura_kit.ownership import SessionId
 from aura_kit.protocol import (
     AnyType,
+    Branch,
     Comm,
     End,
     GlobalType,
@@ -36,8 +37,10 @@ from aura_kit.protocol import (
     Recv,
     Send,
     Var,
+    is_directed,
     parse_local,
     parse_protocol,
+    peer_of,
     project,
 )
 from aura_kit.protocol.local import format_branch
@@ -79,15 +82,33 @@ def type_diff(got: AnyType, expected: AnyType) -> TypeDiff | None:
         elif isinstance(e, (Comm, Send, Recv)):
             mine = {b.label: b for b in a.branches}  # type: ignore[union-attr]
             for b in reversed(e.branches):
-                step = f"{_head(e)}{format_branch(b)}"
+                step = f"{_head(e, b)}{format_branch(b)}"
                 stack.append((mine[b.label].cont, b.cont, (*path, step), names))
     return None
 
 
-def _head(t: AnyType) -> str:
+def _head(t: AnyType, b: Branch) -> str:
+    """The action that leads into branch ``b`` of ``t``, naming that branch's own peer."""
     if isinstance(t, Comm):
-        return f"{t.sender}->{t.receiver}:"
-    return f"{t.partner}{'!' if isinstance(t, Send) else '?'}"  # type: ignore[union-attr]
+        return f"{t.sender}->{peer_of(t, b)}:"
+    return f"{peer_of(t, b)}{'!' if isinstance(t, Send) else '?'}"  # type: ignore[arg-type]
+
+
+def _peer_difference(a: Comm | Send | Recv, e: Comm | Send | Recv) -> str:
+    """How the peers differ, label by label (branch order does not count); empty if not."""
+    if is_directed(a) and is_directed(e):
+        if isinstance(e, Comm) and (a.sender, a.receiver) != (e.sender, e.receiver):  # type: ignore[union-attr]
+            return f"expected {e.sender} -> {e.receiver}, got {a.sender} -> {a.receiver}"  # type: ignore[union-attr]
+        if isinstance(e, (Send, Recv)) and a.partner != e.partner:  # type: ignore[union-attr]
+            return f"expected partner {e.partner}, got {a.partner}"  # type: ignore[union-attr]
+        return ""
+    if isinstance(e, Comm) and a.sender != e.sender:  # type: ignore[union-attr]
+        return f"expected sender {e.sender}, got {a.sender}"  # type: ignore[union-attr]
+    mine = {b.label: peer_of(a, b) for b in a.branches}
+    for b in e.branches:
+        if b.label in mine and mine[b.label] != peer_of(e, b):
+            return f"expected {b.label} with {peer_of(e, b)}, got {b.label} with {mine[b.label]}"
+    return ""
 
 
 def _kind(t: AnyType) -> str:
@@ -100,11 +121,10 @@ def _node_difference(a: AnyType, e: AnyType, names: Mapping[str, str]) -> str:
         return f"expected {_kind(e)}, got {_kind(a)}"
     if isinstance(e, Var):
         return "" if names.get(a.var, a.var) == e.var else "the continue jumps to another loop"  # type: ignore[union-attr]
-    if isinstance(e, (Send, Recv)) and a.partner != e.partner:  # type: ignore[union-attr]
-        return f"expected partner {e.partner}, got {a.partner}"  # type: ignore[union-attr]
-    if isinstance(e, Comm) and (a.sender, a.receiver) != (e.sender, e.receiver):  # type: ignore[union-attr]
-        return f"expected {e.sender} -> {e.receiver}, got {a.sender} -> {a.receiver}"  # type: ignore[union-attr]
     if isinstance(e, (Comm, Send, Recv)):
+        peers = _peer_difference(a, e)  # type: ignore[arg-type]
+        if peers:
+            return peers
         mine = {b.label: b.sort for b in a.branches}  # type: ignore[union-attr]
         theirs = {b.label: b.sort for b in e.branches}
         if set(mine) != set(theirs):

@@ -22,6 +22,7 @@ from enum import StrEnum
 from typing import Any
 
 from aura_kit.protocol import (
+    Branch,
     Comm,
     End,
     GlobalType,
@@ -32,7 +33,10 @@ from aura_kit.protocol import (
     Var,
     format_local,
     free_vars,
+    is_directed,
     merge_types,
+    peer_of,
+    peers,
     project,
     roles,
 )
@@ -131,6 +135,13 @@ def _project(g: GlobalType, role: str) -> tuple[LocalType | None, ProjectionErro
         return None, error
 
 
+def _view(g: Comm, b: Branch, role: str) -> GlobalType:
+    """What ``role`` projects in branch ``b``: the branch's message when the role is its peer."""
+    if peer_of(g, b) == role:
+        return Comm(g.sender, role, (b.with_peer(None),))
+    return b.cont  # type: ignore[return-value]
+
+
 class _Walk:
     """Pre-order walk of a global type, one ``DerivationStep`` per node."""
 
@@ -181,9 +192,14 @@ class _Walk:
         labels = ", ".join(format_branch(b) for b in g.branches)
         choice = len(g.branches) > 1
         text = f"{g.sender} -> {g.receiver}: " + (f"{{{labels}}}" if choice else labels)
-        if role == g.sender:
+        if not is_directed(g):
+            to = ", ".join(f"{peer_of(g, b)}: {format_branch(b)}" for b in g.branches)
+            text = f"{g.sender} -> {{{to}}}"
+        if role == g.sender and not is_directed(g):
+            rule, note = Rule.SEND, f"{role} is the sender: {{{g.receiver}!..., ...}}"
+        elif role == g.sender:
             rule, note = Rule.SEND, f"{role} is the sender: {g.receiver}!..."
-        elif role == g.receiver:
+        elif role == g.receiver and is_directed(g):
             rule, note = Rule.RECEIVE, f"{role} is the receiver: {g.sender}?..."
         elif not choice:
             rule, note = Rule.SKIP, f"{role} is not in this message: skip it"
@@ -199,7 +215,7 @@ class _Walk:
 
     def merge_note(self, g: Comm) -> tuple[str, bool]:
         """How the branches' projections merge, and whether this is the failing merge."""
-        parts = [_project(b.cont, self.role)[0] for b in g.branches]  # type: ignore[arg-type]
+        parts = [_project(_view(g, b, self.role), self.role)[0] for b in g.branches]
         if any(p is None for p in parts):
             return f"{self.role} is not in this choice: merge the branches (a branch fails)", False
         merged: LocalType = parts[0]  # type: ignore[assignment]
@@ -210,6 +226,8 @@ class _Walk:
                 shown = f"{_shown(merged)} and {_shown(part)}"  # type: ignore[arg-type]
                 return f"MERGE FAILS: {shown} do not merge", True
         shown = " | ".join(_shown(p) for p in parts)  # type: ignore[arg-type]
+        if self.role in peers(g):
+            return f"{self.role} receives some branches: merge {shown}", False
         return f"{self.role} is not in this choice: merge {shown}", False
 
 

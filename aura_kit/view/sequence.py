@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from aura_kit.machine.values import RECV_KINDS, SEND_KINDS, EventKind, MachineEvent
-from aura_kit.protocol.types import Comm, End, GlobalType, Mu, Protocol, Var
+from aura_kit.protocol.types import Comm, End, GlobalType, Mu, Protocol, Var, peer_of
 from aura_kit.runtime.events import EventRecord, RuntimeSessionEvent
 from aura_kit.view.events import EventView, event_view
 
@@ -169,14 +169,15 @@ def _expand_comm(g: Comm, depth: int, stack: list[_Step], acc: _Rows) -> None:
 
 def _message(g: Comm, i: int, depth: int, acc: _Rows) -> None:
     branch = g.branches[i]
+    receiver = peer_of(g, branch)  # a non-directed choice's branches have their own receivers
     text = message_label(branch.label, str(branch.sort))
-    row = acc.add(RowKind.MESSAGE, (g.sender, g.receiver), text, depth)
+    row = acc.add(RowKind.MESSAGE, (g.sender, receiver), text, depth)
     if row is None:
         return
     acc.arrows.append(
         SequenceArrow(
             sender=g.sender,
-            receiver=g.receiver,
+            receiver=receiver,
             label=branch.label,
             sort=str(branch.sort),
             start_row=row,

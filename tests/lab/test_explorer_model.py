@@ -186,3 +186,26 @@ def test_logic_does_not_import_ipywidgets() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+FORK = """protocol Fork(A, B, C) {
+  choice at A {
+    A -> B: Left(int)
+    A -> C: Tell
+  } or {
+    A -> C: Right(str)
+    A -> B: Tell2
+  }
+}
+"""
+
+
+def test_logic_nondirected_select_lists_each_label_with_its_partner() -> None:
+    """A select to B or C offers Left to B and Right to C; taking Right runs to completion."""
+    model = ExplorerModel.for_protocol(FORK)
+    assert model.open().ok
+    moves = [(m.kind.value, m.peer, m.label) for m in model.enabled_moves()]
+    assert moves == [("select", "B", "Left"), ("select", "C", "Right")]
+    right = next(m for m in model.enabled_moves() if m.label == "Right")
+    assert model.take(right).message == "A chooses Right to C"
+    assert model.play().ok and model.complete

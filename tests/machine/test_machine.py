@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aura_kit.machine import (
+    CodeImage,
     CoroutineStatus,
     EventKind,
     ProtocolMachine,
@@ -14,6 +15,7 @@ from aura_kit.machine import (
     StepResult,
     UnknownSession,
 )
+from aura_kit.protocol import parse_protocol
 from tests.machine.builders import both_receive_first, flood, one_shot, ping_pong_loop
 
 
@@ -196,3 +198,27 @@ def test_machine_bad_capacity_rejected() -> None:
     """A buffer capacity below 1 is refused."""
     with pytest.raises(ValueError, match="buffer_capacity"):
         ProtocolMachine(buffer_capacity=0)
+
+
+WAIT_ON_EITHER = """protocol Wait(A, B, C) {
+  A -> C: first
+  choice at A {
+    A -> B: l
+    A -> C: tell
+  } or {
+    A -> C: r
+    A -> B: tell2
+  }
+}
+"""
+
+
+def test_machine_nondirected_select_waits_while_any_of_its_edges_is_full() -> None:
+    """With one message per buffer, A's select to B or C waits on the full A->C edge."""
+    m = ProtocolMachine(buffer_capacity=1)
+    sid = m.load(CodeImage.from_protocol(parse_protocol(WAIT_ON_EITHER)))
+    m.step_role(sid, "A")  # A -> C: first fills A->C
+    assert m.coroutine_status(sid, "A") is CoroutineStatus.BLOCKED_SEND
+    m.step_role(sid, "C")  # C takes first: A->C has room again
+    assert m.coroutine_status(sid, "A") is CoroutineStatus.READY
+    assert m.run(100) is StepResult.ALL_DONE

@@ -192,12 +192,11 @@ def test_continue_branch_loop_opening_with_a_choice_is_refused() -> None:
     ("opener", "reason", "column"),
     [
         ("B -> A: ping", "whose opening message is from 'B', not from the chooser 'A'", 45),
-        ("A -> C: ping", "restarts a loop that sends to 'C'", 45),
         ("A -> B: q", "duplicate label 'q' in choice (branch 'continue X' sends the opening", 45),
     ],
 )
 def test_continue_branch_opener_must_fit_the_choice(opener: str, reason: str, column: int) -> None:
-    """The loop's opener must be from the chooser, to the common receiver, with a new label."""
+    """The loop's opener must be from the chooser, with a label new to the choice."""
     text = f"protocol P(A, B, C) {{\n  rec X {{\n    {opener}\n"
     text += "    choice at A { A -> B: q } or { continue X }\n  }\n}\n"
     error = refusal(text)

@@ -250,20 +250,25 @@ def test_parser_role_named_like_a_keyword_synonym_still_sends() -> None:
 
 
 def test_parser_choice_messages_say_what_was_expected() -> None:
-    """A wrong first message of a branch names the chooser and the first branch's receiver."""
-    with pytest.raises(ProtocolDefinitionError) as info:
-        parse_protocol("protocol P(A, B, C) { choice at A { A -> B: x } or { A -> C: y } }")
-    assert info.value.message == (
-        "every branch of 'choice at A' must start with a message from A to B, the receiver of "
-        "the first branch; this branch sends to 'C'"
-    )
+    """A branch that does not open with a message from the chooser names the chooser."""
     with pytest.raises(ProtocolDefinitionError) as info:
         parse_protocol("protocol P(A, B) { choice at A { A -> B: x } or { end } }")
-    assert info.value.message.endswith("from A to B; this branch starts with 'end'")
+    assert info.value.message == (
+        "every branch of 'choice at A' must start with a message from A; "
+        "this branch starts with 'end'"
+    )
 
 
-def test_parser_wrong_sender_in_first_branch_names_the_receiver() -> None:
-    """A first branch opened by the wrong sender names the chooser and the receiver."""
+def test_parser_choice_to_different_receivers_is_built() -> None:
+    """Branches opening with messages to different receivers parse (projection judges them)."""
+    p = parse_protocol("protocol P(A, B, C) { choice at A { A -> B: x } or { A -> C: y } }")
+    assert p.global_type == Comm(
+        "A", "B", (Branch("x", Sort.UNIT, End()), Branch("y", Sort.UNIT, End(), "C"))
+    )
+
+
+def test_parser_wrong_sender_in_first_branch_names_the_chooser() -> None:
+    """A first branch opened by the wrong sender names the chooser and that sender."""
     text = (
         "protocol P(Client, Server) {\n  choice at Client {\n    Server -> Client: x\n"
         "  } or {\n    Client -> Server: y\n  }\n}"
@@ -271,7 +276,7 @@ def test_parser_wrong_sender_in_first_branch_names_the_receiver() -> None:
     with pytest.raises(ProtocolDefinitionError) as info:
         parse_protocol(text)
     assert info.value.message == (
-        "every branch of 'choice at Client' must start with a message from Client to Server; "
+        "every branch of 'choice at Client' must start with a message from Client; "
         "this branch starts with a message from 'Server'"
     )
     assert (info.value.line, info.value.column) == (3, 5)

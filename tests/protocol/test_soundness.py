@@ -11,17 +11,20 @@ from hypothesis import event, find, given, settings
 
 from aura_kit.machine import CodeImage, ExploreResult, explore
 from aura_kit.protocol import (
+    Comm,
     ProjectionError,
     Protocol,
     TupleSort,
     UserSort,
     format_local,
     format_protocol,
+    is_directed,
     parse_protocol,
     project,
     project_all,
     well_formed,
 )
+from aura_kit.protocol.types import distinct_nodes
 from tests.conftest import SOUNDNESS_EXAMPLES
 from tests.strategies import choreographies, protocols
 
@@ -48,9 +51,27 @@ def test_soundness_well_formed_protocols_run_safely(p: Protocol) -> None:
     if not well_formed(p):
         event("refused")
         return
-    event("accepted")
+    event("accepted, non-directed choice" if _nondirected(p) else "accepted")
     result = run_all(p)
     assert not result.deadlocks and not result.orphans, verdict(p)
+
+
+def _nondirected(p: Protocol) -> bool:
+    """Whether some choice of ``p`` has branches to different receivers."""
+    return any(isinstance(x, Comm) and not is_directed(x) for x in distinct_nodes(p.global_type))
+
+
+def test_soundness_strategy_draws_accepted_nondirected_choices() -> None:
+    """The choreography strategy reaches well-formed protocols with a non-directed choice."""
+    found = find(choreographies(), lambda p: _nondirected(p) and well_formed(p))
+    assert _nondirected(found) and well_formed(found)
+    assert not run_all(found).deadlocks
+
+
+def test_soundness_strategy_draws_refused_nondirected_choices() -> None:
+    """It also reaches non-directed choices that projection refuses (the other side)."""
+    found = find(choreographies(), lambda p: _nondirected(p) and not well_formed(p))
+    assert _nondirected(found) and not well_formed(found)
 
 
 @settings(max_examples=SOUNDNESS_EXAMPLES)

@@ -69,3 +69,34 @@ def test_mermaid_cli_refuses_other_kinds(
     assert main(["render", "TwoBuyer", "--kind", "automata", "--out", str(out)]) == 1
     assert "sequence diagram only" in capsys.readouterr().err
     assert not out.exists()
+
+
+FORK = """protocol Fork(A, B, C) {
+  choice at A {
+    A -> B: Left(int)
+    A -> C: Tell
+  } or {
+    A -> C: Right(str)
+    A -> B: Tell2
+  }
+}
+"""
+
+
+def test_mermaid_nondirected_choice_draws_each_branch_to_its_receiver() -> None:
+    """A choice whose branches go to B and to C draws A->>B in one and A->>C in the other."""
+    text = sequence_mermaid(protocol_sequence_view(parse_protocol(FORK)))
+    assert text == (
+        "sequenceDiagram\n"
+        "    title protocol Fork\n"
+        "    participant A\n"
+        "    participant B\n"
+        "    participant C\n"
+        "    alt choice at A\n"
+        "        A->>B: Left(int)\n"
+        "        A->>C: Tell\n"
+        "    else\n"
+        "        A->>C: Right(str)\n"
+        "        A->>B: Tell2\n"
+        "    end\n"
+    )

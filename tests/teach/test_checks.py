@@ -153,3 +153,11 @@ def test_checks_registry_is_reads_owner_generation_scope_and_fragments() -> None
     assert "unknown field" in check({"owner": "deputy", "colour": 1}).reason
     world.cancel("Seller")
     assert check({"active": False, "generation": 2, "fragments": set()}).right
+
+
+def test_checks_type_diff_reads_a_nondirected_select_label_by_label() -> None:
+    """Branch order does not count; a label sent to the wrong partner is named with both."""
+    expected = parse_local("{B!x.end, C!y.end}")
+    assert type_diff(parse_local("{C!y.end, B!x.end}"), expected) is None
+    diff = type_diff(parse_local("B!{x.end, y.end}"), expected)
+    assert diff is not None and diff.what == "expected y with C, got y with B"
