@@ -17,6 +17,7 @@ from aura_kit.runtime import (
     OwnerTransferError,
     StaleOwner,
 )
+from tests.protocol.test_nondirected_choice import FORK
 
 
 def opened(name: str = "TwoBuyer", policy: str = "narrow") -> ExplorerModel:
@@ -186,18 +187,6 @@ def test_logic_does_not_import_ipywidgets() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
-
-
-FORK = """protocol Fork(A, B, C) {
-  choice at A {
-    A -> B: Left(int)
-    A -> C: Tell
-  } or {
-    A -> C: Right(str)
-    A -> B: Tell2
-  }
-}
-"""
 
 
 def test_logic_nondirected_select_lists_each_label_with_its_partner() -> None:

@@ -10,6 +10,7 @@ from aura_kit.cli import main
 from aura_kit.protocol import load_protocol, parse_protocol
 from aura_kit.render import sequence_mermaid
 from aura_kit.view import protocol_sequence_view
+from tests.protocol.test_nondirected_choice import FORK
 
 STREAM = """protocol Stream(A, B) {
   rec Loop {
@@ -69,18 +70,6 @@ def test_mermaid_cli_refuses_other_kinds(
     assert main(["render", "TwoBuyer", "--kind", "automata", "--out", str(out)]) == 1
     assert "sequence diagram only" in capsys.readouterr().err
     assert not out.exists()
-
-
-FORK = """protocol Fork(A, B, C) {
-  choice at A {
-    A -> B: Left(int)
-    A -> C: Tell
-  } or {
-    A -> C: Right(str)
-    A -> B: Tell2
-  }
-}
-"""
 
 
 def test_mermaid_nondirected_choice_draws_each_branch_to_its_receiver() -> None:
