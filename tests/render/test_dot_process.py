@@ -6,8 +6,12 @@ from __future__ import annotations
 import multiprocessing
 import re
 import shutil
+import signal
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import graphviz
 import pytest
@@ -129,3 +133,37 @@ def test_a_forked_child_starts_its_own_process() -> None:
     child.join(timeout=30)
     assert _picture(drawn) == _picture(_once(source))
     assert _picture(POOL.svg(source)) == _picture(_once(source))  # the parent's still answers
+
+
+def _ended(pid: int) -> bool:
+    """The process has exited (gone, or a zombie not yet reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_dot_processes_end_when_their_kernel_is_killed() -> None:
+    """A process killed outright (as a kernel is) leaves no dot running: its input closes."""
+    code = (
+        "from aura_kit.render.figure import live_svg\n"
+        "from aura_kit.render.dot_process import POOL\n"
+        "live_svg('digraph g { a -> b }')\n"
+        "print(POOL._idle[0].child.pid, flush=True)\n"
+        "import time; time.sleep(60)\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) as owner:
+        try:
+            assert owner.stdout is not None
+            dot_pid = int(owner.stdout.readline())
+            assert not _ended(dot_pid)
+            owner.send_signal(signal.SIGKILL)
+            owner.wait(timeout=10)
+            deadline = time.monotonic() + 10
+            while not _ended(dot_pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert _ended(dot_pid)
+        finally:
+            owner.kill()
