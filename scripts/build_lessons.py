@@ -16,6 +16,7 @@ Usage: ``python scripts/build_lessons.py [LESSON.ipynb ...]`` (default: every le
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sys
@@ -77,8 +78,16 @@ def build(path: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="build_lessons.py",
+        description="Run each lesson with solutions in a fresh kernel, store its outputs, and"
+        " write its student version to notebooks/course/ (make lessons).",
+    )
+    parser.add_argument(
+        "lessons", nargs="*", type=Path, help="solutions/NN-*.ipynb files (default: every lesson)"
+    )
     os.environ[ANSWER_KEY_ENV] = "1"  # inherited by every kernel started here
-    lessons = [Path(a) for a in argv] or sorted(SOLUTIONS.glob("[0-9][0-9]-*.ipynb"))
+    lessons = parser.parse_args(argv).lessons or sorted(SOLUTIONS.glob("[0-9][0-9]-*.ipynb"))
     for lesson in lessons:
         print(f"{lesson.name}: built {build(lesson).relative_to(ROOT)}")
     return 0
