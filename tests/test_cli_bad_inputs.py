@@ -201,7 +201,7 @@ CASES: list[Case] = [
     Case(name="check-plain-merge",
          argv=("check", "--merge", "plain", str(PROTOCOLS / "streaming.choreo")),
          first_line=f"{PROTOCOLS}/streaming.choreo:6:5: error: ProjectionError: cannot project"
-         " onto 'Monitor': choice Source -> Sink {Data, Done} at line 6 gives"
+         " onto 'Monitor': choice Source -> Sink: {Data, Done} at line 6 gives"
          " Sink?Progress(int).Sink!Seen.Stream and Sink?Finished.end, which do not plain-merge"),
     Case(name="check-bad-merge", argv=("check", "--merge", "odd", "{t}/ping.choreo"), code=2,
          first_line="aura-kit check: error: argument --merge: invalid choice: 'odd'"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Self
 
 from aura_kit.errors import AuraKitError
+from aura_kit.protocol.types import comm_text
 
 if TYPE_CHECKING:
     from aura_kit.protocol.lexer import Token
@@ -100,16 +101,9 @@ class ProjectionError(ProtocolError):
             source=source,
             line=line,
             column=column,
-            text=_choice(sender, self.peers, labels),
+            text=comm_text(sender, self.peers, labels),
             expected=f"branches that {merge}-merge for {role}",
         )
-
-
-def _choice(sender: str, peers: tuple[str, ...], labels: tuple[str, ...]) -> str:
-    """``A -> B: {x, y}``, or ``A -> {B: x, C: y}`` for a choice to several receivers."""
-    if len(set(peers)) <= 1:
-        return f"{sender} -> {peers[0] if peers else ''}: {{{', '.join(labels)}}}"
-    return f"{sender} -> {{{', '.join(f'{p}: {n}' for p, n in zip(peers, labels, strict=True))}}}"
 
 
 class UnsupportedConstructError(ProtocolSyntaxError):

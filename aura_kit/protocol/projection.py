@@ -61,6 +61,7 @@ from aura_kit.protocol.types import (
     Recv,
     Send,
     Var,
+    comm_text,
     free_vars,
     is_directed,
     labels,
@@ -339,7 +340,7 @@ class _Projector:
         directed = is_directed(t)
         if self.role == t.sender or (directed and self.role == t.receiver):
             pairs = zip(t.branches, conts, strict=True)
-            branches = tuple(Branch(b.label, b.sort, c, b.peer) for b, c in pairs)
+            branches = tuple(b.with_cont(c) for b, c in pairs)
             if self.role == t.sender:
                 return Send(t.receiver, branches)  # the peers stay canonical: partner is receiver
             return Recv(t.sender, branches)
@@ -369,7 +370,7 @@ class _Projector:
         where = f" at line {place.line}" if place.line else ""
         reason = "" if self.merge is Merge.PLAIN else _why(self.role, names, views)
         message = (
-            f"cannot project onto {self.role!r}: choice {_choice_text(t)}"
+            f"cannot project onto {self.role!r}: choice {comm_text(t.sender, peers(t), names)}"
             f"{where} gives {_shown(left)} and "
             f"{_shown(right)}, which do not {self.merge.value}-merge{reason}"
         )
@@ -387,13 +388,6 @@ class _Projector:
             line=place.line,
             column=place.column,
         )
-
-
-def _choice_text(t: Comm) -> str:
-    """A choice in an error: ``A -> B {x, y}``, or ``A -> {B: x, C: y}`` when non-directed."""
-    if is_directed(t):
-        return f"{t.sender} -> {t.receiver} {{{', '.join(labels(t))}}}"
-    return f"{t.sender} -> {{{', '.join(f'{peer_of(t, b)}: {b.label}' for b in t.branches)}}}"
 
 
 def _learns_from(t: LocalType) -> str | None:

@@ -372,6 +372,19 @@ def with_peers(peered: Iterable[tuple[str, Branch]]) -> tuple[str, tuple[Branch,
     return first, tuple(b.with_peer(None if p == first else p) for p, b in pairs)
 
 
+def comm_text(sender: str, to: Iterable[str], items: Iterable[str]) -> str:
+    """A message or choice as text: ``A -> B: x``, ``A -> B: {x, y}``, or ``A -> {B: x, C: y}``
+    when its branches go to different peers (``to``: each branch's peer; ``items``: each
+    branch's label, or label and sort)."""
+    peered, shown = tuple(to), tuple(items)
+    if len(set(peered)) > 1:
+        return (
+            f"{sender} -> {{{', '.join(f'{p}: {i}' for p, i in zip(peered, shown, strict=True))}}}"
+        )
+    body = shown[0] if len(shown) == 1 else f"{{{', '.join(shown)}}}"
+    return f"{sender} -> {peered[0] if peered else ''}: {body}"
+
+
 def labels(t: Comm | Send | Recv) -> tuple[str, ...]:
     """Labels of a communication in branch order."""
     return tuple(b.label for b in t.branches)

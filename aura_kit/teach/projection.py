@@ -31,6 +31,7 @@ from aura_kit.protocol import (
     ProjectionError,
     Protocol,
     Var,
+    comm_text,
     format_local,
     free_vars,
     is_directed,
@@ -189,12 +190,8 @@ class _Walk:
 
     def comm(self, g: Comm, local: LocalType | None, depth: int, branch: str | None) -> None:
         role = self.role
-        labels = ", ".join(format_branch(b) for b in g.branches)
         choice = len(g.branches) > 1
-        text = f"{g.sender} -> {g.receiver}: " + (f"{{{labels}}}" if choice else labels)
-        if not is_directed(g):
-            to = ", ".join(f"{peer_of(g, b)}: {format_branch(b)}" for b in g.branches)
-            text = f"{g.sender} -> {{{to}}}"
+        text = comm_text(g.sender, peers(g), (format_branch(b) for b in g.branches))
         if role == g.sender and not is_directed(g):
             rule, note = Rule.SEND, f"{role} is the sender: {{{g.receiver}!..., ...}}"
         elif role == g.sender:
