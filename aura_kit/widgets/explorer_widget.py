@@ -34,7 +34,7 @@ from aura_kit.lab.journal import COLUMNS
 from aura_kit.lab.panels import current_states
 from aura_kit.protocol import Protocol, format_protocol
 from aura_kit.render.errors import RenderError
-from aura_kit.render.figure import live_svg
+from aura_kit.render.figure import live_svg, no_picture_hint
 
 if TYPE_CHECKING:
     import pandas
@@ -181,14 +181,14 @@ def table_html(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> str:
 
 
 class SvgCache:
-    """SVG of recently drawn DOT texts: a panel whose picture did not change is not redrawn
-    by ``dot`` again, and the pictures that did change are drawn side by side by long-running
-    ``dot`` processes (``render.figure.live_svg``). The one performance seam of the explorer
-    widget."""
+    """SVG of the last ``size`` DOT texts shown: a panel whose picture did not change is not
+    redrawn by ``dot`` again, and the pictures that did change are drawn side by side by
+    long-running ``dot`` processes (``render.figure.live_svg``). A picture shown by a call is
+    never forgotten by that call. The one performance seam of the explorer widget."""
 
     def __init__(self, size: int = 24) -> None:
         self.size = size
-        self._svg: dict[str, str | None] = {}
+        self._svg: dict[str, str | RenderError] = {}
 
     def html(self, figures: list[Figure]) -> list[str]:
         """The panel HTML of each figure: its SVG inline, or (no ``dot``) its text, why there
@@ -196,28 +196,31 @@ class SvgCache:
         missing = list(dict.fromkeys(f.dot for f in figures if f.dot not in self._svg))
         if missing:
             with ThreadPoolExecutor(max_workers=len(missing)) as pool:
-                for dot, svg in zip(missing, pool.map(_svg_or_none, missing), strict=True):
+                for dot, svg in zip(missing, pool.map(_inline_svg, missing), strict=True):
                     self._svg[dot] = svg
-            while len(self._svg) > self.size:
-                self._svg.pop(next(iter(self._svg)))
-        return [figure_html(figure, self._svg.get(figure.dot)) for figure in figures]
+        shown = [figure_html(figure, self._svg[figure.dot]) for figure in figures]
+        for figure in figures:  # the pictures shown now are the last to be forgotten
+            self._svg[figure.dot] = self._svg.pop(figure.dot)
+        while len(self._svg) > self.size:
+            self._svg.pop(next(iter(self._svg)))
+        return shown
 
 
-def _svg_or_none(dot: str) -> str | None:
+def _inline_svg(dot: str) -> str | RenderError:
+    """The SVG of ``dot`` without its XML declaration and doctype, or why there is none."""
     try:
         svg = live_svg(dot).decode("utf-8")
-    except RenderError:
-        return None
-    return svg[svg.find("<svg") :]  # inline: without the XML declaration and doctype
+    except RenderError as error:
+        return error
+    return svg[svg.find("<svg") :]
 
 
-def figure_html(figure: Figure, svg: str | None) -> str:
-    """A figure's panel HTML: ``svg`` inline, or when it is ``None`` the text form, the
+def figure_html(figure: Figure, svg: str | RenderError) -> str:
+    """A figure's panel HTML: ``svg`` inline, or for a ``RenderError`` the text form, the
     reason there is no picture and a link that saves the DOT."""
-    if svg is not None:
-        return svg
-    bundle = figure._repr_mimebundle_()  # the text and why there is no picture
-    return text_html(bundle["text/plain"]) + dot_download_link(figure)
+    if isinstance(svg, RenderError):
+        return text_html(f"{figure.text}\n\n{no_picture_hint(svg)}") + dot_download_link(figure)
+    return svg
 
 
 def png_bundle(figure: Figure) -> dict[str, str]:
@@ -225,8 +228,8 @@ def png_bundle(figure: Figure) -> dict[str, str]:
     is no picture when ``dot`` is missing."""
     try:
         png = figure.png()
-    except RenderError:
-        return {"text/plain": figure._repr_mimebundle_()["text/plain"]}
+    except RenderError as error:
+        return {"text/plain": f"{figure.text}\n\n{no_picture_hint(error)}"}
     return {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": figure.text}
 
 

@@ -334,3 +334,18 @@ def test_explorer_snapshot_without_dot_shows_text(monkeypatch: pytest.MonkeyPatc
     with capture_output():
         _, *pictures, _ = ui.snapshot()
     assert all(set(p) == {"text/plain"} and "no picture" in p["text/plain"] for p in pictures)
+
+
+@pytest.mark.dot
+@needs_dot
+def test_svg_cache_keeps_the_pictures_it_shows() -> None:
+    """A picture drawn before and shown again is not forgotten while new ones are added."""
+    from aura_kit.render import text_figure
+    from aura_kit.widgets.explorer_widget import SvgCache
+
+    first, second, third = (text_figure(f"picture {i}", f"p{i}") for i in range(3))
+    cache = SvgCache(size=2)
+    cache.html([first, second])
+    shown = cache.html([first, third])  # third is new: second is the one to forget
+    assert all(html.startswith("<svg") for html in shown)
+    assert cache.html([first])[0].startswith("<svg")
