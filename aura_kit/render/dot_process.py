@@ -102,11 +102,10 @@ class DotPool:
     def __init__(self, size: int = 2, timeout: float = 10.0) -> None:
         self.size = size
         self.timeout = timeout
-        self._lock = threading.Lock()
+        self._free = threading.Condition()  # guards the fields below; notified on give back
         self._idle: list[DotProcess] = []
         self._started = 0
         self._pid = os.getpid()
-        self._free = threading.Condition(self._lock)
 
     def svg(self, source: str, dot: str = "dot") -> bytes | None:
         """The SVG of ``source`` drawn by the ``dot`` command (a name looked up on PATH, or

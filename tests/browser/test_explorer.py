@@ -157,6 +157,13 @@ def _timed_click(page: Any, key: str, watch: str = "events") -> float:
     return float(handle.json_value()) / 1000
 
 
+def _choose_protocol(page: Any, name: str) -> None:
+    """Pick ``name`` in the protocol dropdown and wait until the status line follows."""
+    before = _html(page, "status")
+    _select(page, "protocol", name)
+    _redrawn(page, before, "status")
+
+
 def _select(page: Any, key: str, value: str) -> None:
     page.locator(f".aura-explorer .aura-{key} select").first.select_option(value)
 
@@ -222,9 +229,7 @@ def test_explorer_dropdown_opens_and_student_picks_moves(
     page = _new_page(browser)
     try:
         _started(page, jupyter_lab)
-        before = _html(page, "status")
-        _select(page, "protocol", "Adder")
-        _redrawn(page, before, "status")
+        _choose_protocol(page, "Adder")
         assert "Client chooses Add or Quit" in _text(page, "status")
         moves = page.locator(".aura-explorer .aura-moves button.aura-move")
         page.wait_for_function(  # the move buttons are redrawn after the status line
@@ -291,9 +296,7 @@ def test_explorer_queued_choice_speed_pause_and_open(
     page = _new_page(browser)
     try:
         _started(page, jupyter_lab)
-        before = _html(page, "status")
-        _select(page, "protocol", "Adder")
-        _redrawn(page, before, "status")
+        _choose_protocol(page, "Adder")
         _select(page, "role", "Client")
         page.locator(".aura-explorer .aura-choice input").first.fill("Quit")
         _click(page, "queue-choice", watch="result")
