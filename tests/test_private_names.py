@@ -19,7 +19,6 @@ ALLOWED = {
     ("runtime/events.py", "log._seq"): "EventLog._from_document fills its own new log",
     ("runtime/tasks.py", "task._owner"): "HostTask is defined in tasks.py",
     ("runtime/admission.py", "sys._getframe"): "the caller's location for the owner label",
-    ("widgets/explorer_widget.py", "figure._repr_mimebundle_"): "IPython's display protocol",
 }
 
 
